@@ -1,0 +1,170 @@
+import { paginationOptsValidator, paginationResultValidator } from "convex/server";
+import { v } from "convex/values";
+import { doc } from "convex-helpers/validators";
+import { normalizeSearchQuery } from "../lib/search";
+import { getOwned, userMutation, userQuery } from "./functions";
+import { recordAudit } from "./lib/audit";
+import { internal } from "./_generated/api";
+import { internalMutation } from "./_generated/server";
+import {
+  assertNoDuplicate,
+  CONTACT_LIMITS,
+  deleteContactMemberships,
+  deleteContactNotes,
+  derivedContactFields,
+  insertContact,
+  normalizeContactInput,
+  PURGE_BATCH,
+} from "./lib/contacts";
+import { appError } from "./lib/errors";
+import schema, { vChannel, vMetadata, vSocialHandles } from "./schema";
+
+const vContact = doc(schema, "contacts");
+const SEARCH_LIMIT = 50;
+
+export const create = userMutation({
+  args: {
+    name: v.string(),
+    phone: v.optional(v.string()),
+    email: v.optional(v.string()),
+    socialHandles: v.optional(vSocialHandles),
+    metadata: v.optional(vMetadata),
+  },
+  returns: v.id("contacts"),
+  handler: async (ctx, args) => {
+    const contactId = await insertContact(ctx, ctx.userId, args);
+    await recordAudit(ctx, {
+      userId: ctx.userId,
+      actor: ctx.actor,
+      action: "contact.create",
+      target: { table: "contacts", id: contactId },
+    });
+    return contactId;
+  },
+});
+
+export const update = userMutation({
+  args: {
+    contactId: v.id("contacts"),
+    name: v.optional(v.string()),
+    /** null clears the phone number. */
+    phone: v.optional(v.union(v.string(), v.null())),
+    email: v.optional(v.union(v.string(), v.null())),
+    socialHandles: v.optional(vSocialHandles),
+    metadata: v.optional(vMetadata),
+  },
+  returns: v.null(),
+  handler: async (ctx, { contactId, ...input }) => {
+    const contact = await getOwned(ctx, "contacts", contactId);
+    const clean = normalizeContactInput(input);
+    const next = {
+      name: clean.name ?? contact.name,
+      phone: clean.phone === undefined ? contact.phone : (clean.phone ?? undefined),
+      email: clean.email === undefined ? contact.email : (clean.email ?? undefined),
+    };
+    if (!next.phone && !next.email) throw appError("ADDRESS_REQUIRED");
+    await assertNoDuplicate(ctx, ctx.userId, next, contactId);
+    await ctx.db.patch("contacts", contactId, {
+      ...next,
+      ...derivedContactFields(next),
+      ...(clean.socialHandles ? { socialHandles: clean.socialHandles } : {}),
+      ...(clean.metadata ? { metadata: clean.metadata } : {}),
+    });
+    await recordAudit(ctx, {
+      userId: ctx.userId,
+      actor: ctx.actor,
+      action: "contact.update",
+      target: { table: "contacts", id: contactId },
+      details: { fields: Object.keys(input).join(",") },
+    });
+    return null;
+  },
+});
+
+/** Mark a contact opted out of (or back into) a channel, e.g. after a request by phone. */
+export const setOptOut = userMutation({
+  args: { contactId: v.id("contacts"), channel: vChannel, optedOut: v.boolean() },
+  returns: v.null(),
+  handler: async (ctx, { contactId, channel, optedOut }) => {
+    const contact = await getOwned(ctx, "contacts", contactId);
+    await ctx.db.patch("contacts", contactId, { optedOut: { ...contact.optedOut, [channel]: optedOut } });
+    await recordAudit(ctx, {
+      userId: ctx.userId,
+      actor: ctx.actor,
+      action: optedOut ? "contact.optOut" : "contact.optIn",
+      target: { table: "contacts", id: contactId },
+      details: { channel },
+    });
+    return null;
+  },
+});
+
+export const remove = userMutation({
+  args: { contactId: v.id("contacts") },
+  returns: v.object({ memberships: v.number(), notes: v.number() }),
+  handler: async (ctx, { contactId }) => {
+    const contact = await getOwned(ctx, "contacts", contactId);
+    // Memberships and notes go in this transaction; an account past the limits
+    // finishes in scheduled batches.
+    const memberships = await deleteContactMemberships(ctx, contactId, CONTACT_LIMITS.groupsPerUser);
+    const notes = await deleteContactNotes(ctx, contactId, CONTACT_LIMITS.notesPerContact);
+    await ctx.db.delete("contacts", contactId);
+    if (memberships === CONTACT_LIMITS.groupsPerUser || notes === CONTACT_LIMITS.notesPerContact) {
+      await ctx.scheduler.runAfter(0, internal.contacts.purgeRemoved, { contactId });
+    }
+    await recordAudit(ctx, {
+      userId: ctx.userId,
+      actor: ctx.actor,
+      action: "contact.remove",
+      target: { table: "contacts", id: contactId },
+      details: { name: contact.name, memberships, notes },
+    });
+    return { memberships, notes };
+  },
+});
+
+/** Finish removing what belonged to a deleted contact, a batch per transaction. */
+export const purgeRemoved = internalMutation({
+  args: { contactId: v.id("contacts") },
+  returns: v.null(),
+  handler: async (ctx, { contactId }) => {
+    const memberships = await deleteContactMemberships(ctx, contactId, PURGE_BATCH);
+    const notes = await deleteContactNotes(ctx, contactId, PURGE_BATCH);
+    if (memberships === PURGE_BATCH || notes === PURGE_BATCH) {
+      await ctx.scheduler.runAfter(0, internal.contacts.purgeRemoved, { contactId });
+    }
+    return null;
+  },
+});
+
+export const get = userQuery({
+  args: { contactId: v.id("contacts") },
+  returns: vContact,
+  handler: async (ctx, { contactId }) => await getOwned(ctx, "contacts", contactId),
+});
+
+/** All contacts, sorted by name, a page at a time. */
+export const list = userQuery({
+  args: { paginationOpts: paginationOptsValidator },
+  returns: paginationResultValidator(vContact),
+  handler: async (ctx, { paginationOpts }) =>
+    await ctx.db
+      .query("contacts")
+      .withIndex("by_user_and_sortName", (q) => q.eq("userId", ctx.userId))
+      .paginate(paginationOpts),
+});
+
+/** Contacts whose name, phone or email match, best matches first. */
+export const search = userQuery({
+  args: { query: v.string(), limit: v.optional(v.number()) },
+  returns: v.array(vContact),
+  handler: async (ctx, args) => {
+    const query = normalizeSearchQuery(args.query);
+    if (query === "") return [];
+    const limit = Math.max(1, Math.min(args.limit ?? 20, SEARCH_LIMIT));
+    return await ctx.db
+      .query("contacts")
+      .withSearchIndex("search_text", (q) => q.search("searchText", query).eq("userId", ctx.userId))
+      .take(limit);
+  },
+});

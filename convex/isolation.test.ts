@@ -1,0 +1,186 @@
+/**
+ * A second user can neither read, change nor detect the first user's data through any
+ * public function. The walker finds every public query/mutation in the modules below,
+ * builds arguments from each function's own validator, and calls it as user B with each
+ * of user A's ids in turn (B's own ids everywhere else).
+ */
+import { describe, expect, it } from "vitest";
+import type { FunctionReference } from "convex/server";
+import { api } from "./_generated/api";
+import type { Id, TableNames } from "./_generated/dataModel";
+import { modules, setup, signedInUser, type SignedIn, type TestConvex } from "./test.setup";
+
+/** Modules whose public functions are walked; add each new module of user data here. */
+const WALKED = ["contacts", "groups", "notes", "auditLog", "users"] as const;
+/** Tables holding user data: snapshotted before and after to prove nothing of A's changed. */
+const USER_TABLES = ["contacts", "groups", "groupMemberships", "notes"] as const;
+
+type Json = { type: string; value?: unknown; tableName?: string; keys?: Json; values?: { fieldType: Json } };
+type Fields = Record<string, { fieldType: Json; optional: boolean }>;
+type Ids = Partial<Record<TableNames, string>>;
+
+/** A valid value for a validator, preferring `ids` for id fields; field names pick friendly strings. */
+function valueFor(name: string, type: Json, ids: Ids, searchTerm: string): unknown {
+  if (name === "paginationOpts") return { numItems: 50, cursor: null };
+  switch (type.type) {
+    case "id":
+      return ids[type.tableName as TableNames] ?? null;
+    case "string":
+      return (
+        { name: "Eve", email: "eve@b.example", phone: "+14155559999", query: searchTerm, content: "hello @x" } as Record<
+          string,
+          string
+        >
+      )[name] ?? "text";
+    case "number":
+      return 1;
+    case "boolean":
+      return true;
+    case "null":
+      return null;
+    case "literal":
+      return type.value;
+    case "array":
+      return [valueFor(name, type.value as Json, ids, searchTerm)];
+    case "union": {
+      const members = type.value as Json[];
+      const pick = members.find((m) => m.type !== "null") ?? members[0];
+      return valueFor(name, pick, ids, searchTerm);
+    }
+    case "object":
+      return objectFor(type.value as Fields, ids, searchTerm);
+    case "record":
+      return { key: "value" };
+    default:
+      return null;
+  }
+}
+
+function objectFor(fields: Fields, ids: Ids, searchTerm: string) {
+  return Object.fromEntries(
+    Object.entries(fields).map(([k, f]) => [k, valueFor(k, f.fieldType, ids, searchTerm)]),
+  );
+}
+
+/** Tables referenced by id anywhere in the arguments. */
+function idTables(type: Json, out = new Set<TableNames>()): Set<TableNames> {
+  if (type.type === "id") out.add(type.tableName as TableNames);
+  const children = [
+    ...(Array.isArray(type.value) ? (type.value as Json[]) : []),
+    ...(type.type === "array" ? [type.value as Json] : []),
+    ...(type.type === "object" ? Object.values(type.value as Fields).map((f) => f.fieldType) : []),
+  ];
+  for (const child of children) idTables(child, out);
+  return out;
+}
+
+type Walked = { path: string; args: Json; call: (as: SignedIn["as"], args: unknown) => Promise<unknown> };
+
+async function publicFunctions(): Promise<Walked[]> {
+  const found: Walked[] = [];
+  for (const mod of WALKED) {
+    const loaded = (await modules[`./${mod}.ts`]()) as Record<string, unknown>;
+    for (const [name, fn] of Object.entries(loaded)) {
+      const f = fn as { isPublic?: boolean; isQuery?: boolean; isMutation?: boolean; exportArgs?: () => string };
+      if (!f?.isPublic || !(f.isQuery || f.isMutation)) continue;
+      const ref = (api as unknown as Record<string, Record<string, FunctionReference<"query" | "mutation">>>)[mod][name];
+      const call = f.isQuery
+        ? (as: SignedIn["as"], args: unknown) => as.query(ref as FunctionReference<"query">, args as never)
+        : (as: SignedIn["as"], args: unknown) => as.mutation(ref as FunctionReference<"mutation">, args as never);
+      found.push({ path: `${mod}.${name}`, call, args: JSON.parse(f.exportArgs!()) });
+    }
+  }
+  return found;
+}
+
+async function seedUser(u: SignedIn, label: string) {
+  const contactId = await u.as.mutation(api.contacts.create, {
+    name: `${label} Contact`,
+    phone: label === "Alice" ? "+14155550100" : "+14155550200",
+    email: `${label.toLowerCase()}@contact.example`,
+  });
+  const groupId = await u.as.mutation(api.groups.create, { name: `${label} Group` });
+  await u.as.mutation(api.groups.addMembers, { groupId, contactIds: [contactId] });
+  const noteId = await u.as.mutation(api.notes.create, { contactId, content: `${label} note` });
+  return { contacts: contactId, groups: groupId, notes: noteId, users: u.userId } as Ids;
+}
+
+async function snapshot(t: TestConvex, userId: Id<"users">) {
+  return await t.run(async (ctx) => {
+    const out: Record<string, unknown[]> = {};
+    for (const table of USER_TABLES) {
+      out[table] = (await ctx.db.query(table).collect()).filter((d) => d.userId === userId);
+    }
+    return out;
+  });
+}
+
+async function outcome(run: () => Promise<unknown>): Promise<{ ok: true; value: unknown } | { ok: false; error: unknown }> {
+  try {
+    return { ok: true, value: await run() };
+  } catch (error) {
+    const data = (error as { data?: unknown }).data;
+    return { ok: false, error: data ?? String(error) };
+  }
+}
+
+describe("cross-user isolation", () => {
+  it("walks every public function with the other user's ids", async () => {
+    const t = setup();
+    const alice = await signedInUser(t, "alice@example.com");
+    const bob = await signedInUser(t, "bob@example.com");
+    const aliceIds = await seedUser(alice, "Alice");
+    const bobIds = await seedUser(bob, "Bob");
+    // Ids of the right tables that no longer exist: B must not tell A's from these.
+    const goneIds = await t.run(async (ctx) => {
+      const out: Ids = {};
+      for (const table of ["contacts", "groups", "notes"] as const) {
+        const doc = await ctx.db.get(table, aliceIds[table] as Id<typeof table>);
+        const { _id, _creationTime, ...fields } = doc!;
+        const copy = await ctx.db.insert(table, fields as never);
+        await ctx.db.delete(table, copy);
+        out[table] = copy;
+      }
+      return out;
+    });
+    const aliceSecrets = Object.values(aliceIds).filter((id) => id !== alice.userId) as string[];
+    const before = await snapshot(t, alice.userId);
+
+    const fns = await publicFunctions();
+    expect(fns.length).toBeGreaterThan(15);
+    let probes = 0;
+    for (const fn of fns) {
+      const fields = (fn.args.value ?? {}) as Fields;
+      const tables = [...idTables(fn.args)].filter((tb) => aliceIds[tb] && tb !== "users");
+      // No ids: B's own call (searching for A's contact by name) must show nothing of A's.
+      const variants: Array<{ foreign: TableNames | null }> = tables.length
+        ? tables.map((foreign) => ({ foreign }))
+        : [{ foreign: null }];
+      for (const { foreign } of variants) {
+        const ids = { ...bobIds, ...(foreign ? { [foreign]: aliceIds[foreign] } : {}) };
+        const args = objectFor(fields, ids, "Alice");
+        const result = await outcome(() => fn.call(bob.as, args));
+        probes++;
+        if (result.ok) {
+          const text = JSON.stringify(result.value) ?? "";
+          for (const secret of aliceSecrets) expect(text, `${fn.path} leaked ${secret}`).not.toContain(secret);
+          expect(text, `${fn.path} leaked Alice's data`).not.toMatch(/Alice/);
+        } else {
+          expect(result.error, `${fn.path} with Alice's ${foreign}`).toMatchObject({ code: "NOT_FOUND" });
+        }
+        if (foreign) {
+          // Same answer as for an id that doesn't exist: nothing to detect.
+          const goneArgs = objectFor(fields, { ...bobIds, [foreign]: goneIds[foreign] }, "Alice");
+          const gone = await outcome(() => fn.call(bob.as, goneArgs));
+          expect(gone, `${fn.path}: Alice's ${foreign} is distinguishable from a missing one`).toEqual(result);
+        }
+      }
+    }
+    expect(probes).toBeGreaterThan(20);
+    expect(await snapshot(t, alice.userId)).toEqual(before);
+    // And A still sees all of it.
+    expect((await alice.as.query(api.contacts.get, { contactId: aliceIds.contacts as Id<"contacts"> })).name).toBe(
+      "Alice Contact",
+    );
+  });
+});

@@ -1,0 +1,196 @@
+/** Contact rules shared by the app's mutations, the webhooks and the REST API. */
+import { normalizeEmail } from "../../lib/email";
+import { toE164 } from "../../lib/phone";
+import { contactSearchText } from "../../lib/search";
+import type { Doc, Id } from "../_generated/dataModel";
+import type { MutationCtx, QueryCtx } from "../_generated/server";
+import { env } from "./env";
+import { appError } from "./errors";
+
+export const CONTACT_LIMITS = {
+  nameLength: 200,
+  socialHandles: 20,
+  metadataKeys: 50,
+  valueLength: 1000,
+  notesPerContact: 1000,
+  groupsPerUser: 1000,
+} as const;
+
+export type ContactInput = {
+  name?: string;
+  phone?: string | null;
+  email?: string | null;
+  socialHandles?: Record<string, string>;
+  metadata?: Record<string, string | number | boolean | null>;
+};
+
+export function cleanName(name: string): string {
+  const trimmed = name.trim().replace(/\s+/g, " ");
+  if (trimmed.length === 0 || trimmed.length > CONTACT_LIMITS.nameLength) {
+    throw appError("INVALID_ARGUMENT", `Name must be 1–${CONTACT_LIMITS.nameLength} characters.`, {
+      field: "name",
+    });
+  }
+  return trimmed;
+}
+
+export function parsePhone(input: string): string {
+  const phone = toE164(input, env.defaultCountry());
+  if (phone === null) throw appError("INVALID_PHONE", `"${input.slice(0, 40)}" is not a valid phone number.`);
+  return phone;
+}
+
+export function parseEmail(input: string): string {
+  const email = normalizeEmail(input);
+  if (email === null) throw appError("INVALID_EMAIL", `"${input.slice(0, 80)}" is not a valid email address.`);
+  return email;
+}
+
+function checkRecord(field: string, record: Record<string, unknown> | undefined, maxKeys: number) {
+  if (!record) return;
+  const entries = Object.entries(record);
+  if (entries.length > maxKeys) {
+    throw appError("LIMIT_EXCEEDED", `${field} may have at most ${maxKeys} entries.`, { field });
+  }
+  for (const [key, value] of entries) {
+    if (key.length > 64 || (typeof value === "string" && value.length > CONTACT_LIMITS.valueLength)) {
+      throw appError("INVALID_ARGUMENT", `${field}.${key.slice(0, 64)} is too long.`, { field });
+    }
+  }
+}
+
+/** Validate and normalise the address fields; undefined means "not given", null means "clear". */
+export function normalizeContactInput(input: ContactInput) {
+  checkRecord("socialHandles", input.socialHandles, CONTACT_LIMITS.socialHandles);
+  checkRecord("metadata", input.metadata, CONTACT_LIMITS.metadataKeys);
+  return {
+    name: input.name === undefined ? undefined : cleanName(input.name),
+    phone: input.phone === undefined ? undefined : input.phone === null || input.phone.trim() === "" ? null : parsePhone(input.phone),
+    email: input.email === undefined ? undefined : input.email === null || input.email.trim() === "" ? null : parseEmail(input.email),
+    socialHandles: input.socialHandles,
+    metadata: input.metadata,
+  };
+}
+
+export async function findContactByPhone(ctx: Pick<QueryCtx, "db">, userId: Id<"users">, phone: string) {
+  return await ctx.db
+    .query("contacts")
+    .withIndex("by_user_and_phone", (q) => q.eq("userId", userId).eq("phone", phone))
+    .first();
+}
+
+export async function findContactByEmail(ctx: Pick<QueryCtx, "db">, userId: Id<"users">, email: string) {
+  return await ctx.db
+    .query("contacts")
+    .withIndex("by_user_and_email", (q) => q.eq("userId", userId).eq("email", email))
+    .first();
+}
+
+/** Phone and email are unique per user; the error names the contact that has them. */
+export async function assertNoDuplicate(
+  ctx: Pick<QueryCtx, "db">,
+  userId: Id<"users">,
+  fields: { phone?: string | null; email?: string | null },
+  exceptId?: Id<"contacts">,
+): Promise<void> {
+  const checks: Array<["phone" | "email", Doc<"contacts"> | null]> = [];
+  if (fields.phone) checks.push(["phone", await findContactByPhone(ctx, userId, fields.phone)]);
+  if (fields.email) checks.push(["email", await findContactByEmail(ctx, userId, fields.email)]);
+  for (const [field, existing] of checks) {
+    if (existing && existing._id !== exceptId) {
+      throw appError(
+        "DUPLICATE_CONTACT",
+        `${existing.name} already has this ${field === "phone" ? "phone number" : "email address"}.`,
+        { field, contactId: existing._id, contactName: existing.name },
+      );
+    }
+  }
+}
+
+/** A new contact document with every derived field set. */
+export function newContact(
+  userId: Id<"users">,
+  fields: {
+    name: string;
+    phone?: string;
+    email?: string;
+    socialHandles?: Record<string, string>;
+    metadata?: Record<string, string | number | boolean | null>;
+  },
+) {
+  return {
+    userId,
+    ...fields,
+    sortName: fields.name.toLowerCase(),
+    searchText: contactSearchText(fields),
+    optedOut: { sms: false, whatsapp: false, email: false },
+    unreadCount: 0,
+    hasUnread: false,
+  };
+}
+
+/** Derived fields after a change of name, phone or email. */
+export function derivedContactFields(c: { name: string; phone?: string; email?: string }) {
+  return { sortName: c.name.toLowerCase(), searchText: contactSearchText(c) };
+}
+
+/**
+ * Insert a validated contact for `userId` (used by the app, the REST API and inbound
+ * webhooks). Throws ADDRESS_REQUIRED, INVALID_*, or DUPLICATE_CONTACT.
+ */
+export async function insertContact(
+  ctx: Pick<MutationCtx, "db">,
+  userId: Id<"users">,
+  input: ContactInput & { name: string },
+): Promise<Id<"contacts">> {
+  const clean = normalizeContactInput(input);
+  const phone = clean.phone ?? undefined;
+  const email = clean.email ?? undefined;
+  if (!phone && !email) throw appError("ADDRESS_REQUIRED");
+  await assertNoDuplicate(ctx, userId, { phone, email });
+  return await ctx.db.insert(
+    "contacts",
+    newContact(userId, {
+      name: clean.name!,
+      ...(phone ? { phone } : {}),
+      ...(email ? { email } : {}),
+      ...(clean.socialHandles ? { socialHandles: clean.socialHandles } : {}),
+      ...(clean.metadata ? { metadata: clean.metadata } : {}),
+    }),
+  );
+}
+
+/** Per-transaction batch for removing what hangs off a contact or group. */
+export const PURGE_BATCH = 500;
+
+/** Delete up to `limit` memberships of a contact, keeping group counts exact. Returns how many. */
+export async function deleteContactMemberships(
+  ctx: Pick<MutationCtx, "db">,
+  contactId: Id<"contacts">,
+  limit: number,
+): Promise<number> {
+  const memberships = await ctx.db
+    .query("groupMemberships")
+    .withIndex("by_contact_and_group", (q) => q.eq("contactId", contactId))
+    .take(limit);
+  for (const m of memberships) {
+    const group = await ctx.db.get("groups", m.groupId);
+    if (group) await ctx.db.patch("groups", group._id, { memberCount: Math.max(0, group.memberCount - 1) });
+    await ctx.db.delete("groupMemberships", m._id);
+  }
+  return memberships.length;
+}
+
+/** Delete up to `limit` notes of a contact. Returns how many. */
+export async function deleteContactNotes(
+  ctx: Pick<MutationCtx, "db">,
+  contactId: Id<"contacts">,
+  limit: number,
+): Promise<number> {
+  const notes = await ctx.db
+    .query("notes")
+    .withIndex("by_contact", (q) => q.eq("contactId", contactId))
+    .take(limit);
+  for (const note of notes) await ctx.db.delete("notes", note._id);
+  return notes.length;
+}

@@ -1,0 +1,59 @@
+/**
+ * Error codes shared by the Convex functions, the HTTP API and the UI.
+ * Functions throw `ConvexError<AppErrorData>`; the UI maps `code` to a message.
+ */
+export const ERROR_CODES = {
+  UNAUTHENTICATED: "Please sign in to continue.",
+  NOT_FOUND: "That item does not exist.",
+  INVALID_ARGUMENT: "Some of the input is not valid.",
+  INVALID_PHONE: "That phone number is not valid.",
+  INVALID_EMAIL: "That email address is not valid.",
+  ADDRESS_REQUIRED: "A contact needs a phone number or an email address.",
+  DUPLICATE_CONTACT: "A contact with that phone number or email already exists.",
+  DUPLICATE_GROUP: "A group with that name already exists.",
+  LIMIT_EXCEEDED: "That is more than this action allows at once.",
+  // Authentication
+  WEAK_PASSWORD: "Passwords need at least 8 characters.",
+  ACCOUNT_EXISTS: "An account with that email already exists.",
+  INVALID_CREDENTIALS: "Wrong email or password.",
+  TOO_MANY_ATTEMPTS: "Too many failed attempts. Try again later.",
+  // Messaging
+  NO_ADDRESS: "The contact has no address for that channel.",
+  OPTED_OUT: "The contact has opted out of that channel.",
+  WHATSAPP_WINDOW_CLOSED:
+    "WhatsApp free-form messages can only be sent within 24 hours of the contact's last message.",
+  CONTENT_INVALID: "The message content is not valid.",
+  SUBJECT_REQUIRED: "Emails need a subject.",
+  MEDIA_URL_INVALID: "Media URLs must be https links.",
+  SCHEDULE_IN_PAST: "The scheduled time must be in the future.",
+  INVALID_STATE: "That action is not possible in the item's current state.",
+  NO_SENDER: "No sender is configured for that channel.",
+  RATE_LIMITED: "Too many requests. Slow down and try again.",
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** The payload of every `ConvexError` thrown by this app. */
+export type AppErrorData = {
+  code: ErrorCode;
+  message: string;
+  /** Extra structured facts, e.g. the existing contact of a duplicate. */
+  details?: Record<string, string | number | boolean | null>;
+};
+
+export function isAppErrorData(data: unknown): data is AppErrorData {
+  return (
+    typeof data === "object" &&
+    data !== null &&
+    "code" in data &&
+    typeof (data as { code: unknown }).code === "string" &&
+    (data as { code: string }).code in ERROR_CODES
+  );
+}
+
+/** A user-readable message for any error thrown by a Convex call. */
+export function describeError(error: unknown): string {
+  const data = (error as { data?: unknown } | null)?.data;
+  if (isAppErrorData(data)) return data.message;
+  return "Something went wrong. Please try again.";
+}

@@ -1,0 +1,25 @@
+import { phoneSearchTokens } from "./phone";
+
+/** Words for a contact's search index entry: name, email (whole and in parts) and phone digits. */
+export function contactSearchText(c: { name: string; email?: string; phone?: string }): string {
+  const words = new Set<string>();
+  for (const w of c.name.toLowerCase().split(/\s+/)) if (w) words.add(w);
+  if (c.email) {
+    words.add(c.email);
+    for (const part of c.email.split(/[^a-z0-9]+/)) if (part) words.add(part);
+  }
+  if (c.phone) for (const t of phoneSearchTokens(c.phone)) words.add(t);
+  return [...words].join(" ");
+}
+
+/**
+ * Turn what a person typed into a search query: a phone-like input becomes its digits
+ * (so "+1 (415) 555" finds "+14155550123"), anything else is lower-cased words.
+ */
+export function normalizeSearchQuery(input: string): string {
+  const trimmed = input.trim().slice(0, 200);
+  if (/^[+\d\s().-]+$/.test(trimmed) && /\d{3,}/.test(trimmed.replace(/\D/g, ""))) {
+    return trimmed.replace(/\D/g, "");
+  }
+  return trimmed.toLowerCase();
+}
