@@ -4,6 +4,6 @@ export default defineConfig({
   test: {
     environment: "edge-runtime",
     server: { deps: { inline: ["convex-test"] } },
-    include: ["convex/**/*.test.ts", "lib/**/*.test.ts", "tests/unit/**/*.test.ts"],
+    include: ["convex/**/*.test.ts", "lib/**/*.test.ts", "tests/unit/**/*.test.ts", "tests/emulator/**/*.test.ts"],
   },
 });
