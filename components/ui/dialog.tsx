@@ -1,0 +1,170 @@
+"use client";
+
+/**
+ * A modal dialog on the native <dialog> element: `showModal()` makes the rest of the page
+ * inert (the focus trap) and gives Escape for free. On top of that this component moves
+ * focus into the dialog (the `data-autofocus` element, else the first control of the body,
+ * else the panel),
+ * returns focus to whatever opened it, closes on a backdrop click, and labels itself with
+ * its title and description. Content mounts only while open, so forms start fresh.
+ */
+import { useEffect, useId, useRef, type ReactNode } from "react";
+import { cn } from "@/lib/cn";
+import { CloseIcon } from "./icons";
+
+export type DialogProps = {
+  open: boolean;
+  /** Called for Escape, the close button and a backdrop click. */
+  onClose: () => void;
+  title: ReactNode;
+  description?: ReactNode;
+  children?: ReactNode;
+  /** Buttons row at the bottom. */
+  footer?: ReactNode;
+  size?: "sm" | "md" | "lg";
+  /** Whether Escape / backdrop / × may close it (false while saving). */
+  dismissible?: boolean;
+  /** Role "alertdialog" for confirmations. */
+  role?: "dialog" | "alertdialog";
+};
+
+const FOCUSABLE =
+  'input:not([disabled]):not([type="hidden"]), select:not([disabled]), textarea:not([disabled]), button:not([disabled]), a[href], [tabindex]:not([tabindex="-1"])';
+
+const widths = { sm: "max-w-sm", md: "max-w-lg", lg: "max-w-2xl" };
+
+export function Dialog({
+  open,
+  onClose,
+  title,
+  description,
+  children,
+  footer,
+  size = "md",
+  dismissible = true,
+  role = "dialog",
+}: DialogProps) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const bodyRef = useRef<HTMLDivElement>(null);
+  const contentRef = useRef<HTMLDivElement>(null);
+  const returnFocusTo = useRef<HTMLElement | null>(null);
+  const pressStartedOnBackdrop = useRef(false);
+  const titleId = useId();
+  const descriptionId = useId();
+  // Read the latest callbacks from the native listeners without re-subscribing.
+  const latest = useRef({ onClose, dismissible, open });
+  useEffect(() => {
+    latest.current = { onClose, dismissible, open };
+  });
+
+  useEffect(() => {
+    const dialog = ref.current;
+    if (!dialog) return;
+    if (open && !dialog.open) {
+      returnFocusTo.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+      dialog.showModal();
+      const panel = bodyRef.current;
+      // React's autoFocus does not survive showModal(); mark the element with data-autofocus.
+      const target =
+        panel?.querySelector<HTMLElement>("[data-autofocus]") ??
+        contentRef.current?.querySelector<HTMLElement>(FOCUSABLE) ??
+        panel;
+      target?.focus();
+    } else if (!open && dialog.open) {
+      dialog.close();
+    }
+  }, [open]);
+
+  // Restore focus after closing (also when the dialog unmounts while open).
+  useEffect(() => {
+    if (open) return;
+    const el = returnFocusTo.current;
+    returnFocusTo.current = null;
+    if (el && el.isConnected) el.focus();
+  }, [open]);
+  useEffect(() => {
+    const dialog = ref.current;
+    return () => {
+      if (dialog?.open) dialog.close();
+      const el = returnFocusTo.current;
+      if (el && el.isConnected) el.focus();
+    };
+  }, []);
+
+  useEffect(() => {
+    const dialog = ref.current;
+    if (!dialog) return;
+    const onCancel = (event: Event) => {
+      // Escape: let React state decide, so a dialog that is saving stays open.
+      event.preventDefault();
+      if (latest.current.dismissible) latest.current.onClose();
+    };
+    const onNativeClose = () => {
+      // Closed by the browser itself (e.g. a repeated Escape): keep state in sync.
+      if (latest.current.open) latest.current.onClose();
+    };
+    dialog.addEventListener("cancel", onCancel);
+    dialog.addEventListener("close", onNativeClose);
+    return () => {
+      dialog.removeEventListener("cancel", onCancel);
+      dialog.removeEventListener("close", onNativeClose);
+    };
+  }, []);
+
+  return (
+    <dialog
+      ref={ref}
+      role={role === "alertdialog" ? "alertdialog" : undefined}
+      aria-labelledby={titleId}
+      aria-describedby={description ? descriptionId : undefined}
+      aria-modal="true"
+      className={cn(
+        "m-auto w-[calc(100%-2rem)] overflow-visible rounded-xl bg-transparent p-0 text-slate-900",
+        "backdrop:bg-slate-900/50",
+        widths[size],
+      )}
+      onMouseDown={(e) => {
+        pressStartedOnBackdrop.current = e.target === e.currentTarget;
+      }}
+      onClick={(e) => {
+        if (e.target === e.currentTarget && pressStartedOnBackdrop.current && dismissible) onClose();
+      }}
+    >
+      {open ? (
+        <div ref={bodyRef} tabIndex={-1} className="max-h-[calc(100dvh-2rem)] overflow-y-auto rounded-xl bg-white shadow-xl outline-none">
+          <div className="flex items-start justify-between gap-4 border-b border-slate-200 px-5 py-4">
+            <div className="min-w-0">
+              <h2 id={titleId} className="text-lg font-semibold text-slate-900">
+                {title}
+              </h2>
+              {description ? (
+                <div id={descriptionId} className="mt-1 text-sm text-slate-600">
+                  {description}
+                </div>
+              ) : null}
+            </div>
+            <button
+              type="button"
+              onClick={onClose}
+              disabled={!dismissible}
+              className="-m-1 rounded-md p-1 text-slate-500 hover:bg-slate-100 hover:text-slate-800 focus-visible:outline-2 focus-visible:outline-indigo-600 disabled:opacity-50"
+            >
+              <CloseIcon />
+              <span className="sr-only">Close</span>
+            </button>
+          </div>
+          {children ? (
+            <div ref={contentRef} className="px-5 py-4">
+              {children}
+            </div>
+          ) : null}
+          {footer ? (
+            <div className="flex flex-col-reverse gap-2 border-t border-slate-200 bg-slate-50 px-5 py-3 sm:flex-row sm:justify-end">
+              {footer}
+            </div>
+          ) : null}
+        </div>
+      ) : null}
+    </dialog>
+  );
+}
