@@ -1,15 +1,26 @@
-import type { Metadata } from "next";
+import { ConvexAuthNextjsServerProvider } from "@convex-dev/auth/nextjs/server";
+import type { Metadata, Viewport } from "next";
+import { ConvexClientProvider } from "@/components/providers/convex-client-provider";
 import "./globals.css";
 
 export const metadata: Metadata = {
-  title: "Unified Inbox",
+  title: { default: "Unified Inbox", template: "%s · Unified Inbox" },
   description: "SMS, WhatsApp and email conversations with your customers, in one live inbox.",
+};
+
+export const viewport: Viewport = {
+  themeColor: "#4f46e5",
 };
 
 export default function RootLayout({ children }: { children: React.ReactNode }) {
   return (
-    <html lang="en">
-      <body className="bg-white text-slate-900 antialiased">{children}</body>
-    </html>
+    // Reads the auth cookies on the server so the client starts with the session token.
+    <ConvexAuthNextjsServerProvider shouldHandleCode={false}>
+      <html lang="en">
+        <body className="min-h-dvh bg-slate-50 text-slate-900 antialiased">
+          <ConvexClientProvider>{children}</ConvexClientProvider>
+        </body>
+      </html>
+    </ConvexAuthNextjsServerProvider>
   );
 }

@@ -1,0 +1,26 @@
+import type { ComponentType, SVGProps } from "react";
+import {
+  AnalyticsIcon,
+  ContactsIcon,
+  GroupsIcon,
+  InboxIcon,
+  ScheduledIcon,
+  SettingsIcon,
+} from "@/components/ui/icons";
+
+export type NavItem = { href: string; label: string; icon: ComponentType<SVGProps<SVGSVGElement>> };
+
+// Inbox, Scheduled and Analytics arrive with their own issues; until then their routes 404.
+export const NAV_ITEMS: readonly NavItem[] = [
+  { href: "/inbox", label: "Inbox", icon: InboxIcon },
+  { href: "/contacts", label: "Contacts", icon: ContactsIcon },
+  { href: "/groups", label: "Groups", icon: GroupsIcon },
+  { href: "/scheduled", label: "Scheduled", icon: ScheduledIcon },
+  { href: "/analytics", label: "Analytics", icon: AnalyticsIcon },
+  { href: "/settings", label: "Settings", icon: SettingsIcon },
+];
+
+/** Whether `pathname` is the item's page or below it. */
+export function isActive(pathname: string, href: string): boolean {
+  return pathname === href || pathname.startsWith(`${href}/`);
+}
