@@ -1,0 +1,139 @@
+"use client";
+
+import Link from "next/link";
+import { useEffect, useRef } from "react";
+import type { Doc, Id } from "@/convex/_generated/dataModel";
+import { EMPTY_VALUE, formatDateTime, formatShortDate } from "@/lib/format";
+import { formatPhone } from "@/lib/phone";
+import { useMediaQuery } from "@/lib/use-media-query";
+import { Button, buttonClasses } from "@/components/ui/button";
+import { Checkbox } from "@/components/ui/field";
+import { ChatIcon } from "@/components/ui/icons";
+import { ChannelStatus } from "./channel-status";
+import { ContactGroupsCell } from "./contact-groups-cell";
+
+export function ContactsTable({
+  contacts,
+  selected,
+  onToggle,
+  onToggleAll,
+  onEdit,
+  onDelete,
+  caption,
+}: {
+  contacts: Doc<"contacts">[];
+  selected: ReadonlyMap<Id<"contacts">, string>;
+  onToggle: (contact: Doc<"contacts">, checked: boolean) => void;
+  onToggleAll: (checked: boolean) => void;
+  onEdit: (contact: Doc<"contacts">) => void;
+  onDelete: (contact: Doc<"contacts">) => void;
+  caption: string;
+}) {
+  // The groups column needs a query per row: only subscribe where the column shows (xl).
+  const showGroups = useMediaQuery("(min-width: 80rem)");
+  const selectedHere = contacts.filter((c) => selected.has(c._id)).length;
+  const allRef = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (allRef.current) allRef.current.indeterminate = selectedHere > 0 && selectedHere < contacts.length;
+  }, [selectedHere, contacts.length]);
+
+  return (
+    <div className="overflow-x-auto">
+      <table className="w-full border-collapse text-left text-sm">
+        <caption className="sr-only">{caption}</caption>
+        <thead className="border-b border-slate-200 bg-slate-50 text-xs font-medium tracking-wide text-slate-600 uppercase">
+          <tr>
+            <th scope="col" className="w-10 py-3 pr-2 pl-4">
+              <Checkbox
+                ref={allRef}
+                aria-label="Select all contacts shown"
+                checked={contacts.length > 0 && selectedHere === contacts.length}
+                onChange={(e) => onToggleAll(e.target.checked)}
+              />
+            </th>
+            <th scope="col" className="px-3 py-3">Name</th>
+            <th scope="col" className="hidden px-3 py-3 md:table-cell">Phone</th>
+            <th scope="col" className="hidden px-3 py-3 lg:table-cell">Email</th>
+            <th scope="col" className="hidden px-3 py-3 sm:table-cell">Channels</th>
+            <th scope="col" className="hidden px-3 py-3 xl:table-cell">Groups</th>
+            <th scope="col" className="hidden px-3 py-3 whitespace-nowrap md:table-cell">Last contact</th>
+            <th scope="col" className="px-3 py-3 text-right">
+              <span className="sr-only">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100">
+          {contacts.map((contact) => {
+            const phone = contact.phone ? formatPhone(contact.phone) : null;
+            return (
+              <tr key={contact._id} className={selected.has(contact._id) ? "bg-indigo-50/60" : "hover:bg-slate-50"}>
+                <td className="py-3 pr-2 pl-4 align-top">
+                  <Checkbox
+                    aria-label={`Select ${contact.name}`}
+                    checked={selected.has(contact._id)}
+                    onChange={(e) => onToggle(contact, e.target.checked)}
+                  />
+                </td>
+                <th scope="row" className="px-3 py-3 align-top font-medium text-slate-900">
+                  <span className="block max-w-[16rem] truncate">{contact.name}</span>
+                  {/* Small screens: the hidden columns' essentials under the name. */}
+                  <span className="block font-normal text-slate-600 md:hidden">{phone ?? contact.email}</span>
+                  <span className="mt-1 block sm:hidden">
+                    <ChannelStatus contact={contact} />
+                  </span>
+                </th>
+                <td className="hidden px-3 py-3 align-top whitespace-nowrap text-slate-700 md:table-cell">{phone ?? <Dash />}</td>
+                <td className="hidden px-3 py-3 align-top text-slate-700 lg:table-cell">
+                  {contact.email ? <span className="block max-w-[16rem] truncate">{contact.email}</span> : <Dash />}
+                </td>
+                <td className="hidden px-3 py-3 align-top sm:table-cell">
+                  <ChannelStatus contact={contact} />
+                </td>
+                <td className="hidden px-3 py-3 align-top xl:table-cell">
+                  {showGroups ? <ContactGroupsCell contactId={contact._id} /> : null}
+                </td>
+                <td className="hidden px-3 py-3 align-top whitespace-nowrap text-slate-700 md:table-cell">
+                  {contact.lastMessageAt ? (
+                    <time dateTime={new Date(contact.lastMessageAt).toISOString()} title={formatDateTime(contact.lastMessageAt)}>
+                      {formatShortDate(contact.lastMessageAt)}
+                    </time>
+                  ) : (
+                    <Dash />
+                  )}
+                </td>
+                <td className="px-3 py-2 align-top">
+                  <div className="flex justify-end gap-1">
+                    <Link
+                      href={`/inbox?contact=${contact._id}`}
+                      className={buttonClasses({ variant: "ghost", size: "sm" })}
+                      title="Open conversation"
+                    >
+                      <ChatIcon className="size-4" />
+                      <span className="sr-only xl:not-sr-only">Open conversation</span>
+                      <span className="sr-only"> with {contact.name}</span>
+                    </Link>
+                    <Button size="sm" variant="ghost" onClick={() => onEdit(contact)}>
+                      Edit<span className="sr-only"> {contact.name}</span>
+                    </Button>
+                    <Button size="sm" variant="ghost" className="text-red-700 hover:bg-red-50" onClick={() => onDelete(contact)}>
+                      Delete<span className="sr-only"> {contact.name}</span>
+                    </Button>
+                  </div>
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function Dash() {
+  return (
+    <span className="text-slate-500">
+      <span aria-hidden="true">{EMPTY_VALUE}</span>
+      <span className="sr-only">none</span>
+    </span>
+  );
+}

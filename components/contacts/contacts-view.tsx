@@ -1,0 +1,208 @@
+"use client";
+
+import { usePaginatedQuery, useQuery } from "convex/react";
+import { useState } from "react";
+import { toast } from "sonner";
+import { api } from "@/convex/_generated/api";
+import type { Doc, Id } from "@/convex/_generated/dataModel";
+import { formatCount } from "@/lib/format";
+import { useDebouncedValue } from "@/lib/use-debounced-value";
+import { useMutationWithToast } from "@/lib/use-mutation-with-toast";
+import { AddToGroupDialog } from "@/components/groups/add-to-group-dialog";
+import { Button } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { EmptyState } from "@/components/ui/empty-state";
+import { Input } from "@/components/ui/field";
+import { ContactsIcon, PlusIcon, SearchIcon } from "@/components/ui/icons";
+import { PageHeader } from "@/components/ui/page-header";
+import { SkeletonRows } from "@/components/ui/skeleton";
+import { Spinner } from "@/components/ui/spinner";
+import { ContactDialog, type ContactDialogTarget } from "./contact-dialog";
+import { ContactsTable } from "./contacts-table";
+
+const PAGE_SIZE = 25;
+const SEARCH_LIMIT = 50;
+
+/** Contacts while typing a search: the best matches; otherwise all, by name, a page at a time. */
+function useContactRows(search: string) {
+  const query = useDebouncedValue(search.trim(), 250);
+  const searching = query !== "";
+  const list = usePaginatedQuery(api.contacts.list, searching ? "skip" : {}, { initialNumItems: PAGE_SIZE });
+  const matches = useQuery(api.contacts.search, searching ? { query, limit: SEARCH_LIMIT } : "skip");
+
+  // Keep showing the previous matches while the next search runs, instead of flashing empty.
+  // (Adjusting state while rendering: https://react.dev/learn/you-might-not-need-an-effect)
+  const [lastMatches, setLastMatches] = useState<Doc<"contacts">[] | undefined>(undefined);
+  if (matches !== undefined && matches !== lastMatches) setLastMatches(matches);
+  if (!searching && lastMatches !== undefined) setLastMatches(undefined);
+
+  if (searching) {
+    return {
+      mode: "search" as const,
+      rows: matches ?? lastMatches,
+      stale: matches === undefined || query !== search.trim(),
+      capped: (matches?.length ?? 0) >= SEARCH_LIMIT,
+      list,
+    };
+  }
+  return {
+    mode: "list" as const,
+    rows: list.status === "LoadingFirstPage" ? undefined : list.results,
+    stale: query !== search.trim(),
+    capped: false,
+    list,
+  };
+}
+
+export function ContactsView() {
+  const [search, setSearch] = useState("");
+  const { mode, rows, stale, capped, list } = useContactRows(search);
+  const [dialog, setDialog] = useState<ContactDialogTarget | null>(null);
+  const [deleting, setDeleting] = useState<Doc<"contacts"> | null>(null);
+  // Selected contacts, by id, with their names (they may scroll out of a search).
+  const [selected, setSelected] = useState<ReadonlyMap<Id<"contacts">, string>>(new Map());
+  const [addingToGroup, setAddingToGroup] = useState(false);
+  const [remove] = useMutationWithToast(api.contacts.remove);
+
+  function toggle(contact: Doc<"contacts">, checked: boolean) {
+    setSelected((prev) => {
+      const next = new Map(prev);
+      if (checked) next.set(contact._id, contact.name);
+      else next.delete(contact._id);
+      return next;
+    });
+  }
+
+  function toggleAll(checked: boolean) {
+    setSelected((prev) => {
+      const next = new Map(prev);
+      for (const c of rows ?? []) {
+        if (checked) next.set(c._id, c.name);
+        else next.delete(c._id);
+      }
+      return next;
+    });
+  }
+
+  async function confirmDelete(contact: Doc<"contacts">) {
+    const result = await remove({ contactId: contact._id });
+    if (!result.ok) throw result.error;
+    const { memberships, notes } = result.value;
+    const parts = [];
+    if (memberships > 0) parts.push(`removed from ${formatCount(memberships, "group")}`);
+    if (notes > 0) parts.push(`${formatCount(notes, "note")} deleted`);
+    toast.success(`Deleted ${contact.name}`, { description: parts.length ? `${parts.join(", ")}.` : undefined });
+    setSelected((prev) => {
+      if (!prev.has(contact._id)) return prev;
+      const next = new Map(prev);
+      next.delete(contact._id);
+      return next;
+    });
+  }
+
+  const newContactButton = (
+    <Button variant="primary" onClick={() => setDialog({ kind: "new" })}>
+      <PlusIcon className="size-4" />
+      New contact
+    </Button>
+  );
+
+  return (
+    <>
+      <PageHeader title="Contacts" description="Everyone you talk to, with their channels and groups." actions={newContactButton} />
+
+      <Card>
+        <div className="flex flex-wrap items-center gap-3 border-b border-slate-200 p-4">
+          <Input
+            label="Search contacts"
+            hideLabel
+            type="search"
+            placeholder="Search by name, phone or email"
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+            leading={<SearchIcon className="size-4" />}
+            className="min-w-0 flex-1 basis-64"
+            autoComplete="off"
+          />
+          <div aria-live="polite" className="flex min-h-5 items-center gap-2 text-sm text-slate-600">
+            {stale && mode === "search" ? (
+              <>
+                <Spinner /> Searching…
+              </>
+            ) : mode === "search" && rows ? (
+              capped ? `Showing the best ${SEARCH_LIMIT} matches` : formatCount(rows.length, "match", "matches")
+            ) : null}
+          </div>
+        </div>
+
+        {selected.size > 0 ? (
+          <div className="flex flex-wrap items-center gap-3 border-b border-indigo-100 bg-indigo-50 px-4 py-2 text-sm">
+            <span className="font-medium text-indigo-900">{selected.size.toLocaleString("en-US")} selected</span>
+            <Button size="sm" variant="primary" onClick={() => setAddingToGroup(true)}>
+              Add to group
+            </Button>
+            <Button size="sm" variant="ghost" onClick={() => setSelected(new Map())}>
+              Clear selection
+            </Button>
+          </div>
+        ) : null}
+
+        {rows === undefined ? (
+          <SkeletonRows rows={6} label="Loading contacts…" />
+        ) : rows.length === 0 ? (
+          mode === "search" ? (
+            <EmptyState icon={<SearchIcon />} title="No matches" description={`No contact matches “${search.trim()}”. Try a name, a phone number or an email.`} />
+          ) : (
+            <EmptyState
+              icon={<ContactsIcon />}
+              title="No contacts yet"
+              description="Add the people you message. Contacts also appear here when they write to you."
+              action={newContactButton}
+            />
+          )
+        ) : (
+          <div className={stale ? "opacity-60 transition-opacity" : undefined}>
+            <ContactsTable
+              contacts={rows}
+              selected={selected}
+              onToggle={toggle}
+              onToggleAll={toggleAll}
+              onEdit={(contact) => setDialog({ kind: "edit", contact })}
+              onDelete={setDeleting}
+              caption={mode === "search" ? "Contacts matching the search" : "Contacts, by name"}
+            />
+          </div>
+        )}
+
+        {mode === "list" && (list.status === "CanLoadMore" || list.status === "LoadingMore") ? (
+          <div className="flex justify-center border-t border-slate-200 p-3">
+            <Button onClick={() => list.loadMore(PAGE_SIZE)} loading={list.status === "LoadingMore"}>
+              Load more
+            </Button>
+          </div>
+        ) : null}
+      </Card>
+
+      <ContactDialog target={dialog} onClose={() => setDialog(null)} onOpenContact={(contactId) => setDialog({ kind: "open", contactId })} />
+
+      <ConfirmDialog
+        open={deleting !== null}
+        onClose={() => setDeleting(null)}
+        title={`Delete ${deleting?.name ?? "contact"}?`}
+        confirmLabel="Delete contact"
+        onConfirm={() => (deleting ? confirmDelete(deleting) : Promise.resolve())}
+      >
+        This permanently deletes the contact together with its group memberships, its notes and its messages. It
+        cannot be undone.
+      </ConfirmDialog>
+
+      <AddToGroupDialog
+        open={addingToGroup}
+        onClose={() => setAddingToGroup(false)}
+        contactIds={[...selected.keys()]}
+        onAdded={() => setSelected(new Map())}
+      />
+    </>
+  );
+}
