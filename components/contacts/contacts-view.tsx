@@ -1,12 +1,10 @@
 "use client";
 
-import { usePaginatedQuery, useQuery } from "convex/react";
 import { useState } from "react";
 import { toast } from "sonner";
 import { api } from "@/convex/_generated/api";
 import type { Doc, Id } from "@/convex/_generated/dataModel";
 import { formatCount } from "@/lib/format";
-import { useDebouncedValue } from "@/lib/use-debounced-value";
 import { useMutationWithToast } from "@/lib/use-mutation-with-toast";
 import { AddToGroupDialog } from "@/components/groups/add-to-group-dialog";
 import { Button } from "@/components/ui/button";
@@ -20,40 +18,7 @@ import { SkeletonRows } from "@/components/ui/skeleton";
 import { Spinner } from "@/components/ui/spinner";
 import { ContactDialog, type ContactDialogTarget } from "./contact-dialog";
 import { ContactsTable } from "./contacts-table";
-
-const PAGE_SIZE = 25;
-const SEARCH_LIMIT = 50;
-
-/** Contacts while typing a search: the best matches; otherwise all, by name, a page at a time. */
-function useContactRows(search: string) {
-  const query = useDebouncedValue(search.trim(), 250);
-  const searching = query !== "";
-  const list = usePaginatedQuery(api.contacts.list, searching ? "skip" : {}, { initialNumItems: PAGE_SIZE });
-  const matches = useQuery(api.contacts.search, searching ? { query, limit: SEARCH_LIMIT } : "skip");
-
-  // Keep showing the previous matches while the next search runs, instead of flashing empty.
-  // (Adjusting state while rendering: https://react.dev/learn/you-might-not-need-an-effect)
-  const [lastMatches, setLastMatches] = useState<Doc<"contacts">[] | undefined>(undefined);
-  if (matches !== undefined && matches !== lastMatches) setLastMatches(matches);
-  if (!searching && lastMatches !== undefined) setLastMatches(undefined);
-
-  if (searching) {
-    return {
-      mode: "search" as const,
-      rows: matches ?? lastMatches,
-      stale: matches === undefined || query !== search.trim(),
-      capped: (matches?.length ?? 0) >= SEARCH_LIMIT,
-      list,
-    };
-  }
-  return {
-    mode: "list" as const,
-    rows: list.status === "LoadingFirstPage" ? undefined : list.results,
-    stale: query !== search.trim(),
-    capped: false,
-    list,
-  };
-}
+import { CONTACTS_PAGE_SIZE, CONTACT_SEARCH_LIMIT, useContactRows } from "./use-contact-rows";
 
 export function ContactsView() {
   const [search, setSearch] = useState("");
@@ -131,7 +96,7 @@ export function ContactsView() {
                 <Spinner /> Searching…
               </>
             ) : mode === "search" && rows ? (
-              capped ? `Showing the best ${SEARCH_LIMIT} matches` : formatCount(rows.length, "match", "matches")
+              capped ? `Showing the best ${CONTACT_SEARCH_LIMIT} matches` : formatCount(rows.length, "match", "matches")
             ) : null}
           </div>
         </div>
@@ -177,7 +142,7 @@ export function ContactsView() {
 
         {mode === "list" && (list.status === "CanLoadMore" || list.status === "LoadingMore") ? (
           <div className="flex justify-center border-t border-slate-200 p-3">
-            <Button onClick={() => list.loadMore(PAGE_SIZE)} loading={list.status === "LoadingMore"}>
+            <Button onClick={() => list.loadMore(CONTACTS_PAGE_SIZE)} loading={list.status === "LoadingMore"}>
               Load more
             </Button>
           </div>
