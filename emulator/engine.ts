@@ -109,7 +109,9 @@ async function captureGlobal(t: unknown): Promise<ConvexGlobal> {
   }
   await pending;
   if (!found?.components[""]?.db) {
-    throw new Error("convex-test's internal state was not found: was convex-test upgraded? It is pinned to 0.0.60.");
+    throw new Error(
+      "convex-test's internal state was not found: was convex-test upgraded? It is pinned to 0.0.60.",
+    );
   }
   return found;
 }
@@ -152,7 +154,8 @@ export class Engine {
     const convexDir = path.resolve(options.convexDir);
     const moduleMap = buildModuleMap(convexDir);
     const byPath = new Map<string, () => Promise<unknown>>();
-    for (const [key, load] of Object.entries(moduleMap)) byPath.set(key.slice(2).replace(/\.[^.]+$/, ""), load);
+    for (const [key, load] of Object.entries(moduleMap))
+      byPath.set(key.slice(2).replace(/\.[^.]+$/, ""), load);
     const siteUrl = options.siteUrl.replace(/\/$/, "");
 
     // HTTP actions must see the public site URL, not convex-test's https://some.convex.site.
@@ -248,6 +251,12 @@ export class Engine {
     return accessor;
   }
 
+  /** A module of the convex directory by path without extension ("crons"), if it exists. */
+  async module(modulePath: string): Promise<Record<string, unknown> | undefined> {
+    const load = this.modules.get(modulePath);
+    return load ? ((await load()) as Record<string, unknown>) : undefined;
+  }
+
   /** The registered function at `udfPath` ("contacts:list" or "contacts.js:list"). */
   async lookup(udfPath: string): Promise<{ path: FunctionPath; fn: RegisteredFunction | undefined }> {
     const [rawModule, exportName = "default"] = udfPath.split(":");
@@ -277,14 +286,23 @@ export class Engine {
   }
 
   /** Run a public query. With an observer, the tables it reads and its page end are recorded. */
-  async query(udfPath: string, args: JSONValue, identity: Identity | null, observer?: QueryObserver): Promise<Value> {
+  async query(
+    udfPath: string,
+    args: JSONValue,
+    identity: Identity | null,
+    observer?: QueryObserver,
+  ): Promise<Value> {
     const fp = await this.publicFunction(udfPath, "query");
     const run = () => this.accessor(identity).queryFromPath(fp, Engine.parseArgs(args));
     return observer ? this.observerStore.run(observer, run) : run();
   }
 
   /** Run a public mutation; resolves with its result and commit timestamp. */
-  async mutation(udfPath: string, args: JSONValue, identity: Identity | null): Promise<{ value: Value; ts: bigint }> {
+  async mutation(
+    udfPath: string,
+    args: JSONValue,
+    identity: Identity | null,
+  ): Promise<{ value: Value; ts: bigint }> {
     const fp = await this.publicFunction(udfPath, "mutation");
     const holder: { ts?: bigint } = {};
     const value = await this.commitStore.run(holder, () =>
@@ -313,7 +331,8 @@ export class Engine {
   /** Call the app's HTTP router. `request.url` must already be on the public site URL. */
   async fetch(request: Request, identity: Identity | null): Promise<Response> {
     const url = new URL(request.url);
-    const body = request.method === "GET" || request.method === "HEAD" ? undefined : await request.arrayBuffer();
+    const body =
+      request.method === "GET" || request.method === "HEAD" ? undefined : await request.arrayBuffer();
     return this.accessor(identity).fetch(url.pathname + url.search, {
       method: request.method,
       headers: request.headers,
@@ -344,7 +363,8 @@ export class Engine {
         db._nextDocId = Math.max(db._nextDocId, state.nextDocId);
         db._lastCreationTime = Math.max(db._lastCreationTime, state.lastCreationTime);
         const ts = BigInt(state.lastCommitTs);
-        if (ts > this.global.transactionManager._lastCommitTs) this.global.transactionManager._lastCommitTs = ts;
+        if (ts > this.global.transactionManager._lastCommitTs)
+          this.global.transactionManager._lastCommitTs = ts;
       }
       this.fast.rebuild();
     });
@@ -356,7 +376,12 @@ export class Engine {
   }
 
   /** Apply a journaled commit (start-up replay). */
-  applyCommit(entry: { ts: string; nextDocId: number; lastCreationTime: number; writes: Array<[string, JSONValue | null]> }) {
+  applyCommit(entry: {
+    ts: string;
+    nextDocId: number;
+    lastCreationTime: number;
+    writes: Array<[string, JSONValue | null]>;
+  }) {
     for (const [id, json] of entry.writes) {
       if (json === null) delete this.db._documents[id];
       else this.db._documents[id] = jsonToConvex(json) as Doc;
@@ -376,7 +401,9 @@ function withSiteOrigin(router: HttpRouter, siteUrl: string): HttpRouter {
     const found = router.lookup(pathname, method);
     if (!found) return found;
     const [fn, ...rest] = found;
-    const inner = ("_handler" in fn ? (fn as unknown as { _handler: Handler })._handler : fn) as unknown as Handler;
+    const inner = ("_handler" in fn
+      ? (fn as unknown as { _handler: Handler })._handler
+      : fn) as unknown as Handler;
     const handler: Handler = async (ctx, request) => {
       const url = new URL(request.url);
       const publicUrl = new URL(url.pathname + url.search, siteUrl + "/");

@@ -60,6 +60,8 @@ export interface DatabaseFake {
   _lastCreationTime: number;
   _schema: { tables: Map<string, { indexes: Array<{ indexDescriptor: string; fields: string[] }> }> } | null;
   get(table: string | undefined, id: string): Doc | null;
+  /** Values are in JSON form (convex-test converts them). */
+  patch(table: string, id: string, value: Record<string, unknown>): void;
   commit(commitTs?: bigint | null): void;
   startQuery(query: SerializedQuery): number;
   queryNext(queryId: number): { value: Doc | null; done: boolean };
@@ -202,7 +204,13 @@ type Resolved = {
   order: "asc" | "desc";
 };
 
-type StreamState = { seq: DocSeq; pos: number; filterFn: (doc: Doc) => boolean; limit: number | null; emitted: number };
+type StreamState = {
+  seq: DocSeq;
+  pos: number;
+  filterFn: (doc: Doc) => boolean;
+  limit: number | null;
+  emitted: number;
+};
 
 const EMPTY_TABLE = "__emulator_no_table__";
 
@@ -218,7 +226,12 @@ function validateIndexRange(range: RangeExpr[], fields: string[]) {
           `got \`.${filter.type.toLowerCase()}(${filter.fieldPath}, ${JSON.stringify(filter.value)})\`.`,
       );
     }
-    const kind = filter.type === "Gt" || filter.type === "Gte" ? "gt" : filter.type === "Lt" || filter.type === "Lte" ? "lt" : "eq";
+    const kind =
+      filter.type === "Gt" || filter.type === "Gte"
+        ? "gt"
+        : filter.type === "Lt" || filter.type === "Lte"
+          ? "lt"
+          : "eq";
     const transition = `${state}|${kind}`;
     if (transition === "eq|eq" || transition === "eq|gt" || transition === "eq|lt") {
       if (filter.fieldPath === fields[fieldIndex]) {
@@ -227,7 +240,8 @@ function validateIndexRange(range: RangeExpr[], fields: string[]) {
         return;
       }
       throw new Error(
-        "Incorrect field used in `withIndex`, " + `expected "${fields[fieldIndex]}", got "${filter.fieldPath}"`,
+        "Incorrect field used in `withIndex`, " +
+          `expected "${fields[fieldIndex]}", got "${filter.fieldPath}"`,
       );
     }
     if (transition === "lt|gt" || transition === "gt|lt") {
@@ -429,7 +443,10 @@ export function accelerate(db: DatabaseFake): FastDb {
 
     const entries = index.entries;
     const start = firstIndex(entries.length, (i) => !beforeStart(entries[i].key));
-    const end = Math.max(start, firstIndex(entries.length, (i) => afterEnd(entries[i].key)));
+    const end = Math.max(
+      start,
+      firstIndex(entries.length, (i) => afterEnd(entries[i].key)),
+    );
 
     const pending = pendingDocs(table);
     let seq: DocSeq;
@@ -478,7 +495,8 @@ export function accelerate(db: DatabaseFake): FastDb {
 
     _iterateDocs(table, callback) {
       const ids = new Set(tables.get(table)?.keys() ?? []);
-      for (const level of db._writes) for (const id of Object.keys(level)) if (tableNameFromId(id) === table) ids.add(id);
+      for (const level of db._writes)
+        for (const id of Object.keys(level)) if (tableNameFromId(id) === table) ids.add(id);
       for (const id of ids) {
         const doc = db.get(table, id);
         if (doc !== null) callback(doc);
@@ -490,7 +508,13 @@ export function accelerate(db: DatabaseFake): FastDb {
       const resolved = resolve(query);
       if (resolved === null) return original.startQuery(query);
       const id = db._nextQueryId;
-      const state: StreamState = { seq: resolved.seq, pos: 0, filterFn: resolved.filterFn, limit: resolved.limit, emitted: 0 };
+      const state: StreamState = {
+        seq: resolved.seq,
+        pos: 0,
+        filterFn: resolved.filterFn,
+        limit: resolved.limit,
+        emitted: 0,
+      };
       db._queryResults[id] = state;
       db._nextQueryId += 1;
       return id;
@@ -568,7 +592,9 @@ export function accelerate(db: DatabaseFake): FastDb {
 function paginate(resolved: Resolved, args: PaginateArgs): PageResult {
   const { seq, filterFn, fieldPathsToSortBy, order } = resolved;
   const { cursor, endCursor, pageSize, maximumRowsRead, maximumBytesRead } = args;
-  const cursorFields = fieldPathsToSortBy.includes("_id") ? fieldPathsToSortBy : [...fieldPathsToSortBy, "_id"];
+  const cursorFields = fieldPathsToSortBy.includes("_id")
+    ? fieldPathsToSortBy
+    : [...fieldPathsToSortBy, "_id"];
   const cursorKeys = cursor !== "_end_cursor" ? parseCursor(cursor) : null;
   const hasEndBoundary = !!endCursor && endCursor !== "_end_cursor";
   const endKeys = hasEndBoundary ? parseCursor(endCursor) : null;
@@ -576,7 +602,8 @@ function paginate(resolved: Resolved, args: PaginateArgs): PageResult {
   // The sequence is sorted by the cursor fields, so the page starts at a binary search.
   let i = 0;
   if (cursor === "_end_cursor") i = seq.length;
-  else if (cursorKeys) i = firstIndex(seq.length, (k) => compareToCursor(seq.at(k), cursorKeys, cursorFields, order) > 0);
+  else if (cursorKeys)
+    i = firstIndex(seq.length, (k) => compareToCursor(seq.at(k), cursorKeys, cursorFields, order) > 0);
 
   const page: Doc[] = [];
   const read: number[] = [];
@@ -601,7 +628,9 @@ function paginate(resolved: Resolved, args: PaginateArgs): PageResult {
     rowsRead += 1;
     if (maximumBytesRead) bytesRead += getDocumentSize(doc as Value as Parameters<typeof getDocumentSize>[0]);
     read.push(i);
-    const hitLimit = (!!maximumRowsRead && rowsRead >= maximumRowsRead) || (!!maximumBytesRead && bytesRead >= maximumBytesRead);
+    const hitLimit =
+      (!!maximumRowsRead && rowsRead >= maximumRowsRead) ||
+      (!!maximumBytesRead && bytesRead >= maximumBytesRead);
     if (filterFn(doc)) page.push(doc);
     if (hitLimit) {
       pageStatus = "SplitRequired";

@@ -60,7 +60,11 @@ function scenario(seed: number) {
     return doc;
   };
   const rangeValue = (field: string) =>
-    field === "c" ? pick(["p", "q", "r", "a", "s"]) : field === "b" || field === "nested.x" ? int(7) - 1 : aValue();
+    field === "c"
+      ? pick(["p", "q", "r", "a", "s"])
+      : field === "b" || field === "nested.x"
+        ? int(7) - 1
+        : aValue();
 
   /** A random query description, applied through the public query builder. */
   const queryPlan = () => {
@@ -227,7 +231,9 @@ describe("accelerated convex-test database", () => {
             await ctx.db.insert("items", extra as never);
           }),
         );
-        const live = await plain.query(async (ctx) => (await ctx.db.query("items").collect()).map((d) => d._id));
+        const live = await plain.query(async (ctx) =>
+          (await ctx.db.query("items").collect()).map((d) => d._id),
+        );
         ids.splice(0, ids.length, ...live);
         const [start, end] = ends[s.int(ends.length)];
         const { expected, actual } = await both((t) =>
@@ -247,10 +253,22 @@ describe("accelerated convex-test database", () => {
     // Misuse gives the same errors.
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- deliberately ill-typed ranges
     const bad: Array<(ctx: any) => Promise<unknown>> = [
-      (ctx) => ctx.db.query("items").withIndex("by_a_and_b", (q: any) => q.eq("b", 1)).collect(), // eslint-disable-line @typescript-eslint/no-explicit-any
-      (ctx) => ctx.db.query("items").withIndex("by_a_and_b", (q: any) => q.gt("a", 1).eq("b", 2)).collect(), // eslint-disable-line @typescript-eslint/no-explicit-any
+      (ctx) =>
+        ctx.db
+          .query("items")
+          .withIndex("by_a_and_b", (q: any) => q.eq("b", 1))
+          .collect(), // eslint-disable-line @typescript-eslint/no-explicit-any
+      (ctx) =>
+        ctx.db
+          .query("items")
+          .withIndex("by_a_and_b", (q: any) => q.gt("a", 1).eq("b", 2))
+          .collect(), // eslint-disable-line @typescript-eslint/no-explicit-any
       (ctx) => ctx.db.query("items").withIndex("nope").collect(),
-      (ctx) => ctx.db.query("items").withIndex("by_a", (q: any) => q.gt("a", 0).lt("a", 3)).collect(), // eslint-disable-line @typescript-eslint/no-explicit-any
+      (ctx) =>
+        ctx.db
+          .query("items")
+          .withIndex("by_a", (q: any) => q.gt("a", 0).lt("a", 3))
+          .collect(), // eslint-disable-line @typescript-eslint/no-explicit-any
     ];
     for (const [i, fn] of bad.entries()) await same(`misuse ${i}`, (t) => t.query(async (ctx) => fn(ctx)));
 

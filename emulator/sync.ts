@@ -1,0 +1,509 @@
+/**
+ * The Convex client sync protocol (what `ConvexReactClient` and `ConvexClient` speak over
+ * WebSocket at /api/<version>/sync). Message shapes: node_modules/convex/src/browser/sync/protocol.ts.
+ *
+ * Per connection the server keeps the versions the client holds (query set, identity, timestamp)
+ * and sends Transitions between them. After every commit, subscriptions whose read set (tables)
+ * the commit touched are re-run and only changed results are sent; a Transition's timestamp is
+ * the latest commit, and every result in it is valid at that timestamp. A mutation's response
+ * carries its commit timestamp and is always followed by a Transition at or past it.
+ */
+import { convexToJson, type JSONValue } from "convex/values";
+import { WebSocket } from "ws";
+import { AuthFailure, type TokenVerifier } from "./auth";
+import { describeError, type Engine, type FunctionError, type Identity, type QueryObserver } from "./engine";
+
+type StateVersion = { querySet: number; identity: number; ts: bigint };
+
+type ClientMessage =
+  | { type: "Connect"; sessionId: string; connectionCount: number; clientTs?: number }
+  | {
+      type: "ModifyQuerySet";
+      baseVersion: number;
+      newVersion: number;
+      modifications: Array<
+        | {
+            type: "Add";
+            queryId: number;
+            udfPath: string;
+            args: JSONValue[];
+            journal?: string | null;
+            componentPath?: string;
+          }
+        | { type: "Remove"; queryId: number }
+      >;
+    }
+  | { type: "Authenticate"; tokenType: "User" | "Admin" | "None"; value?: string; baseVersion: number }
+  | FunctionRequest<"Mutation">
+  | FunctionRequest<"Action">
+  | { type: "Event" };
+type FunctionRequest<T> = {
+  type: T;
+  requestId: number;
+  udfPath: string;
+  args: JSONValue[];
+  componentPath?: string;
+};
+
+type MutationResponse =
+  | {
+      type: "MutationResponse";
+      requestId: number;
+      success: true;
+      result: JSONValue;
+      ts: string;
+      logLines: string[];
+    }
+  | {
+      type: "MutationResponse";
+      requestId: number;
+      success: false;
+      result: string;
+      logLines: string[];
+      errorData?: JSONValue;
+    };
+
+type Outcome = { ok: true; value: JSONValue } | ({ ok: false } & FunctionError);
+
+class Subscription {
+  stale = true;
+  removed = false;
+  /** Tables read by the latest run (filled while it runs). */
+  tables = new Set<string>();
+  outcome: { outcome: Outcome; journal: string | null; signature: string } | null = null;
+  sentSignature: string | null = null;
+  constructor(
+    readonly queryId: number,
+    readonly udfPath: string,
+    readonly args: JSONValue,
+    public journalEndCursor: string | null,
+  ) {}
+}
+
+class Session {
+  sessionId = "";
+  clockSkew: number | undefined;
+  querySet = 0;
+  identityVersion = 0;
+  sent: StateVersion = { querySet: 0, identity: 0, ts: 0n };
+  readonly queries = new Map<number, Subscription>();
+  removed: number[] = [];
+  identity: Identity | null = null;
+  expiresAt: number | null = null;
+  expiryTimer: NodeJS.Timeout | undefined;
+  expiredNotified = false;
+  /** A MutationResponse was sent and awaits a Transition at or past its timestamp. */
+  mustTransition = false;
+  queue: Promise<void> = Promise.resolve();
+  constructor(readonly ws: WebSocket) {}
+  get open() {
+    return this.ws.readyState === WebSocket.OPEN;
+  }
+}
+
+/** u64 timestamps travel as base64 of their 8 little-endian bytes. */
+export function encodeTs(ts: bigint): string {
+  const bytes = Buffer.alloc(8);
+  bytes.writeBigUInt64LE(ts);
+  return bytes.toString("base64");
+}
+
+const encodeVersion = (v: StateVersion) => ({
+  querySet: v.querySet,
+  identity: v.identity,
+  ts: encodeTs(v.ts),
+});
+
+function encodeJournal(endCursor: string | undefined): string | null {
+  return endCursor === undefined ? null : JSON.stringify({ endCursor });
+}
+
+function decodeJournal(journal: string | null | undefined): string | null {
+  if (!journal) return null;
+  try {
+    const parsed = JSON.parse(journal) as { endCursor?: unknown };
+    return typeof parsed.endCursor === "string" ? parsed.endCursor : null;
+  } catch {
+    return null;
+  }
+}
+
+const MAX_TIMER_MS = 2 ** 31 - 1;
+const PING_MS = 15_000;
+const RESULTS_PER_SESSION = 1000;
+const MAX_SESSIONS_REMEMBERED = 10_000;
+
+export class SyncServer {
+  private readonly sessions = new Set<Session>();
+  private readonly dirty = new Set<Session>();
+  /** Mutation results by client session and request id, so a resent mutation is not re-applied. */
+  private readonly mutationResults = new Map<string, Map<number, Promise<MutationResponse>>>();
+  private passScheduled = false;
+  private passRunning = false;
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly verifier: TokenVerifier,
+    private readonly log: (line: string) => void = console.log,
+  ) {
+    engine.onChange((_ts, tables) => {
+      for (const session of this.sessions) {
+        for (const query of session.queries.values()) {
+          if (tables === "all" || [...query.tables].some((t) => tables.has(t))) {
+            query.stale = true;
+            this.dirty.add(session);
+          }
+        }
+      }
+      this.schedule();
+    });
+  }
+
+  get connectionCount() {
+    return this.sessions.size;
+  }
+
+  /** Serve one WebSocket connection. */
+  accept(ws: WebSocket) {
+    const session = new Session(ws);
+    this.sessions.add(session);
+    const ping = setInterval(() => this.send(session, { type: "Ping" }), PING_MS);
+    ws.on("message", (data) => {
+      let message: ClientMessage;
+      try {
+        message = JSON.parse(String(data)) as ClientMessage;
+      } catch {
+        this.fatal(session, "Could not parse the message as JSON");
+        return;
+      }
+      // Messages are handled in order: an Authenticate applies to the mutations after it.
+      session.queue = session.queue
+        .then(() => this.handle(session, message))
+        .catch((error: unknown) => this.fatal(session, `Internal emulator error: ${String(error)}`));
+    });
+    ws.on("close", () => {
+      clearInterval(ping);
+      clearTimeout(session.expiryTimer);
+      this.sessions.delete(session);
+      this.dirty.delete(session);
+    });
+  }
+
+  private send(session: Session, message: object) {
+    if (session.open) session.ws.send(JSON.stringify(message));
+  }
+
+  private fatal(session: Session, error: string) {
+    this.log(`sync: fatal error for a client: ${error}`);
+    this.send(session, { type: "FatalError", error });
+    session.ws.close(1011, error.slice(0, 100));
+  }
+
+  private async handle(session: Session, message: ClientMessage) {
+    switch (message.type) {
+      case "Connect":
+        session.sessionId = message.sessionId;
+        if (typeof message.clientTs === "number") session.clockSkew = message.clientTs - Date.now();
+        return;
+      case "ModifyQuerySet":
+        return this.modifyQuerySet(session, message);
+      case "Authenticate":
+        return this.authenticate(session, message);
+      case "Mutation":
+        return this.mutation(session, message);
+      case "Action":
+        // Actions run concurrently; only their start is ordered.
+        void this.action(session, message);
+        return;
+      case "Event":
+        return;
+      default:
+        this.fatal(session, `Unknown message type ${(message as { type: string }).type}`);
+    }
+  }
+
+  private modifyQuerySet(session: Session, message: Extract<ClientMessage, { type: "ModifyQuerySet" }>) {
+    if (message.baseVersion !== session.querySet) {
+      this.fatal(
+        session,
+        `Invalid query set base version ${message.baseVersion}, expected ${session.querySet}`,
+      );
+      return;
+    }
+    for (const modification of message.modifications) {
+      if (modification.type === "Add") {
+        if (modification.componentPath) {
+          this.fatal(session, "Components are not emulated");
+          return;
+        }
+        const query = new Subscription(
+          modification.queryId,
+          modification.udfPath,
+          modification.args[0] ?? {},
+          decodeJournal(modification.journal),
+        );
+        session.queries.set(modification.queryId, query);
+      } else {
+        const query = session.queries.get(modification.queryId);
+        if (query) query.removed = true;
+        session.queries.delete(modification.queryId);
+        session.removed.push(modification.queryId);
+      }
+    }
+    session.querySet = message.newVersion;
+    this.dirty.add(session);
+    this.schedule();
+  }
+
+  private async authenticate(session: Session, message: Extract<ClientMessage, { type: "Authenticate" }>) {
+    if (message.baseVersion !== session.identityVersion) {
+      this.fatal(
+        session,
+        `Invalid identity base version ${message.baseVersion}, expected ${session.identityVersion}`,
+      );
+      return;
+    }
+    let identity: Identity | null = null;
+    let expiresAt: number | null = null;
+    if (message.tokenType === "Admin") {
+      this.authError(session, "Admin keys are not used by the emulator.", message.baseVersion, true);
+      return;
+    }
+    if (message.tokenType === "User") {
+      try {
+        ({ identity, expiresAt } = await this.verifier.verify(message.value ?? ""));
+      } catch (error) {
+        const reason = error instanceof AuthFailure ? error.message : String(error);
+        this.authError(session, reason, message.baseVersion, true);
+        return;
+      }
+    }
+    session.identity = identity;
+    session.expiresAt = expiresAt;
+    session.expiredNotified = false;
+    session.identityVersion = message.baseVersion + 1;
+    clearTimeout(session.expiryTimer);
+    if (expiresAt !== null) {
+      session.expiryTimer = setTimeout(
+        () => {
+          this.dirty.add(session);
+          this.schedule();
+        },
+        Math.min(MAX_TIMER_MS, Math.max(0, expiresAt - Date.now() + 5)),
+      );
+    }
+    for (const query of session.queries.values()) query.stale = true;
+    this.dirty.add(session);
+    this.schedule();
+  }
+
+  private authError(session: Session, error: string, baseVersion: number, authUpdateAttempted: boolean) {
+    this.send(session, { type: "AuthError", error, baseVersion, authUpdateAttempted });
+  }
+
+  private expired(session: Session): boolean {
+    if (session.expiresAt === null || Date.now() < session.expiresAt) return false;
+    if (!session.expiredNotified) {
+      session.expiredNotified = true;
+      // Reported against the identity the client holds, so it fetches a fresh token.
+      this.authError(session, "Token expired", session.identityVersion - 1, false);
+    }
+    return true;
+  }
+
+  private resultsOf(sessionId: string) {
+    let results = this.mutationResults.get(sessionId);
+    if (!results) {
+      if (this.mutationResults.size >= MAX_SESSIONS_REMEMBERED) {
+        const live = new Set([...this.sessions].map((s) => s.sessionId));
+        for (const id of this.mutationResults.keys()) if (!live.has(id)) this.mutationResults.delete(id);
+      }
+      results = new Map();
+      this.mutationResults.set(sessionId, results);
+    }
+    return results;
+  }
+
+  private async mutation(session: Session, message: Extract<ClientMessage, { type: "Mutation" }>) {
+    if (this.expired(session)) return; // The client re-sends it after refreshing its token.
+    const results = this.resultsOf(session.sessionId);
+    let response = results.get(message.requestId);
+    if (!response) {
+      response = this.runMutation(session.identity, message);
+      results.set(message.requestId, response);
+      if (results.size > RESULTS_PER_SESSION) results.delete(results.keys().next().value!);
+    }
+    const result = await response;
+    this.send(session, result);
+    if (result.success) {
+      session.mustTransition = true;
+      this.dirty.add(session);
+      this.schedule();
+    }
+  }
+
+  private async runMutation(
+    identity: Identity | null,
+    message: Extract<ClientMessage, { type: "Mutation" }>,
+  ): Promise<MutationResponse> {
+    const base = { type: "MutationResponse" as const, requestId: message.requestId, logLines: [] };
+    try {
+      if (message.componentPath) throw new Error("Components are not emulated");
+      const { value, ts } = await this.engine.mutation(message.udfPath, message.args[0] ?? {}, identity);
+      return { ...base, success: true, result: convexToJson(value), ts: encodeTs(ts) };
+    } catch (error) {
+      const failure = this.report("mutation", message.udfPath, error);
+      return { ...base, success: false, result: failure.errorMessage, errorData: failure.errorData };
+    }
+  }
+
+  private async action(session: Session, message: Extract<ClientMessage, { type: "Action" }>) {
+    if (this.expired(session)) return;
+    const base = { type: "ActionResponse", requestId: message.requestId, logLines: [] };
+    try {
+      if (message.componentPath) throw new Error("Components are not emulated");
+      const value = await this.engine.action(message.udfPath, message.args[0] ?? {}, session.identity);
+      this.send(session, { ...base, success: true, result: convexToJson(value) });
+    } catch (error) {
+      const failure = this.report("action", message.udfPath, error);
+      this.send(session, {
+        ...base,
+        success: false,
+        result: failure.errorMessage,
+        errorData: failure.errorData,
+      });
+    }
+  }
+
+  /** Describe a failure for the client; log the ones that are not deliberate ConvexErrors. */
+  private report(kind: string, udfPath: string, error: unknown): FunctionError {
+    const failure = describeError(error);
+    if (failure.errorData === undefined) {
+      this.log(
+        `${kind} ${udfPath} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      );
+    }
+    return failure;
+  }
+
+  private schedule() {
+    if (this.passScheduled) return;
+    this.passScheduled = true;
+    setImmediate(() => {
+      this.passScheduled = false;
+      void this.pass();
+    });
+  }
+
+  /**
+   * Bring every dirty session up to date. New transactions wait at the engine's gate meanwhile,
+   * so the re-runs converge and every result sent is valid at the Transition's timestamp.
+   */
+  private async pass() {
+    if (this.passRunning) return;
+    this.passRunning = true;
+    try {
+      while (this.dirty.size > 0) {
+        const release = this.engine.closeGate();
+        try {
+          for (let round = 0; round < 50; round++) {
+            const memo = new Map<string, { observer: QueryObserver; outcome: Promise<Outcome> }>();
+            const runs: Promise<void>[] = [];
+            for (const session of this.dirty) {
+              if (!session.open || this.expired(session)) continue;
+              for (const query of session.queries.values())
+                if (query.stale) runs.push(this.run(session, query, memo));
+            }
+            if (runs.length === 0) break;
+            await Promise.all(runs);
+          }
+          const ts = this.engine.lastCommitTs;
+          for (const session of [...this.dirty]) {
+            if (!session.open || this.expired(session)) {
+              this.dirty.delete(session);
+              continue;
+            }
+            if ([...session.queries.values()].some((q) => q.stale)) continue;
+            this.dirty.delete(session);
+            this.transition(session, ts);
+          }
+        } finally {
+          release();
+        }
+        // Sessions still dirty here were overtaken by commits: give transactions a turn first.
+        if (this.dirty.size > 0) await new Promise((resolve) => setImmediate(resolve));
+      }
+    } finally {
+      this.passRunning = false;
+    }
+  }
+
+  /** Re-run one subscription. Its read set is live from the start, so no commit is missed. */
+  private run(
+    session: Session,
+    query: Subscription,
+    memo: Map<string, { observer: QueryObserver; outcome: Promise<Outcome> }>,
+  ): Promise<void> {
+    query.stale = false;
+    const key = JSON.stringify([session.identity, query.udfPath, query.args, query.journalEndCursor]);
+    let shared = memo.get(key);
+    if (!shared) {
+      const observer: QueryObserver = { tables: new Set(), journalEndCursor: query.journalEndCursor };
+      const outcome = this.engine.query(query.udfPath, query.args, session.identity, observer).then(
+        (value): Outcome => ({ ok: true, value: convexToJson(value) }),
+        (error: unknown): Outcome => ({ ok: false, ...this.report("query", query.udfPath, error) }),
+      );
+      shared = { observer, outcome };
+      memo.set(key, shared);
+    }
+    query.tables = shared.observer.tables;
+    const { observer } = shared;
+    return shared.outcome.then((outcome) => {
+      if (query.removed) return;
+      if (observer.pageEnd !== undefined) query.journalEndCursor = observer.pageEnd;
+      const journal = encodeJournal(observer.pageEnd);
+      query.outcome = { outcome, journal, signature: JSON.stringify([outcome, journal]) };
+    });
+  }
+
+  private transition(session: Session, ts: bigint) {
+    const modifications: object[] = session.removed.map((queryId) => ({ type: "QueryRemoved", queryId }));
+    session.removed = [];
+    for (const query of session.queries.values()) {
+      const current = query.outcome;
+      if (!current || current.signature === query.sentSignature) continue;
+      query.sentSignature = current.signature;
+      const { outcome, journal } = current;
+      modifications.push(
+        outcome.ok
+          ? { type: "QueryUpdated", queryId: query.queryId, value: outcome.value, logLines: [], journal }
+          : {
+              type: "QueryFailed",
+              queryId: query.queryId,
+              errorMessage: outcome.errorMessage,
+              // Present only for ConvexErrors: the client turns it into `error.data`.
+              ...(outcome.errorData === undefined ? {} : { errorData: outcome.errorData }),
+              logLines: [],
+              journal,
+            },
+      );
+    }
+    const end: StateVersion = {
+      querySet: session.querySet,
+      identity: session.identityVersion,
+      ts: ts > session.sent.ts ? ts : session.sent.ts,
+    };
+    const versionChanged = end.querySet !== session.sent.querySet || end.identity !== session.sent.identity;
+    if (modifications.length === 0 && !versionChanged && !session.mustTransition) return;
+    this.send(session, {
+      type: "Transition",
+      startVersion: encodeVersion(session.sent),
+      endVersion: encodeVersion(end),
+      modifications,
+      clientClockSkew: session.clockSkew,
+      serverTs: Date.now() * 1_000_000,
+    });
+    session.sent = end;
+    session.mustTransition = false;
+  }
+}
