@@ -27,7 +27,8 @@ export const ERROR_CODES = {
   MEDIA_URL_INVALID: "Media URLs must be https links.",
   SCHEDULE_IN_PAST: "The scheduled time must be in the future.",
   INVALID_STATE: "That action is not possible in the item's current state.",
-  NO_SENDER: "No sender is configured for that channel.",
+  NO_SENDER: "No sender is configured for that channel. Add one in Settings.",
+  DUPLICATE_SENDER: "That sender address is already in use.",
   RATE_LIMITED: "Too many requests. Slow down and try again.",
 } as const;
 

@@ -1,0 +1,55 @@
+/**
+ * The channel-sender factory: picks the implementation for a channel and provider.
+ * Adding a channel means a sender class in this folder and a case here.
+ */
+import { ResendSender, type ResendConfig } from "./resend";
+import { SimulatorSender } from "./simulator";
+import { TwilioSender, type TwilioConfig } from "./twilio";
+import { ChannelError, type Channel, type MessageSender, type Provider } from "./types";
+
+export type ChannelConfig = {
+  twilio?: Omit<TwilioConfig, "timeoutMs">;
+  resend?: Omit<ResendConfig, "timeoutMs">;
+  /** Provider call timeout. */
+  timeoutMs: number;
+};
+
+/** The provider a new sender identity of this channel uses: the real one when configured. */
+export function defaultProvider(channel: Channel, config: Pick<ChannelConfig, "twilio" | "resend">): Provider {
+  if (channel === "email") return config.resend ? "resend" : "simulator";
+  return config.twilio ? "twilio" : "simulator";
+}
+
+type SenderFactory = (channel: Channel, provider: Provider, config: ChannelConfig) => MessageSender;
+let override: SenderFactory | null = null;
+
+/** Tests inject fake providers (failures, timeouts, crashes) here; null restores the real factory. */
+export function setSenderFactoryForTests(factory: SenderFactory | null): void {
+  override = factory;
+}
+
+function notConfigured(provider: Provider): ChannelError {
+  return new ChannelError({
+    code: "PROVIDER_NOT_CONFIGURED",
+    message: `${provider === "twilio" ? "Twilio" : "Resend"} credentials are not set on the deployment`,
+    permanent: true,
+  });
+}
+
+export function createSender(channel: Channel, provider: Provider, config: ChannelConfig): MessageSender {
+  if (override) return override(channel, provider, config);
+  if (provider === "simulator") return new SimulatorSender(channel);
+  if (provider === "twilio" && (channel === "sms" || channel === "whatsapp")) {
+    if (!config.twilio) throw notConfigured(provider);
+    return new TwilioSender(channel, { ...config.twilio, timeoutMs: config.timeoutMs });
+  }
+  if (provider === "resend" && channel === "email") {
+    if (!config.resend) throw notConfigured(provider);
+    return new ResendSender({ ...config.resend, timeoutMs: config.timeoutMs });
+  }
+  throw new ChannelError({
+    code: "PROVIDER_MISMATCH",
+    message: `${provider} cannot send ${channel} messages`,
+    permanent: true,
+  });
+}

@@ -1,0 +1,47 @@
+/** Twilio SMS/MMS and WhatsApp through the official SDK (Node only). */
+import twilio from "twilio";
+import { classifyTwilioError } from "./errors";
+import type { Channel, MessageSender, OutboundMessage, SendResult } from "./types";
+
+export type TwilioConfig = {
+  accountSid: string;
+  authToken: string;
+  /** Override https://api.twilio.com, e.g. a local fake server in tests. */
+  baseUrl?: string;
+  timeoutMs: number;
+};
+
+export class TwilioSender implements MessageSender {
+  readonly provider = "twilio" as const;
+  private readonly client: ReturnType<typeof twilio>;
+
+  constructor(
+    private readonly channel: Extract<Channel, "sms" | "whatsapp">,
+    config: TwilioConfig,
+  ) {
+    // We retry ourselves (with backoff and at-most-once rules), so the SDK must not.
+    this.client = twilio(config.accountSid, config.authToken, { autoRetry: false, timeout: config.timeoutMs });
+    if (config.baseUrl) this.client.api.baseUrl = config.baseUrl.replace(/\/$/, "");
+  }
+
+  private address(e164: string): string {
+    return this.channel === "whatsapp" ? `whatsapp:${e164}` : e164;
+  }
+
+  async send(message: OutboundMessage): Promise<SendResult> {
+    try {
+      const created = await this.client.messages.create({
+        to: this.address(message.to),
+        ...(message.messagingServiceSid
+          ? { messagingServiceSid: message.messagingServiceSid }
+          : { from: this.address(message.from) }),
+        body: message.content,
+        ...(message.mediaUrls?.length ? { mediaUrl: message.mediaUrls } : {}),
+        ...(message.statusCallbackUrl ? { statusCallback: message.statusCallbackUrl } : {}),
+      });
+      return { providerMessageId: created.sid };
+    } catch (error) {
+      throw classifyTwilioError(error);
+    }
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * The channel-sender contract. Every provider implementation turns an outbound
+ * message into a provider id, or throws a ChannelError that says whether trying
+ * again could help.
+ */
+export type Channel = "sms" | "whatsapp" | "email";
+export type Provider = "twilio" | "resend" | "simulator";
+
+export type OutboundMessage = {
+  /** Our message id: Resend's idempotency key, and Twilio's status-callback hint. */
+  id: string;
+  channel: Channel;
+  /** E.164 for sms/whatsapp (no `whatsapp:` prefix), an address for email. */
+  to: string;
+  from: string;
+  content: string;
+  subject?: string;
+  mediaUrls?: string[];
+  /** Twilio Messaging Service to send from (its number pool) instead of `from`. */
+  messagingServiceSid?: string;
+  replyTo?: string;
+  /** Where the provider should post delivery receipts. */
+  statusCallbackUrl?: string;
+};
+
+export type SendResult = { providerMessageId: string };
+
+export interface MessageSender {
+  readonly provider: Provider;
+  send(message: OutboundMessage): Promise<SendResult>;
+}
+
+/**
+ * A failed send. `permanent` errors end the message as failed; transient ones are
+ * retried with backoff. `outcomeUnknown` means the provider may have accepted it
+ * (a timeout after the request left), so SMS/WhatsApp must not be re-sent blindly.
+ */
+export class ChannelError extends Error {
+  readonly code: string;
+  readonly permanent: boolean;
+  readonly retryAfterMs?: number;
+  readonly outcomeUnknown: boolean;
+
+  constructor(opts: { code: string; message: string; permanent: boolean; retryAfterMs?: number; outcomeUnknown?: boolean }) {
+    super(opts.message);
+    this.name = "ChannelError";
+    this.code = opts.code;
+    this.permanent = opts.permanent;
+    this.retryAfterMs = opts.retryAfterMs;
+    this.outcomeUnknown = opts.outcomeUnknown ?? false;
+  }
+}
+
+export function isChannelError(error: unknown): error is ChannelError {
+  return error instanceof ChannelError;
+}

@@ -1,0 +1,135 @@
+/**
+ * A local fake of the Twilio Messages API and Resend's email API, so the real SDK code
+ * (lib/channels/twilio.ts, resend.ts) can be tested and benchmarked offline. Point the
+ * app at it with TWILIO_API_BASE_URL / RESEND_API_BASE_URL. Each request is answered by
+ * the next scripted fault, or accepted.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export type Fault =
+  | { kind: "ok" }
+  | { kind: "status"; status: number; twilioCode?: number; resendName?: string; retryAfterSeconds?: number }
+  /** Accept the request, then never answer (the caller times out). */
+  | { kind: "hang" };
+
+export type Received = {
+  provider: "twilio" | "resend";
+  at: number;
+  path: string;
+  auth: string | undefined;
+  idempotencyKey: string | undefined;
+  body: Record<string, string | string[] | unknown>;
+  accepted: boolean;
+  id?: string;
+};
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function parseForm(text: string): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [k, v] of new URLSearchParams(text)) {
+    const prev = out[k];
+    out[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
+  }
+  return out;
+}
+
+export class FakeProviderServer {
+  readonly received: Received[] = [];
+  private faults: Fault[] = [];
+  /** Decide a fault per request (overrides the script), e.g. for random fault soaks. */
+  decide: ((r: Received) => Fault) | null = null;
+  private server: Server | null = null;
+  private seq = 0;
+  private readonly hanging = new Set<ServerResponse>();
+  /** Resend idempotency: a repeated key returns the first email id and sends nothing new. */
+  private readonly idempotent = new Map<string, string>();
+
+  script(...faults: Fault[]): this {
+    this.faults.push(...faults);
+    return this;
+  }
+
+  get url(): string {
+    const address = this.server?.address() as AddressInfo | null;
+    if (!address) throw new Error("server not started");
+    return `http://127.0.0.1:${address.port}`;
+  }
+
+  /** Requests the provider accepted (what a customer would have received). */
+  accepted(provider?: "twilio" | "resend"): Received[] {
+    return this.received.filter((r) => r.accepted && (!provider || r.provider === provider));
+  }
+
+  async start(port = 0): Promise<this> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(port, "127.0.0.1", resolve));
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    for (const res of this.hanging) res.destroy();
+    this.hanging.clear();
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse) {
+    const text = await readBody(req);
+    const path = req.url ?? "/";
+    const twilio = /\/Accounts\/[^/]+\/Messages\.json$/.test(path);
+    const resend = path === "/emails";
+    if (!twilio && !resend) {
+      res.writeHead(404).end();
+      return;
+    }
+    const received: Received = {
+      provider: twilio ? "twilio" : "resend",
+      at: Date.now(),
+      path,
+      auth: req.headers.authorization,
+      idempotencyKey: req.headers["idempotency-key"] as string | undefined,
+      body: twilio ? parseForm(text) : (JSON.parse(text || "{}") as Record<string, unknown>),
+      accepted: false,
+    };
+    this.received.push(received);
+    const fault = this.decide?.(received) ?? this.faults.shift() ?? { kind: "ok" };
+
+    if (fault.kind === "hang") {
+      received.accepted = true; // it got there: the outcome is unknown to the caller
+      received.id = this.newId(received.provider);
+      this.hanging.add(res);
+      return;
+    }
+    if (fault.kind === "status") {
+      const headers: Record<string, string> = { "content-type": "application/json" };
+      if (fault.retryAfterSeconds) headers["retry-after"] = String(fault.retryAfterSeconds);
+      const body = twilio
+        ? { status: fault.status, code: fault.twilioCode ?? fault.status, message: `fake error ${fault.twilioCode ?? fault.status}` }
+        : { statusCode: fault.status, name: fault.resendName ?? "application_error", message: `fake error ${fault.status}` };
+      res.writeHead(fault.status, headers).end(JSON.stringify(body));
+      return;
+    }
+    if (resend && received.idempotencyKey && this.idempotent.has(received.idempotencyKey)) {
+      received.id = this.idempotent.get(received.idempotencyKey);
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ id: received.id }));
+      return;
+    }
+    received.accepted = true;
+    received.id = this.newId(received.provider);
+    if (resend && received.idempotencyKey) this.idempotent.set(received.idempotencyKey, received.id);
+    const payload = twilio
+      ? { sid: received.id, status: "queued", to: received.body.To, from: received.body.From ?? null }
+      : { id: received.id };
+    res.writeHead(twilio ? 201 : 200, { "content-type": "application/json" }).end(JSON.stringify(payload));
+  }
+
+  private newId(provider: "twilio" | "resend"): string {
+    const n = (++this.seq).toString(16).padStart(32, "0");
+    return provider === "twilio" ? `SM${n}` : `00000000-0000-4000-8000-${n.slice(-12)}`;
+  }
+}
