@@ -2,7 +2,9 @@ import { Password } from "@convex-dev/auth/providers/Password";
 import { convexAuth } from "@convex-dev/auth/server";
 import { ConvexError } from "convex/values";
 import { normalizeEmail } from "../lib/email";
+import type { MutationCtx } from "./_generated/server";
 import { appError } from "./lib/errors";
+import { provisionSimulatorSenders } from "./lib/senders";
 
 export const MIN_PASSWORD_LENGTH = 8;
 const SESSION_MS = 7 * 24 * 60 * 60 * 1000;
@@ -51,4 +53,10 @@ options.authorize = async (params, ctx) => {
 export const { auth, signIn, signOut, store, isAuthenticated } = convexAuth({
   providers: [password],
   session: { totalDurationMs: SESSION_MS },
+  callbacks: {
+    // A new account can send at once: simulator senders for channels without provider credentials.
+    async afterUserCreatedOrUpdated(ctx, { userId, existingUserId }) {
+      if (existingUserId === null) await provisionSimulatorSenders(ctx as unknown as MutationCtx, userId);
+    },
+  },
 });

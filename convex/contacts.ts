@@ -10,6 +10,7 @@ import {
   assertNoDuplicate,
   CONTACT_LIMITS,
   deleteContactMemberships,
+  deleteContactMessages,
   deleteContactNotes,
   derivedContactFields,
   insertContact,
@@ -17,6 +18,7 @@ import {
   PURGE_BATCH,
 } from "./lib/contacts";
 import { appError } from "./lib/errors";
+import { adjustContactCount } from "./lib/stats";
 import schema, { vChannel, vMetadata, vSocialHandles } from "./schema";
 
 const vContact = doc(schema, "contacts");
@@ -109,8 +111,14 @@ export const remove = userMutation({
     const memberships = await deleteContactMemberships(ctx, contactId, CONTACT_LIMITS.groupsPerUser);
     const notes = await deleteContactNotes(ctx, contactId, CONTACT_LIMITS.notesPerContact);
     await ctx.db.delete("contacts", contactId);
-    if (memberships === CONTACT_LIMITS.groupsPerUser || notes === CONTACT_LIMITS.notesPerContact) {
-      await ctx.scheduler.runAfter(0, internal.contacts.purgeRemoved, { contactId });
+    await adjustContactCount(ctx, ctx.userId, -1);
+    // Messages can be many: they go in scheduled batches (pending ones then never send).
+    const hasMessages = await ctx.db
+      .query("messages")
+      .withIndex("by_contact_and_at", (q) => q.eq("contactId", contactId))
+      .first();
+    if (hasMessages || memberships === CONTACT_LIMITS.groupsPerUser || notes === CONTACT_LIMITS.notesPerContact) {
+      await ctx.scheduler.runAfter(0, internal.contacts.purgeRemoved, { contactId, userId: ctx.userId });
     }
     await recordAudit(ctx, {
       userId: ctx.userId,
@@ -125,13 +133,14 @@ export const remove = userMutation({
 
 /** Finish removing what belonged to a deleted contact, a batch per transaction. */
 export const purgeRemoved = internalMutation({
-  args: { contactId: v.id("contacts") },
+  args: { contactId: v.id("contacts"), userId: v.id("users") },
   returns: v.null(),
-  handler: async (ctx, { contactId }) => {
+  handler: async (ctx, { contactId, userId }) => {
     const memberships = await deleteContactMemberships(ctx, contactId, PURGE_BATCH);
     const notes = await deleteContactNotes(ctx, contactId, PURGE_BATCH);
-    if (memberships === PURGE_BATCH || notes === PURGE_BATCH) {
-      await ctx.scheduler.runAfter(0, internal.contacts.purgeRemoved, { contactId });
+    const messages = await deleteContactMessages(ctx, userId, contactId, PURGE_BATCH);
+    if (memberships === PURGE_BATCH || notes === PURGE_BATCH || messages === PURGE_BATCH) {
+      await ctx.scheduler.runAfter(0, internal.contacts.purgeRemoved, { contactId, userId });
     }
     return null;
   },

@@ -131,5 +131,5 @@ describe("groups", () => {
     const left = await t.run(async (ctx) => (await ctx.db.query("groupMemberships").take(5)).length);
     expect(left).toBe(0);
     expect(await t.run(async (ctx) => (await ctx.db.query("contacts").collect()).length)).toBe(1200);
-  });
+  }, 60_000);
 });

@@ -1,3 +1,4 @@
+// @vitest-environment node
 /**
  * A second user can neither read, change nor detect the first user's data through any
  * public function. The walker finds every public query/mutation in the modules below,
@@ -8,12 +9,34 @@ import { describe, expect, it } from "vitest";
 import type { FunctionReference } from "convex/server";
 import { api } from "./_generated/api";
 import type { Id, TableNames } from "./_generated/dataModel";
+import { provisionSimulatorSenders } from "./lib/senders";
 import { modules, setup, signedInUser, type SignedIn, type TestConvex } from "./test.setup";
 
 /** Modules whose public functions are walked; add each new module of user data here. */
-const WALKED = ["contacts", "groups", "notes", "auditLog", "users"] as const;
+const WALKED = [
+  "contacts",
+  "groups",
+  "notes",
+  "auditLog",
+  "users",
+  "messages",
+  "inbox",
+  "broadcasts",
+  "senders",
+  "analytics",
+] as const;
 /** Tables holding user data: snapshotted before and after to prove nothing of A's changed. */
-const USER_TABLES = ["contacts", "groups", "groupMemberships", "notes"] as const;
+const USER_TABLES = [
+  "contacts",
+  "groups",
+  "groupMemberships",
+  "notes",
+  "messages",
+  "broadcasts",
+  "senders",
+  "dailyStats",
+  "accountStats",
+] as const;
 
 type Json = { type: string; value?: unknown; tableName?: string; keys?: Json; values?: { fieldType: Json } };
 type Fields = Record<string, { fieldType: Json; optional: boolean }>;
@@ -27,13 +50,20 @@ function valueFor(name: string, type: Json, ids: Ids, searchTerm: string): unkno
       return ids[type.tableName as TableNames] ?? null;
     case "string":
       return (
-        { name: "Eve", email: "eve@b.example", phone: "+14155559999", query: searchTerm, content: "hello @x" } as Record<
-          string,
-          string
-        >
+        {
+          name: "Eve",
+          email: "eve@b.example",
+          phone: "+14155559999",
+          address: "+14155559998",
+          query: searchTerm,
+          content: "hello @x",
+          subject: "Hi",
+          from: "2026-01-01",
+          to: "2026-12-31",
+        } as Record<string, string>
       )[name] ?? "text";
     case "number":
-      return 1;
+      return name === "scheduledAt" ? Date.now() + 3600_000 : name === "ratePerSecond" ? 5 : 1;
     case "boolean":
       return true;
     case "null":
@@ -93,7 +123,8 @@ async function publicFunctions(): Promise<Walked[]> {
   return found;
 }
 
-async function seedUser(u: SignedIn, label: string) {
+async function seedUser(t: TestConvex, u: SignedIn, label: string) {
+  await t.run(async (ctx) => await provisionSimulatorSenders(ctx, u.userId));
   const contactId = await u.as.mutation(api.contacts.create, {
     name: `${label} Contact`,
     phone: label === "Alice" ? "+14155550100" : "+14155550200",
@@ -102,7 +133,28 @@ async function seedUser(u: SignedIn, label: string) {
   const groupId = await u.as.mutation(api.groups.create, { name: `${label} Group` });
   await u.as.mutation(api.groups.addMembers, { groupId, contactIds: [contactId] });
   const noteId = await u.as.mutation(api.notes.create, { contactId, content: `${label} note` });
-  return { contacts: contactId, groups: groupId, notes: noteId, users: u.userId } as Ids;
+  const messageId = await u.as.mutation(api.messages.send, {
+    contactId,
+    channel: "sms",
+    content: `${label} message`,
+    scheduledAt: Date.now() + 3600_000,
+  });
+  const broadcastId = await u.as.mutation(api.broadcasts.create, {
+    groupId,
+    channel: "sms",
+    content: `${label} broadcast`,
+    scheduledAt: Date.now() + 7200_000,
+  });
+  const senderId = (await u.as.query(api.senders.list, {})).senders[0]._id;
+  return {
+    contacts: contactId,
+    groups: groupId,
+    notes: noteId,
+    messages: messageId,
+    broadcasts: broadcastId,
+    senders: senderId,
+    users: u.userId,
+  } as Ids;
 }
 
 async function snapshot(t: TestConvex, userId: Id<"users">) {
@@ -129,12 +181,12 @@ describe("cross-user isolation", () => {
     const t = setup();
     const alice = await signedInUser(t, "alice@example.com");
     const bob = await signedInUser(t, "bob@example.com");
-    const aliceIds = await seedUser(alice, "Alice");
-    const bobIds = await seedUser(bob, "Bob");
+    const aliceIds = await seedUser(t, alice, "Alice");
+    const bobIds = await seedUser(t, bob, "Bob");
     // Ids of the right tables that no longer exist: B must not tell A's from these.
     const goneIds = await t.run(async (ctx) => {
       const out: Ids = {};
-      for (const table of ["contacts", "groups", "notes"] as const) {
+      for (const table of ["contacts", "groups", "notes", "messages", "broadcasts", "senders"] as const) {
         const doc = await ctx.db.get(table, aliceIds[table] as Id<typeof table>);
         const { _id, _creationTime, ...fields } = doc!;
         const copy = await ctx.db.insert(table, fields as never);
@@ -147,7 +199,7 @@ describe("cross-user isolation", () => {
     const before = await snapshot(t, alice.userId);
 
     const fns = await publicFunctions();
-    expect(fns.length).toBeGreaterThan(15);
+    expect(fns.length).toBeGreaterThan(40);
     let probes = 0;
     for (const fn of fns) {
       const fields = (fn.args.value ?? {}) as Fields;
@@ -165,8 +217,11 @@ describe("cross-user isolation", () => {
           const text = JSON.stringify(result.value) ?? "";
           for (const secret of aliceSecrets) expect(text, `${fn.path} leaked ${secret}`).not.toContain(secret);
           expect(text, `${fn.path} leaked Alice's data`).not.toMatch(/Alice/);
-        } else {
+        } else if (foreign) {
           expect(result.error, `${fn.path} with Alice's ${foreign}`).toMatchObject({ code: "NOT_FOUND" });
+        } else {
+          // Without any of Alice's ids, a refusal (e.g. a validation error) cannot reveal her data.
+          expect(JSON.stringify(result.error), `${fn.path} leaked Alice's data`).not.toMatch(/Alice/);
         }
         if (foreign) {
           // Same answer as for an id that doesn't exist: nothing to detect.
@@ -176,7 +231,7 @@ describe("cross-user isolation", () => {
         }
       }
     }
-    expect(probes).toBeGreaterThan(20);
+    expect(probes).toBeGreaterThanOrEqual(45);
     expect(await snapshot(t, alice.userId)).toEqual(before);
     // And A still sees all of it.
     expect((await alice.as.query(api.contacts.get, { contactId: aliceIds.contacts as Id<"contacts"> })).name).toBe(

@@ -1,6 +1,7 @@
 import { authTables } from "@convex-dev/auth/server";
 import { defineSchema, defineTable } from "convex/server";
 import { v, type Infer } from "convex/values";
+import type { MessageStatus } from "../lib/messageStatus";
 
 // Shared validators: the one definition of each enum, used by functions and the UI.
 export const vChannel = v.union(v.literal("sms"), v.literal("whatsapp"), v.literal("email"));
@@ -9,6 +10,25 @@ export const CHANNELS: readonly Channel[] = ["sms", "whatsapp", "email"];
 
 export const vDirection = v.union(v.literal("inbound"), v.literal("outbound"));
 export type Direction = Infer<typeof vDirection>;
+
+/** The lifecycle itself is in lib/messageStatus.ts; this validator must list the same statuses. */
+export const vMessageStatus = v.union(
+  v.literal("scheduled"),
+  v.literal("queued"),
+  v.literal("sending"),
+  v.literal("sent"),
+  v.literal("delivered"),
+  v.literal("read"),
+  v.literal("failed"),
+  v.literal("canceled"),
+  v.literal("received"),
+);
+// Compile-time check that the two lists agree.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+export const _statusListsAgree: Same<Infer<typeof vMessageStatus>, MessageStatus> = true;
+
+export const vProvider = v.union(v.literal("twilio"), v.literal("resend"), v.literal("simulator"));
+export type Provider = Infer<typeof vProvider>;
 
 export const vOptOut = v.object({ sms: v.boolean(), whatsapp: v.boolean(), email: v.boolean() });
 export type OptOut = Infer<typeof vOptOut>;
@@ -48,6 +68,9 @@ export const contactFields = {
   whatsappWindowStartedAt: v.optional(v.number()),
   /** First inbound message not yet answered, for response-time analytics. */
   awaitingReplySince: v.optional(v.number()),
+  /** Message statistics for the profile panel. */
+  sentCount: v.optional(v.number()),
+  receivedCount: v.optional(v.number()),
 };
 
 export const groupFields = {
@@ -76,6 +99,116 @@ export const auditFields = {
   target: v.optional(v.object({ table: v.string(), id: v.string() })),
   at: v.number(),
   details: v.optional(vMetadata),
+};
+
+export const vMessageError = v.object({
+  /** e.g. "TWILIO_21211", "WHATSAPP_WINDOW_CLOSED", "UNKNOWN_OUTCOME". */
+  code: v.string(),
+  /** Readable reason, shown in the thread. */
+  message: v.string(),
+  permanent: v.boolean(),
+});
+
+export const messageFields = {
+  userId: v.id("users"),
+  contactId: v.id("contacts"),
+  broadcastId: v.optional(v.id("broadcasts")),
+  channel: vChannel,
+  direction: vDirection,
+  status: vMessageStatus,
+  content: v.string(),
+  subject: v.optional(v.string()),
+  mediaUrls: v.optional(v.array(v.string())),
+  mediaTypes: v.optional(v.array(v.string())),
+  /**
+   * Where the message sits in its thread: when it was received, created, or is
+   * (re)scheduled to go out. Also its day in the analytics aggregates.
+   */
+  at: v.number(),
+  /** When a pending outbound message is due to be dispatched (first try or a retry). */
+  scheduledAt: v.optional(v.number()),
+  /** When a dispatch claimed it (status `sending`); a stuck claim is swept after a timeout. */
+  claimedAt: v.optional(v.number()),
+  sentAt: v.optional(v.number()),
+  deliveredAt: v.optional(v.number()),
+  readAt: v.optional(v.number()),
+  failedAt: v.optional(v.number()),
+  /** Addresses as used (E.164 or email). */
+  from: v.optional(v.string()),
+  to: v.optional(v.string()),
+  senderId: v.optional(v.id("senders")),
+  provider: v.optional(vProvider),
+  providerMessageId: v.optional(v.string()),
+  attempts: v.number(),
+  lastError: v.optional(vMessageError),
+  /** Who created it: the app, an API key (its prefix), a broadcast, a webhook. */
+  source: v.optional(vActor),
+};
+
+export const senderFields = {
+  userId: v.id("users"),
+  channel: vChannel,
+  /** E.164 for sms/whatsapp, a lower-cased from-address for email. */
+  address: v.string(),
+  provider: vProvider,
+  label: v.optional(v.string()),
+  /** Twilio Messaging Service whose number pool sends for this identity. */
+  messagingServiceSid: v.optional(v.string()),
+  /** Sends per second this identity may make (broadcast pacing). */
+  ratePerSecond: v.number(),
+  isDefault: v.boolean(),
+  /** Next free broadcast send slot (ms). */
+  nextSlotAt: v.optional(v.number()),
+};
+
+export const vBroadcastStatus = v.union(
+  v.literal("scheduled"),
+  v.literal("sending"),
+  v.literal("completed"),
+  v.literal("canceled"),
+);
+
+export const vBroadcastCounts = v.object({
+  total: v.number(),
+  scheduled: v.number(),
+  queued: v.number(),
+  sending: v.number(),
+  sent: v.number(),
+  delivered: v.number(),
+  read: v.number(),
+  failed: v.number(),
+  canceled: v.number(),
+  skipped: v.number(),
+});
+export type BroadcastCounts = Infer<typeof vBroadcastCounts>;
+
+export const vSkipReasons = v.object({
+  noAddress: v.number(),
+  optedOut: v.number(),
+  whatsappWindowClosed: v.number(),
+});
+export type SkipReasons = Infer<typeof vSkipReasons>;
+
+export const broadcastFields = {
+  userId: v.id("users"),
+  groupId: v.id("groups"),
+  groupName: v.string(),
+  channel: vChannel,
+  senderId: v.id("senders"),
+  content: v.string(),
+  subject: v.optional(v.string()),
+  mediaUrls: v.optional(v.array(v.string())),
+  status: vBroadcastStatus,
+  scheduledAt: v.optional(v.number()),
+  startedAt: v.optional(v.number()),
+  completedAt: v.optional(v.number()),
+  /** Fan-out progress: members are turned into messages a batch per transaction. */
+  fanOutDone: v.boolean(),
+  /** Bumped on reschedule, so only the newest chain of fan-out jobs does anything. */
+  fanOutRun: v.number(),
+  counts: vBroadcastCounts,
+  skipped: vSkipReasons,
+  source: v.optional(vActor),
 };
 
 export default defineSchema({
@@ -107,4 +240,45 @@ export default defineSchema({
   notes: defineTable(noteFields).index("by_contact", ["contactId"]),
 
   auditLog: defineTable(auditFields).index("by_user_and_at", ["userId", "at"]),
+
+  messages: defineTable(messageFields)
+    .index("by_contact_and_at", ["contactId", "at"])
+    .index("by_user_and_at", ["userId", "at"])
+    .index("by_user_and_status_and_at", ["userId", "status", "at"])
+    .index("by_user_and_channel_and_at", ["userId", "channel", "at"])
+    .index("by_user_and_direction_and_at", ["userId", "direction", "at"])
+    .index("by_status_and_scheduledAt", ["status", "scheduledAt"])
+    .index("by_status_and_claimedAt", ["status", "claimedAt"])
+    .index("by_providerMessageId", ["providerMessageId"])
+    .index("by_broadcast_and_status", ["broadcastId", "status"]),
+
+  senders: defineTable(senderFields)
+    .index("by_user_and_channel", ["userId", "channel"])
+    .index("by_channel_and_address", ["channel", "address"])
+    .index("by_messagingServiceSid", ["messagingServiceSid"]),
+
+  broadcasts: defineTable(broadcastFields)
+    // Newest-first list needs creation order, which the status index does not give.
+    // eslint-disable-next-line @convex-dev/no-duplicate-indexes
+    .index("by_user", ["userId"])
+    .index("by_user_and_status_and_scheduledAt", ["userId", "status", "scheduledAt"]),
+
+  /**
+   * Analytics aggregates, one document per user and UTC day: message counts keyed
+   * "direction-channel-status" and response-time sums. Every message write adjusts
+   * them, so analytics read only these.
+   */
+  dailyStats: defineTable({
+    userId: v.id("users"),
+    day: v.string(),
+    counts: v.record(v.string(), v.number()),
+    responseTimeSumMs: v.number(),
+    responseCount: v.number(),
+  }).index("by_user_and_day", ["userId", "day"]),
+
+  /** Per-user totals that are not per day (kept exact by the writes that change them). */
+  accountStats: defineTable({
+    userId: v.id("users"),
+    contacts: v.number(),
+  }).index("by_user", ["userId"]),
 });

@@ -2,6 +2,7 @@
 /** Shared set-up for convex-test: the module map, Convex's transaction limits, and signed-in users. */
 import { convexTest } from "convex-test";
 import type { Id } from "./_generated/dataModel";
+import { provisionSimulatorSenders } from "./lib/senders";
 import schema from "./schema";
 
 // Convex deploys files with a single dot only; tests and type declarations stay out.
@@ -37,3 +38,27 @@ export function code(c: string) {
 }
 
 export type ContactId = Id<"contacts">;
+
+/** A signed-in user with the simulator senders a new account gets (SMS, WhatsApp, email). */
+export async function userWithSenders(t: TestConvex, email = "owner@example.com") {
+  const user = await signedInUser(t, email);
+  await t.run(async (ctx) => await provisionSimulatorSenders(ctx, user.userId));
+  return user;
+}
+
+/** Insert a contact directly (fast fixtures for big tests). */
+export async function insertContactFixture(
+  t: TestConvex,
+  userId: Id<"users">,
+  fields: { name: string; phone?: string; email?: string; whatsappWindowStartedAt?: number; optedOut?: { sms: boolean; whatsapp: boolean; email: boolean } },
+) {
+  return await t.run(async (ctx) => {
+    const { newContact } = await import("./lib/contacts");
+    const { optedOut, whatsappWindowStartedAt, ...rest } = fields;
+    return await ctx.db.insert("contacts", {
+      ...newContact(userId, rest),
+      ...(optedOut ? { optedOut } : {}),
+      ...(whatsappWindowStartedAt !== undefined ? { whatsappWindowStartedAt } : {}),
+    });
+  });
+}

@@ -13,17 +13,31 @@ import type {
   FilterApi,
   FunctionReference,
 } from "convex/server";
+import type * as analytics from "../analytics.js";
 import type * as auditLog from "../auditLog.js";
 import type * as auth from "../auth.js";
+import type * as broadcasts from "../broadcasts.js";
 import type * as contacts from "../contacts.js";
+import type * as crons from "../crons.js";
+import type * as demo from "../demo.js";
+import type * as dispatch from "../dispatch.js";
+import type * as dispatchActions from "../dispatchActions.js";
 import type * as functions from "../functions.js";
 import type * as groups from "../groups.js";
 import type * as http from "../http.js";
+import type * as inbox from "../inbox.js";
 import type * as lib_audit from "../lib/audit.js";
 import type * as lib_contacts from "../lib/contacts.js";
 import type * as lib_env from "../lib/env.js";
 import type * as lib_errors from "../lib/errors.js";
+import type * as lib_messages from "../lib/messages.js";
+import type * as lib_outbound from "../lib/outbound.js";
+import type * as lib_senders from "../lib/senders.js";
+import type * as lib_stats from "../lib/stats.js";
+import type * as messages from "../messages.js";
 import type * as notes from "../notes.js";
+import type * as receipts from "../receipts.js";
+import type * as senders from "../senders.js";
 import type * as users from "../users.js";
 
 /**
@@ -35,17 +49,31 @@ import type * as users from "../users.js";
  * ```
  */
 declare const fullApi: ApiFromModules<{
+  analytics: typeof analytics;
   auditLog: typeof auditLog;
   auth: typeof auth;
+  broadcasts: typeof broadcasts;
   contacts: typeof contacts;
+  crons: typeof crons;
+  demo: typeof demo;
+  dispatch: typeof dispatch;
+  dispatchActions: typeof dispatchActions;
   functions: typeof functions;
   groups: typeof groups;
   http: typeof http;
+  inbox: typeof inbox;
   "lib/audit": typeof lib_audit;
   "lib/contacts": typeof lib_contacts;
   "lib/env": typeof lib_env;
   "lib/errors": typeof lib_errors;
+  "lib/messages": typeof lib_messages;
+  "lib/outbound": typeof lib_outbound;
+  "lib/senders": typeof lib_senders;
+  "lib/stats": typeof lib_stats;
+  messages: typeof messages;
   notes: typeof notes;
+  receipts: typeof receipts;
+  senders: typeof senders;
   users: typeof users;
 }>;
 export declare const api: FilterApi<

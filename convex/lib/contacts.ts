@@ -6,6 +6,8 @@ import type { Doc, Id } from "../_generated/dataModel";
 import type { MutationCtx, QueryCtx } from "../_generated/server";
 import { env } from "./env";
 import { appError } from "./errors";
+import { deleteMessage, MessageWrites } from "./messages";
+import { adjustContactCount } from "./stats";
 
 export const CONTACT_LIMITS = {
   nameLength: 200,
@@ -148,6 +150,7 @@ export async function insertContact(
   const email = clean.email ?? undefined;
   if (!phone && !email) throw appError("ADDRESS_REQUIRED");
   await assertNoDuplicate(ctx, userId, { phone, email });
+  await adjustContactCount(ctx, userId, 1);
   return await ctx.db.insert(
     "contacts",
     newContact(userId, {
@@ -179,6 +182,23 @@ export async function deleteContactMemberships(
     await ctx.db.delete("groupMemberships", m._id);
   }
   return memberships.length;
+}
+
+/** Delete up to `limit` messages of a removed contact (keeping aggregates exact). Returns how many. */
+export async function deleteContactMessages(
+  ctx: Pick<MutationCtx, "db">,
+  userId: Id<"users">,
+  contactId: Id<"contacts">,
+  limit: number,
+): Promise<number> {
+  const messages = await ctx.db
+    .query("messages")
+    .withIndex("by_contact_and_at", (q) => q.eq("contactId", contactId))
+    .take(limit);
+  const writes = new MessageWrites(ctx, userId);
+  for (const m of messages) await deleteMessage(ctx, writes, m);
+  await writes.flush();
+  return messages.length;
 }
 
 /** Delete up to `limit` notes of a contact. Returns how many. */

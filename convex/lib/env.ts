@@ -2,11 +2,52 @@
  * The one place Convex code reads environment variables (set with
  * `npx convex env set`, or from .env.local on the local emulator).
  */
+import type { ChannelConfig } from "../../lib/channels/factory";
+
+function num(name: string, fallback: number): number {
+  const value = Number(process.env[name]);
+  return Number.isFinite(value) && value >= 0 ? value : fallback;
+}
+
 export const env = {
   /** Region used to read national phone numbers, e.g. "US" or "GB". */
   defaultCountry: () => process.env.DEFAULT_COUNTRY ?? "US",
-  /** The deployment's public HTTP URL (Convex sets this). */
-  siteUrl: () => process.env.CONVEX_SITE_URL ?? "http://127.0.0.1:3211",
+  /** The deployment's public HTTP URL (Convex sets this): webhooks and status callbacks. */
+  siteUrl: () => (process.env.CONVEX_SITE_URL ?? "http://127.0.0.1:3211").replace(/\/$/, ""),
   /** The web app's URL, used by Convex Auth for redirects. */
   appUrl: () => process.env.SITE_URL ?? "http://localhost:3000",
+
+  /** Provider credentials and endpoints; a provider without credentials is replaced by the simulator. */
+  channelConfig: (): ChannelConfig => {
+    const { TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, RESEND_API_KEY } = process.env;
+    return {
+      ...(TWILIO_ACCOUNT_SID && TWILIO_AUTH_TOKEN
+        ? {
+            twilio: {
+              accountSid: TWILIO_ACCOUNT_SID,
+              authToken: TWILIO_AUTH_TOKEN,
+              ...(process.env.TWILIO_API_BASE_URL ? { baseUrl: process.env.TWILIO_API_BASE_URL } : {}),
+            },
+          }
+        : {}),
+      ...(RESEND_API_KEY
+        ? {
+            resend: {
+              apiKey: RESEND_API_KEY,
+              ...(process.env.RESEND_API_BASE_URL ? { baseUrl: process.env.RESEND_API_BASE_URL } : {}),
+            },
+          }
+        : {}),
+      timeoutMs: num("PROVIDER_TIMEOUT_MS", 10_000),
+    };
+  },
+
+  /** Whether the simulator reports delivery, and after how long. */
+  simulatorDelivery: () => ({
+    enabled: process.env.SIMULATOR_DELIVERY !== "off",
+    delayMs: num("SIMULATOR_DELIVERY_DELAY_MS", 1_000),
+  }),
+
+  /** How long a claimed send may stay unresolved before the sweeper settles it. */
+  sendingTimeoutMs: () => num("SENDING_TIMEOUT_MS", 120_000),
 };

@@ -1,0 +1,161 @@
+// @vitest-environment node
+/**
+ * The aggregates are kept by every write; here a random sequence of sends, schedules,
+ * reschedules, cancels, inbound messages, provider answers, receipts (in any order),
+ * broadcasts and contact removals must leave them equal to a recount from the raw data.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { wasSent } from "../lib/messageStatus";
+import { FakeProvider, type Behaviour } from "../tests/fakes/fakeProvider";
+import { api, internal } from "./_generated/api";
+import type { Doc, Id } from "./_generated/dataModel";
+import { countKey, dayKey } from "./lib/stats";
+import { setup, userWithSenders, type TestConvex } from "./test.setup";
+
+function rng(seed: number) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+let provider: FakeProvider;
+beforeEach(() => {
+  vi.useFakeTimers();
+  provider = new FakeProvider().install();
+});
+afterEach(() => {
+  FakeProvider.uninstall();
+  vi.useRealTimers();
+});
+
+async function recount(t: TestConvex, userId: Id<"users">) {
+  return await t.run(async (ctx) => {
+    const messages = (await ctx.db.query("messages").collect()).filter((m) => m.userId === userId);
+    const contacts = (await ctx.db.query("contacts").collect()).filter((c) => c.userId === userId);
+    const stats = (await ctx.db.query("dailyStats").collect()).filter((d) => d.userId === userId);
+    const broadcasts = (await ctx.db.query("broadcasts").collect()).filter((b) => b.userId === userId);
+    const account = (await ctx.db.query("accountStats").collect()).find((a) => a.userId === userId);
+    return { messages, contacts, stats, broadcasts, account };
+  });
+}
+
+function expectConsistent(data: Awaited<ReturnType<typeof recount>>) {
+  const expected = new Map<string, number>();
+  for (const m of data.messages) {
+    const key = `${dayKey(m.at)}|${countKey(m)}`;
+    expected.set(key, (expected.get(key) ?? 0) + 1);
+  }
+  const actual = new Map<string, number>();
+  for (const d of data.stats) for (const [k, n] of Object.entries(d.counts)) if (n !== 0) actual.set(`${d.day}|${k}`, n);
+  expect(Object.fromEntries([...actual].sort())).toEqual(Object.fromEntries([...expected].sort()));
+
+  expect(data.account?.contacts ?? 0).toBe(data.contacts.length);
+  for (const c of data.contacts) {
+    const mine = data.messages.filter((m) => m.contactId === c._id);
+    expect(c.receivedCount ?? 0).toBe(mine.filter((m) => m.direction === "inbound").length);
+    expect(c.sentCount ?? 0).toBe(mine.filter((m) => m.direction === "outbound" && m.sentAt !== undefined).length);
+  }
+  for (const b of data.broadcasts) {
+    const mine = data.messages.filter((m) => m.broadcastId === b._id);
+    const byStatus: Record<string, number> = {};
+    for (const m of mine) byStatus[m.status] = (byStatus[m.status] ?? 0) + 1;
+    for (const s of ["scheduled", "queued", "sending", "sent", "delivered", "read", "failed", "canceled"] as const) {
+      expect(b.counts[s], `broadcast ${s}`).toBe(byStatus[s] ?? 0);
+    }
+    expect(b.counts.total).toBe(mine.length + b.counts.skipped);
+  }
+}
+
+describe("aggregates", () => {
+  for (const seed of [1, 2, 3, 4]) {
+    it(`equal a recount after a random sequence (seed ${seed})`, async () => {
+      const random = rng(seed);
+      const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
+      const t = setup();
+      const { as, userId } = await userWithSenders(t);
+      const contacts: Id<"contacts">[] = [];
+      for (let i = 0; i < 6; i++) {
+        contacts.push(
+          await as.mutation(api.contacts.create, { name: `C${i}`, phone: `+1415555${1000 + i}`, email: `c${i}@x.com` }),
+        );
+      }
+      const groupId = await as.mutation(api.groups.create, { name: "G" });
+      await as.mutation(api.groups.addMembers, { groupId, contactIds: contacts });
+      const messages: Id<"messages">[] = [];
+      const behaviours: Behaviour[] = ["ok", "ok", "ok", "transient", "permanent", "timeout", "crash"];
+
+      for (let step = 0; step < 70; step++) {
+        const live = (await recount(t, userId)).contacts.map((c) => c._id);
+        if (live.length === 0) break;
+        const contactId = pick(live);
+        const op = random();
+        try {
+          if (op < 0.25) {
+            provider.answer([pick(behaviours)]);
+            const channel = pick(["sms", "email", "whatsapp"] as const);
+            messages.push(
+              await as.mutation(api.messages.send, {
+                contactId,
+                channel,
+                content: `m${step}`,
+                ...(channel === "email" ? { subject: "s" } : {}),
+                ...(random() < 0.4 ? { scheduledAt: Date.now() + Math.floor(random() * 3 * 86_400_000) + 1 } : {}),
+              }),
+            );
+          } else if (op < 0.4) {
+            await t.run(async (ctx) => {
+              const { insertInbound, MessageWrites } = await import("./lib/messages");
+              const writes = new MessageWrites(ctx, userId);
+              await insertInbound(ctx, writes, {
+                contactId,
+                channel: pick(["sms", "whatsapp", "email"] as const),
+                content: `in${step}`,
+                at: Date.now(),
+                providerMessageId: `IN${seed}-${step}`,
+              });
+              await writes.flush();
+            });
+          } else if (op < 0.55 && messages.length) {
+            const m = await t.run(async (ctx) => await ctx.db.get("messages", pick(messages)));
+            if (m?.providerMessageId) {
+              await t.mutation(internal.receipts.apply, {
+                providerMessageId: m.providerMessageId,
+                status: pick(["sent", "delivered", "read", "failed"] as const),
+              });
+            }
+          } else if (op < 0.62 && messages.length) {
+            await as.mutation(api.messages.cancel, { messageId: pick(messages) });
+          } else if (op < 0.69 && messages.length) {
+            await as.mutation(api.messages.reschedule, {
+              messageId: pick(messages),
+              scheduledAt: Date.now() + Math.floor(random() * 5 * 86_400_000) + 1,
+            });
+          } else if (op < 0.74) {
+            await as.mutation(api.broadcasts.create, { groupId, channel: "sms", content: `b${step}` });
+          } else if (op < 0.77) {
+            await as.mutation(api.contacts.remove, { contactId });
+          } else if (op < 0.8 && messages.length) {
+            await as.mutation(api.messages.retry, { messageId: pick(messages) });
+          } else {
+            vi.advanceTimersByTime(Math.floor(random() * 6 * 3600_000));
+            await t.finishInProgressScheduledFunctions();
+            if (random() < 0.3) await t.action(internal.dispatch.sweep, {});
+          }
+        } catch (error) {
+          // Refusals (opted out, window closed, not cancelable…) are part of the sequence.
+          if (!(error as { data?: { code?: string } }).data?.code) throw error;
+        }
+      }
+      await t.finishAllScheduledFunctions(vi.runAllTimers, 500);
+      const data = await recount(t, userId);
+      expect(data.messages.length).toBeGreaterThan(10);
+      expect(data.messages.some((m) => wasSent(m.status))).toBe(true);
+      expectConsistent(data);
+    }, 60_000);
+  }
+});
+
+export type _Doc = Doc<"messages">;

@@ -1,0 +1,88 @@
+// @vitest-environment node
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { FakeProvider } from "../tests/fakes/fakeProvider";
+import { api } from "./_generated/api";
+import { code, setup, userWithSenders } from "./test.setup";
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  vi.setSystemTime(new Date("2026-03-10T12:00:00Z"));
+  new FakeProvider().install();
+});
+afterEach(() => {
+  FakeProvider.uninstall();
+  vi.useRealTimers();
+});
+
+describe("analytics", () => {
+  it("totals, channels, statuses, daily series and response time come from the aggregates", async () => {
+    const t = setup();
+    const { as, userId } = await userWithSenders(t);
+    const ann = await as.mutation(api.contacts.create, { name: "Ann", phone: "+14155550123", email: "ann@x.com" });
+    await as.mutation(api.contacts.create, { name: "Bob", email: "bob@x.com" });
+
+    // Ann writes in; we answer 90 s later; and send her an email the next day.
+    await t.run(async (ctx) => {
+      const { insertInbound, MessageWrites } = await import("./lib/messages");
+      const writes = new MessageWrites(ctx, userId);
+      await insertInbound(ctx, writes, { contactId: ann, channel: "sms", content: "hi?", at: Date.now() });
+      await writes.flush();
+    });
+    vi.advanceTimersByTime(90_000);
+    await as.mutation(api.messages.send, { contactId: ann, channel: "sms", content: "hello!" });
+    await t.finishAllScheduledFunctions(vi.runAllTimers);
+    vi.setSystemTime(new Date("2026-03-11T09:00:00Z"));
+    await as.mutation(api.messages.send, { contactId: ann, channel: "email", subject: "S", content: "x" });
+    await as.mutation(api.messages.send, {
+      contactId: ann,
+      channel: "sms",
+      content: "later",
+      scheduledAt: Date.parse("2026-03-20T09:00:00Z"),
+    });
+    await t.finishInProgressScheduledFunctions();
+    vi.advanceTimersByTime(0);
+    await t.finishInProgressScheduledFunctions();
+
+    const s = await as.query(api.analytics.summary, { from: "2026-03-09", to: "2026-03-12" });
+    expect(s.totals).toEqual({ sent: 2, received: 1, outbound: 2, failed: 0, contacts: 2 });
+    expect(s.avgResponseTimeMs).toBe(90_000);
+    expect(s.byChannel).toEqual([
+      { channel: "sms", sent: 1, received: 1 },
+      { channel: "whatsapp", sent: 0, received: 0 },
+      { channel: "email", sent: 1, received: 0 },
+    ]);
+    expect(s.byStatus.find((r) => r.status === "delivered")!.count).toBe(1);
+    expect(s.byStatus.find((r) => r.status === "sent")!.count).toBe(1);
+    expect(s.daily).toEqual([
+      { day: "2026-03-09", sent: 0, received: 0 },
+      { day: "2026-03-10", sent: 1, received: 1 },
+      { day: "2026-03-11", sent: 1, received: 0 },
+      { day: "2026-03-12", sent: 0, received: 0 },
+    ]);
+    // The scheduled message counts on its own day.
+    const later = await as.query(api.analytics.summary, { from: "2026-03-20", to: "2026-03-20" });
+    expect(later.byStatus.find((r) => r.status === "scheduled")!.count).toBe(1);
+  });
+
+  it("reads only aggregate documents", async () => {
+    const t = setup();
+    const { as, userId } = await userWithSenders(t);
+    const ann = await as.mutation(api.contacts.create, { name: "Ann", phone: "+14155550123" });
+    for (let i = 0; i < 30; i++) await as.mutation(api.messages.send, { contactId: ann, channel: "sms", content: `m${i}` });
+    // Delete the raw messages behind the aggregates' back: the summary must not change.
+    const before = await as.query(api.analytics.summary, { from: "2026-03-10", to: "2026-03-10" });
+    await t.run(async (ctx) => {
+      for (const m of await ctx.db.query("messages").collect()) if (m.userId === userId) await ctx.db.delete("messages", m._id);
+    });
+    expect(await as.query(api.analytics.summary, { from: "2026-03-10", to: "2026-03-10" })).toEqual(before);
+    expect(before.totals.outbound).toBe(30);
+  });
+
+  it("rejects bad ranges", async () => {
+    const t = setup();
+    const { as } = await userWithSenders(t);
+    await expect(as.query(api.analytics.summary, { from: "2026-02-30", to: "2026-03-01" })).rejects.toMatchObject(code("INVALID_ARGUMENT"));
+    await expect(as.query(api.analytics.summary, { from: "2026-03-02", to: "2026-03-01" })).rejects.toMatchObject(code("INVALID_ARGUMENT"));
+    await expect(as.query(api.analytics.summary, { from: "2024-01-01", to: "2026-03-01" })).rejects.toMatchObject(code("INVALID_ARGUMENT"));
+  });
+});

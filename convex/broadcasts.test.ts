@@ -1,0 +1,124 @@
+// @vitest-environment node
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { FakeProvider } from "../tests/fakes/fakeProvider";
+import { api } from "./_generated/api";
+import type { Id } from "./_generated/dataModel";
+import { FANOUT_BATCH } from "./broadcasts";
+import { code, setup, userWithSenders, type TestConvex } from "./test.setup";
+
+let provider: FakeProvider;
+beforeEach(() => {
+  vi.useFakeTimers();
+  provider = new FakeProvider().install();
+});
+afterEach(() => {
+  FakeProvider.uninstall();
+  vi.useRealTimers();
+});
+
+const settle = (t: TestConvex) => t.finishAllScheduledFunctions(vi.runAllTimers, 1000);
+
+/** A group of n members: every 10th has no phone, every 25th opted out of SMS. */
+async function groupOf(t: TestConvex, userId: Id<"users">, n: number) {
+  return await t.run(async (ctx) => {
+    const { newContact } = await import("./lib/contacts");
+    const groupId = await ctx.db.insert("groups", { userId, name: "All", sortName: "all", memberCount: n });
+    for (let i = 0; i < n; i++) {
+      const phone = i % 10 === 9 ? undefined : `+1415${String(5_000_000 + i).padStart(7, "0")}`;
+      const contactId = await ctx.db.insert("contacts", {
+        ...newContact(userId, { name: `M${i}`, ...(phone ? { phone } : { email: `m${i}@x.com` }) }),
+        optedOut: { sms: i % 25 === 24, whatsapp: false, email: false },
+      });
+      await ctx.db.insert("groupMemberships", { userId, groupId, contactId });
+    }
+    return groupId;
+  });
+}
+
+describe("broadcasts", () => {
+  it("sends to 2,000 members in batches within Convex limits, skipping with reasons, paced to the sender", async () => {
+    const t = setup(); // enforces 16,384 reads / 8,192 writes per transaction
+    const { as, userId } = await userWithSenders(t);
+    const groupId = await groupOf(t, userId, 2000);
+    const started = Date.now();
+    const id = await as.mutation(api.broadcasts.create, { groupId, channel: "sms", content: "Sale today!" });
+    await settle(t);
+
+    const b = await as.query(api.broadcasts.get, { broadcastId: id });
+    const noPhone = 200; // i % 10 === 9
+    const optedOut = Array.from({ length: 2000 }, (_, i) => i).filter((i) => i % 25 === 24 && i % 10 !== 9).length;
+    const messaged = 2000 - noPhone - optedOut;
+    expect(b).toMatchObject({
+      status: "completed",
+      fanOutDone: true,
+      skipped: { noAddress: noPhone, optedOut, whatsappWindowClosed: 0 },
+      counts: { total: 2000, skipped: noPhone + optedOut, delivered: messaged, queued: 0, sending: 0, failed: 0 },
+    });
+    // Exactly one provider call per messaged member.
+    expect(provider.calls).toHaveLength(messaged);
+    expect(new Set(provider.calls.map((c) => c.message.to)).size).toBe(messaged);
+    // Paced at the simulator sender's 200/s: ~5 ms apart, the whole run ≈ messaged / 200 s.
+    const times = provider.calls.map((c) => c.at).sort((a, b) => a - b);
+    expect(times[times.length - 1] - started).toBeGreaterThanOrEqual(((messaged - 1) / 200) * 1000 - 1);
+    expect(times[times.length - 1] - started).toBeLessThan((messaged / 200) * 1000 + 1000);
+    const sample = await t.run(async (ctx) =>
+      ctx.db.query("messages").withIndex("by_broadcast_and_status", (q) => q.eq("broadcastId", id)).take(3),
+    );
+    expect(sample[1].scheduledAt! - sample[0].scheduledAt!).toBe(5);
+    expect(Math.ceil(2000 / FANOUT_BATCH)).toBeGreaterThan(1);
+  }, 120_000);
+
+  it("skips WhatsApp members whose 24-hour window is closed", async () => {
+    const t = setup();
+    const { as, userId } = await userWithSenders(t);
+    const groupId = await groupOf(t, userId, 4);
+    // One member wrote on WhatsApp an hour ago.
+    await t.run(async (ctx) => {
+      const first = (await ctx.db.query("contacts").first())!;
+      await ctx.db.patch("contacts", first._id, { whatsappWindowStartedAt: Date.now() - 3600_000 });
+    });
+    const id = await as.mutation(api.broadcasts.create, { groupId, channel: "whatsapp", content: "hi" });
+    await settle(t);
+    const b = await as.query(api.broadcasts.get, { broadcastId: id });
+    expect(b.skipped).toEqual({ noAddress: 0, optedOut: 0, whatsappWindowClosed: 3 });
+    expect(b.counts).toMatchObject({ total: 4, skipped: 3, delivered: 1 });
+    expect(b.status).toBe("completed");
+  });
+
+  it("schedules, reschedules and cancels; a canceled broadcast sends nothing more", async () => {
+    const t = setup();
+    const { as, userId } = await userWithSenders(t);
+    const groupId = await groupOf(t, userId, 50);
+    const at = Date.now() + 3600_000;
+    const id = await as.mutation(api.broadcasts.create, { groupId, channel: "sms", content: "x", scheduledAt: at });
+    expect((await as.query(api.broadcasts.upcoming, { paginationOpts: { numItems: 5, cursor: null } })).page).toHaveLength(1);
+    await as.mutation(api.broadcasts.reschedule, { broadcastId: id, scheduledAt: at + 3600_000 });
+    vi.advanceTimersByTime(3600_000 + 1);
+    await t.finishInProgressScheduledFunctions();
+    expect((await as.query(api.broadcasts.get, { broadcastId: id })).status).toBe("scheduled");
+    await settle(t);
+    // 45 members have a phone (every 10th has only an email); one of them (#24) opted out.
+    expect((await as.query(api.broadcasts.get, { broadcastId: id })).counts).toMatchObject({ delivered: 44, skipped: 6 });
+    expect(provider.calls.every((c) => c.at >= at + 3600_000)).toBe(true);
+
+    // A second broadcast canceled mid-way: the sender is slowed to 1/s so most messages still wait.
+    const sender = await t.run(async (ctx) => (await ctx.db.query("senders").collect()).find((s) => s.channel === "sms")!);
+    await as.mutation(api.senders.update, { senderId: sender._id, ratePerSecond: 1 });
+    const calls = provider.calls.length;
+    const second = await as.mutation(api.broadcasts.create, { groupId, channel: "sms", content: "y" });
+    vi.advanceTimersByTime(0);
+    await t.finishInProgressScheduledFunctions();
+    vi.advanceTimersByTime(2_500);
+    await t.finishInProgressScheduledFunctions();
+    await as.mutation(api.broadcasts.cancel, { broadcastId: second });
+    await settle(t);
+    const b = await as.query(api.broadcasts.get, { broadcastId: second });
+    const sentBeforeCancel = provider.calls.length - calls;
+    expect(sentBeforeCancel).toBeGreaterThan(0);
+    expect(sentBeforeCancel).toBeLessThan(10);
+    expect(b.status).toBe("canceled");
+    expect(b.counts.canceled + b.counts.delivered).toBe(b.counts.total - b.counts.skipped);
+    expect(b.counts.queued).toBe(0);
+    await expect(as.mutation(api.broadcasts.cancel, { broadcastId: second })).rejects.toMatchObject(code("INVALID_STATE"));
+  });
+});

@@ -1,0 +1,10 @@
+import { cronJobs } from "convex/server";
+import { internal } from "./_generated/api";
+
+const crons = cronJobs();
+
+// Safety net for the exact-time jobs: dispatch anything due that was missed, and settle
+// sends whose outcome never came back (see convex/dispatch.ts).
+crons.interval("sweep due and stuck messages", { minutes: 1 }, internal.dispatch.sweep, {});
+
+export default crons;

@@ -1,0 +1,19 @@
+// @vitest-environment node
+import { describe, expect, it } from "vitest";
+import { api, internal } from "./_generated/api";
+import { setup, signedInUser } from "./test.setup";
+
+describe("demo data", () => {
+  it("fills an account with contacts, groups and a conversation history", async () => {
+    const t = setup();
+    const { as } = await signedInUser(t, "demo@example.com");
+    const result = await t.mutation(internal.demo.seed, { email: "demo@example.com" });
+    expect(result.contacts).toBe(8);
+    const inbox = await as.query(api.inbox.conversations, { paginationOpts: { numItems: 20, cursor: null } });
+    expect(inbox.page[0]).toMatchObject({ name: "Maria Gonzalez", lastMessageChannel: "whatsapp", unreadCount: 2 });
+    expect(inbox.page.length).toBeGreaterThanOrEqual(5);
+    const groups = await as.query(api.groups.list, { paginationOpts: { numItems: 5, cursor: null } });
+    expect(groups.page.map((g) => [g.name, g.memberCount])).toEqual([["Newsletter", 6], ["VIP customers", 3]]);
+    expect((await as.query(api.messages.upcoming, { paginationOpts: { numItems: 5, cursor: null } })).page).toHaveLength(1);
+  });
+});

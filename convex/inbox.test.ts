@@ -1,0 +1,80 @@
+// @vitest-environment node
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { FakeProvider } from "../tests/fakes/fakeProvider";
+import { api } from "./_generated/api";
+import type { Id } from "./_generated/dataModel";
+import { setup, userWithSenders, type TestConvex } from "./test.setup";
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  new FakeProvider().install();
+});
+afterEach(() => {
+  FakeProvider.uninstall();
+  vi.useRealTimers();
+});
+
+async function inbound(t: TestConvex, userId: Id<"users">, contactId: Id<"contacts">, channel: "sms" | "whatsapp" | "email", content: string) {
+  await t.run(async (ctx) => {
+    const { insertInbound, MessageWrites } = await import("./lib/messages");
+    const writes = new MessageWrites(ctx, userId);
+    await insertInbound(ctx, writes, { contactId, channel, content, at: Date.now(), ...(channel === "email" ? { subject: "Re" } : {}) });
+    await writes.flush();
+  });
+}
+
+describe("inbox", () => {
+  it("lists conversations newest first, with unread and channel filters, and marks them read", async () => {
+    const t = setup();
+    const { as, userId } = await userWithSenders(t);
+    const ann = await as.mutation(api.contacts.create, { name: "Ann", phone: "+14155550123" });
+    const bob = await as.mutation(api.contacts.create, { name: "Bob", phone: "+14155550124", email: "bob@x.com" });
+    const cy = await as.mutation(api.contacts.create, { name: "Cy", phone: "+14155550125" });
+    await as.mutation(api.contacts.create, { name: "Quiet", phone: "+14155550126" }); // no conversation
+
+    await inbound(t, userId, ann, "sms", "first");
+    vi.advanceTimersByTime(1000);
+    await inbound(t, userId, bob, "email", "second");
+    vi.advanceTimersByTime(1000);
+    await as.mutation(api.messages.send, { contactId: cy, channel: "sms", content: "third, from us" });
+    vi.advanceTimersByTime(1000);
+    await inbound(t, userId, ann, "whatsapp", "fourth");
+
+    const page = (q: object = {}) =>
+      as.query(api.inbox.conversations, { paginationOpts: { numItems: 10, cursor: null }, ...q }).then((r) => r.page);
+    const all = await page();
+    expect(all.map((c) => c.name)).toEqual(["Ann", "Cy", "Bob"]);
+    expect(all[0]).toMatchObject({ unreadCount: 2, lastMessagePreview: "fourth", lastMessageChannel: "whatsapp", lastMessageDirection: "inbound" });
+    expect(all[1]).toMatchObject({ unreadCount: 0, lastMessageDirection: "outbound" });
+    expect(all[2].lastMessagePreview).toBe("Re — second");
+    expect((await page({ unread: true })).map((c) => c.name)).toEqual(["Ann", "Bob"]);
+    expect((await page({ channel: "sms" })).map((c) => c.name)).toEqual(["Cy"]);
+    expect((await page({ unread: true, channel: "email" })).map((c) => c.name)).toEqual(["Bob"]);
+
+    await as.mutation(api.inbox.markRead, { contactId: ann });
+    expect((await page({ unread: true })).map((c) => c.name)).toEqual(["Bob"]);
+    expect((await as.query(api.contacts.get, { contactId: ann })).unreadCount).toBe(0);
+  });
+
+  it("pages through many conversations without duplicates", async () => {
+    const t = setup();
+    const { as, userId } = await userWithSenders(t);
+    const ids: Id<"contacts">[] = [];
+    for (let i = 0; i < 25; i++) {
+      ids.push(await as.mutation(api.contacts.create, { name: `C${i}`, phone: `+1415555${1000 + i}` }));
+      await inbound(t, userId, ids[i], "sms", `hello ${i}`);
+      vi.advanceTimersByTime(10);
+    }
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    for (;;) {
+      const r: { page: { name: string }[]; isDone: boolean; continueCursor: string } = await as.query(api.inbox.conversations, {
+        paginationOpts: { numItems: 10, cursor },
+      });
+      seen.push(...r.page.map((c) => c.name));
+      if (r.isDone) break;
+      cursor = r.continueCursor;
+    }
+    expect(seen).toEqual(Array.from({ length: 25 }, (_, i) => `C${24 - i}`));
+  });
+});

@@ -1,0 +1,178 @@
+/**
+ * The one write path for messages. Every insert, status change, reschedule and
+ * delete goes through here, so the analytics aggregates, broadcast progress counts
+ * and the inbox's denormalised conversation fields can never drift from the messages.
+ * A MessageWrites collects the aggregate deltas of one transaction; call flush() last.
+ */
+import { canTransition, wasSent, type MessageStatus } from "../../lib/messageStatus";
+import type { Doc, Id } from "../_generated/dataModel";
+import type { MutationCtx } from "../_generated/server";
+import type { BroadcastCounts } from "../schema";
+import { StatsDelta } from "./stats";
+
+export type MessageDoc = Doc<"messages">;
+export type NewMessage = Omit<MessageDoc, "_id" | "_creationTime">;
+type Ctx = Pick<MutationCtx, "db">;
+
+const PREVIEW_LENGTH = 140;
+
+export function previewOf(m: Pick<MessageDoc, "channel" | "content" | "subject" | "mediaUrls">): string {
+  const text = m.channel === "email" && m.subject ? `${m.subject} — ${m.content}` : m.content;
+  const flat = text.replace(/\s+/g, " ").trim();
+  if (flat === "" && m.mediaUrls?.length) return "Attachment";
+  return flat.length > PREVIEW_LENGTH ? flat.slice(0, PREVIEW_LENGTH - 1) + "…" : flat;
+}
+
+export class MessageWrites {
+  readonly stats = new StatsDelta();
+  private readonly broadcasts = new Map<Id<"broadcasts">, Map<keyof BroadcastCounts, number>>();
+
+  constructor(
+    private readonly ctx: Ctx,
+    readonly userId: Id<"users">,
+  ) {}
+
+  broadcast(id: Id<"broadcasts">, key: keyof BroadcastCounts, by: number): void {
+    let deltas = this.broadcasts.get(id);
+    if (!deltas) this.broadcasts.set(id, (deltas = new Map()));
+    deltas.set(key, (deltas.get(key) ?? 0) + by);
+  }
+
+  /** Write the aggregate deltas; completes a broadcast whose last message has left. */
+  async flush(now = Date.now()): Promise<void> {
+    await this.stats.flush(this.ctx, this.userId);
+    for (const [id, deltas] of this.broadcasts) {
+      const b = await this.ctx.db.get("broadcasts", id);
+      if (!b) continue;
+      const counts = { ...b.counts };
+      for (const [key, by] of deltas) counts[key] = Math.max(0, counts[key] + by);
+      await this.ctx.db.patch("broadcasts", id, { counts, ...broadcastCompletion(b, counts, now) });
+    }
+    this.broadcasts.clear();
+  }
+}
+
+/** A broadcast is complete once fan-out is done and no message of it is waiting or in flight. */
+export function broadcastCompletion(b: Doc<"broadcasts">, counts: BroadcastCounts, now: number) {
+  const open = counts.scheduled + counts.queued + counts.sending;
+  return b.status === "sending" && b.fanOutDone && open === 0 ? { status: "completed" as const, completedAt: now } : {};
+}
+
+function broadcastKey(status: MessageStatus): keyof BroadcastCounts | null {
+  return status === "received" ? null : status;
+}
+
+/** Reflect a message in its contact's conversation (inbox row, unread badge, WhatsApp window). */
+async function touchConversation(ctx: Ctx, m: NewMessage): Promise<void> {
+  const contact = await ctx.db.get("contacts", m.contactId);
+  if (!contact) return;
+  const newest = contact.lastMessageAt === undefined || m.at >= contact.lastMessageAt;
+  const inbound = m.direction === "inbound";
+  await ctx.db.patch("contacts", contact._id, {
+    ...(newest
+      ? {
+          lastMessageAt: m.at,
+          lastMessagePreview: previewOf(m),
+          lastMessageChannel: m.channel,
+          lastMessageDirection: m.direction,
+        }
+      : {}),
+    ...(inbound
+      ? {
+          unreadCount: contact.unreadCount + 1,
+          hasUnread: true,
+          receivedCount: (contact.receivedCount ?? 0) + 1,
+          awaitingReplySince: contact.awaitingReplySince ?? m.at,
+          ...(m.channel === "whatsapp"
+            ? { whatsappWindowStartedAt: Math.max(contact.whatsappWindowStartedAt ?? 0, m.at) }
+            : {}),
+        }
+      : {}),
+  });
+}
+
+/** An outbound message reached the provider: count it, and if it answers a waiting contact, time the reply. */
+async function recordSent(ctx: Ctx, writes: MessageWrites, m: MessageDoc, sentAt: number): Promise<void> {
+  const contact = await ctx.db.get("contacts", m.contactId);
+  if (!contact) return;
+  const answers = !m.broadcastId && contact.awaitingReplySince !== undefined;
+  if (answers) writes.stats.response(sentAt, Math.max(0, sentAt - contact.awaitingReplySince!));
+  await ctx.db.patch("contacts", contact._id, {
+    sentCount: (contact.sentCount ?? 0) + 1,
+    ...(answers ? { awaitingReplySince: undefined } : {}),
+  });
+}
+
+export async function insertMessage(ctx: Ctx, writes: MessageWrites, fields: NewMessage): Promise<Id<"messages">> {
+  const id = await ctx.db.insert("messages", fields);
+  writes.stats.count(fields, 1);
+  const key = broadcastKey(fields.status);
+  if (fields.broadcastId && key) writes.broadcast(fields.broadcastId, key, 1);
+  // Scheduled messages join the conversation when they go out, not when written.
+  if (fields.status !== "scheduled") await touchConversation(ctx, fields);
+  return id;
+}
+
+/**
+ * Move a message to `to` if the lifecycle allows it (see lib/messageStatus.ts); otherwise
+ * change nothing and return null. Returns the updated document.
+ */
+export async function transition(
+  ctx: Ctx,
+  writes: MessageWrites,
+  message: MessageDoc,
+  to: MessageStatus,
+  patch: Partial<NewMessage> = {},
+): Promise<MessageDoc | null> {
+  if (!canTransition(message.status, to)) return null;
+  const next: MessageDoc = { ...message, ...patch, status: to };
+  await ctx.db.patch("messages", message._id, { ...patch, status: to });
+  writes.stats.count(message, -1);
+  writes.stats.count(next, 1);
+  if (message.broadcastId) {
+    const from = broadcastKey(message.status);
+    const into = broadcastKey(to);
+    if (from) writes.broadcast(message.broadcastId, from, -1);
+    if (into) writes.broadcast(message.broadcastId, into, 1);
+  }
+  // A scheduled message going out for the first time joins the conversation now.
+  if (message.status === "scheduled" && message.attempts === 0 && (to === "queued" || to === "sending")) {
+    await touchConversation(ctx, { ...next, at: Date.now() });
+  }
+  if (wasSent(to) && !wasSent(message.status)) await recordSent(ctx, writes, next, next.sentAt ?? Date.now());
+  return next;
+}
+
+/** Move a scheduled message to a new time (its thread position and analytics day follow). */
+export async function moveSchedule(ctx: Ctx, writes: MessageWrites, message: MessageDoc, at: number): Promise<void> {
+  await ctx.db.patch("messages", message._id, { scheduledAt: at, at });
+  writes.stats.count(message, -1);
+  writes.stats.count({ ...message, at }, 1);
+}
+
+export async function deleteMessage(ctx: Ctx, writes: MessageWrites, message: MessageDoc): Promise<void> {
+  await ctx.db.delete("messages", message._id);
+  writes.stats.count(message, -1);
+  const key = broadcastKey(message.status);
+  if (message.broadcastId && key) {
+    writes.broadcast(message.broadcastId, key, -1);
+    writes.broadcast(message.broadcastId, "total", -1);
+  }
+}
+
+/** Store an inbound message (webhooks): it opens the conversation, unread badge and reply timer. */
+export async function insertInbound(
+  ctx: Ctx,
+  writes: MessageWrites,
+  fields: Pick<NewMessage, "contactId" | "channel" | "content" | "subject" | "mediaUrls" | "mediaTypes" | "from" | "to" | "providerMessageId" | "source"> & {
+    at: number;
+  },
+): Promise<Id<"messages">> {
+  return await insertMessage(ctx, writes, {
+    userId: writes.userId,
+    direction: "inbound",
+    status: "received",
+    attempts: 0,
+    ...fields,
+  });
+}

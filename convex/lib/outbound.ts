@@ -1,0 +1,145 @@
+/**
+ * Rules for outbound messages, checked when a message is written and again when it
+ * is dispatched: content limits, the contact's address and opt-out, WhatsApp's
+ * 24-hour window, and which sender identity sends it.
+ */
+import type { Doc, Id } from "../_generated/dataModel";
+import type { MutationCtx, QueryCtx } from "../_generated/server";
+import type { Actor, Channel } from "../schema";
+import { appError } from "./errors";
+
+export const WHATSAPP_WINDOW_MS = 24 * 60 * 60 * 1000;
+export const MAX_SCHEDULE_AHEAD_MS = 366 * 24 * 60 * 60 * 1000;
+export const CONTENT_LIMITS = {
+  textMax: 1600,
+  emailMax: 50_000,
+  subjectMax: 300,
+  mediaMax: 10,
+  urlMax: 2048,
+} as const;
+
+export type OutboundContent = { content: string; subject?: string; mediaUrls?: string[] };
+
+/** Validate what a message says; returns it trimmed where trimming is safe. */
+export function cleanOutbound(channel: Channel, input: OutboundContent): OutboundContent {
+  const max = channel === "email" ? CONTENT_LIMITS.emailMax : CONTENT_LIMITS.textMax;
+  const mediaUrls = input.mediaUrls?.map((u) => u.trim()).filter((u) => u !== "");
+  if (mediaUrls && mediaUrls.length > CONTENT_LIMITS.mediaMax) {
+    throw appError("MEDIA_URL_INVALID", `At most ${CONTENT_LIMITS.mediaMax} media URLs per message.`);
+  }
+  for (const url of mediaUrls ?? []) {
+    let parsed: URL | null = null;
+    try {
+      parsed = new URL(url);
+    } catch {
+      parsed = null;
+    }
+    if (!parsed || parsed.protocol !== "https:" || url.length > CONTENT_LIMITS.urlMax) {
+      throw appError("MEDIA_URL_INVALID", `Media URLs must be https links: "${url.slice(0, 80)}" is not.`);
+    }
+  }
+  const hasText = input.content.trim().length > 0;
+  if (!hasText && !(channel !== "email" && mediaUrls?.length)) {
+    throw appError("CONTENT_INVALID", "The message is empty.", { field: "content" });
+  }
+  if (input.content.length > max) {
+    throw appError("CONTENT_INVALID", `${channel === "email" ? "Emails" : "Messages"} are at most ${max} characters.`, {
+      field: "content",
+    });
+  }
+  let subject: string | undefined;
+  if (channel === "email") {
+    subject = input.subject?.trim() ?? "";
+    if (subject === "") throw appError("SUBJECT_REQUIRED");
+    if (subject.length > CONTENT_LIMITS.subjectMax) {
+      throw appError("CONTENT_INVALID", `Subjects are at most ${CONTENT_LIMITS.subjectMax} characters.`, {
+        field: "subject",
+      });
+    }
+  }
+  return {
+    content: input.content,
+    ...(subject ? { subject } : {}),
+    ...(mediaUrls?.length ? { mediaUrls } : {}),
+  };
+}
+
+export function addressFor(contact: Doc<"contacts">, channel: Channel): string | undefined {
+  return channel === "email" ? contact.email : contact.phone;
+}
+
+export type RecipientProblem = "NO_ADDRESS" | "OPTED_OUT" | "WHATSAPP_WINDOW_CLOSED";
+
+/** Why this contact cannot get a free-form message on this channel at `at`, or null. */
+export function recipientProblem(contact: Doc<"contacts">, channel: Channel, at: number): RecipientProblem | null {
+  if (!addressFor(contact, channel)) return "NO_ADDRESS";
+  if (contact.optedOut[channel]) return "OPTED_OUT";
+  if (channel === "whatsapp") {
+    const opened = contact.whatsappWindowStartedAt;
+    if (opened === undefined || at - opened >= WHATSAPP_WINDOW_MS) return "WHATSAPP_WINDOW_CLOSED";
+  }
+  return null;
+}
+
+export const RECIPIENT_MESSAGES: Record<RecipientProblem, (channel: Channel) => string> = {
+  NO_ADDRESS: (channel) => `The contact has no ${channel === "email" ? "email address" : "phone number"}.`,
+  OPTED_OUT: (channel) => `The contact has opted out of ${channel === "sms" ? "SMS" : channel === "whatsapp" ? "WhatsApp" : "email"}.`,
+  WHATSAPP_WINDOW_CLOSED: () =>
+    "WhatsApp free-form messages can only be sent within 24 hours of the contact's last WhatsApp message.",
+};
+
+export function assertCanReceive(contact: Doc<"contacts">, channel: Channel, at: number): string {
+  const problem = recipientProblem(contact, channel, at);
+  if (problem) throw appError(problem, RECIPIENT_MESSAGES[problem](channel));
+  return addressFor(contact, channel)!;
+}
+
+/** The identity that sends on a channel: the default one, else the first. */
+export async function defaultSender(
+  ctx: Pick<QueryCtx, "db">,
+  userId: Id<"users">,
+  channel: Channel,
+): Promise<Doc<"senders"> | null> {
+  const senders = await ctx.db
+    .query("senders")
+    .withIndex("by_user_and_channel", (q) => q.eq("userId", userId).eq("channel", channel))
+    .take(20);
+  return senders.find((s) => s.isDefault) ?? senders[0] ?? null;
+}
+
+export function checkScheduledAt(scheduledAt: number, now: number): void {
+  if (!Number.isFinite(scheduledAt) || scheduledAt <= now) throw appError("SCHEDULE_IN_PAST");
+  if (scheduledAt > now + MAX_SCHEDULE_AHEAD_MS) {
+    throw appError("INVALID_ARGUMENT", "Messages can be scheduled at most a year ahead.", { field: "scheduledAt" });
+  }
+}
+
+export type OutboundRequest = OutboundContent & {
+  channel: Channel;
+  scheduledAt?: number;
+};
+
+/**
+ * Validate and write an outbound message for `contact`, then hand it to the dispatcher:
+ * now (status `queued`) or at `scheduledAt` exactly (status `scheduled`).
+ */
+export async function validateOutbound(
+  ctx: Pick<MutationCtx, "db">,
+  userId: Id<"users">,
+  contact: Doc<"contacts">,
+  request: OutboundRequest,
+  now: number,
+) {
+  const content = cleanOutbound(request.channel, request);
+  if (request.scheduledAt !== undefined) checkScheduledAt(request.scheduledAt, now);
+  const to = assertCanReceive(contact, request.channel, now);
+  if (request.channel === "whatsapp" && request.scheduledAt !== undefined) {
+    // The window must still be open when the message goes out.
+    assertCanReceive(contact, request.channel, request.scheduledAt);
+  }
+  const sender = await defaultSender(ctx, userId, request.channel);
+  if (!sender) throw appError("NO_SENDER");
+  return { content, to, sender };
+}
+
+export type OutboundSource = Actor;

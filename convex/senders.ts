@@ -1,0 +1,196 @@
+import { v } from "convex/values";
+import { doc } from "convex-helpers/validators";
+import { defaultProvider } from "../lib/channels/factory";
+import { getOwned, userMutation, userQuery } from "./functions";
+import { recordAudit } from "./lib/audit";
+import { parseEmail, parsePhone } from "./lib/contacts";
+import { env } from "./lib/env";
+import { appError } from "./lib/errors";
+import { DEFAULT_RATES, provisionSimulatorSenders, providersFor, senderByAddress } from "./lib/senders";
+import schema, { vChannel, vProvider, type Channel } from "./schema";
+
+const vSender = doc(schema, "senders");
+const MAX_SENDERS_PER_CHANNEL = 20;
+
+function cleanRate(rate: number): number {
+  if (!Number.isFinite(rate) || rate < 0.1 || rate > 1000) {
+    throw appError("INVALID_ARGUMENT", "Send rate must be between 0.1 and 1000 per second.", { field: "ratePerSecond" });
+  }
+  return rate;
+}
+
+function cleanServiceSid(sid: string): string {
+  if (!/^MG[0-9a-fA-F]{32}$/.test(sid)) {
+    throw appError("INVALID_ARGUMENT", "A Messaging Service SID looks like MG followed by 32 hex digits.", {
+      field: "messagingServiceSid",
+    });
+  }
+  return sid;
+}
+
+/** The user's sender identities, the providers configured on the deployment, and the webhook URLs to paste. */
+export const list = userQuery({
+  args: {},
+  returns: v.object({
+    senders: v.array(vSender),
+    configured: v.object({ twilio: v.boolean(), resend: v.boolean() }),
+    webhooks: v.object({ twilioInbound: v.string(), twilioStatus: v.string(), resend: v.string() }),
+  }),
+  handler: async (ctx) => {
+    const senders = [];
+    for (const channel of ["sms", "whatsapp", "email"] as const) {
+      senders.push(
+        ...(await ctx.db
+          .query("senders")
+          .withIndex("by_user_and_channel", (q) => q.eq("userId", ctx.userId).eq("channel", channel))
+          .take(MAX_SENDERS_PER_CHANNEL)),
+      );
+    }
+    const config = env.channelConfig();
+    const site = env.siteUrl();
+    return {
+      senders,
+      configured: { twilio: config.twilio !== undefined, resend: config.resend !== undefined },
+      webhooks: {
+        twilioInbound: `${site}/webhooks/twilio/inbound`,
+        twilioStatus: `${site}/webhooks/twilio/status`,
+        resend: `${site}/webhooks/resend`,
+      },
+    };
+  },
+});
+
+export const create = userMutation({
+  args: {
+    channel: vChannel,
+    address: v.string(),
+    label: v.optional(v.string()),
+    provider: v.optional(vProvider),
+    messagingServiceSid: v.optional(v.string()),
+    ratePerSecond: v.optional(v.number()),
+  },
+  returns: v.id("senders"),
+  handler: async (ctx, args) => {
+    const channel: Channel = args.channel;
+    const provider = args.provider ?? defaultProvider(channel, env.channelConfig());
+    if (!providersFor(channel).includes(provider)) {
+      throw appError("INVALID_ARGUMENT", `${provider} cannot send ${channel} messages.`, { field: "provider" });
+    }
+    const address = channel === "email" ? parseEmail(args.address) : parsePhone(args.address);
+    const taken = await senderByAddress(ctx, channel, address);
+    if (taken) {
+      throw appError("DUPLICATE_SENDER", undefined, {
+        field: "address",
+        ...(taken.userId === ctx.userId ? { senderId: taken._id } : {}),
+      });
+    }
+    const existing = await ctx.db
+      .query("senders")
+      .withIndex("by_user_and_channel", (q) => q.eq("userId", ctx.userId).eq("channel", channel))
+      .take(MAX_SENDERS_PER_CHANNEL);
+    if (existing.length >= MAX_SENDERS_PER_CHANNEL) {
+      throw appError("LIMIT_EXCEEDED", `At most ${MAX_SENDERS_PER_CHANNEL} senders per channel.`);
+    }
+    const senderId = await ctx.db.insert("senders", {
+      userId: ctx.userId,
+      channel,
+      address,
+      provider,
+      ...(args.label?.trim() ? { label: args.label.trim().slice(0, 100) } : {}),
+      ...(args.messagingServiceSid ? { messagingServiceSid: cleanServiceSid(args.messagingServiceSid) } : {}),
+      ratePerSecond: cleanRate(args.ratePerSecond ?? DEFAULT_RATES[provider][channel]),
+      // The first real sender replaces a simulator default.
+      isDefault: existing.every((s) => !s.isDefault || (s.provider === "simulator" && provider !== "simulator")),
+    });
+    if (provider !== "simulator") {
+      for (const s of existing) {
+        if (s.isDefault && s.provider === "simulator") await ctx.db.patch("senders", s._id, { isDefault: false });
+      }
+    }
+    await recordAudit(ctx, {
+      userId: ctx.userId,
+      actor: ctx.actor,
+      action: "sender.create",
+      target: { table: "senders", id: senderId },
+      details: { channel, provider },
+    });
+    return senderId;
+  },
+});
+
+export const update = userMutation({
+  args: {
+    senderId: v.id("senders"),
+    label: v.optional(v.string()),
+    ratePerSecond: v.optional(v.number()),
+    /** null removes the Messaging Service. */
+    messagingServiceSid: v.optional(v.union(v.string(), v.null())),
+  },
+  returns: v.null(),
+  handler: async (ctx, args) => {
+    await getOwned(ctx, "senders", args.senderId);
+    await ctx.db.patch("senders", args.senderId, {
+      ...(args.label !== undefined ? { label: args.label.trim().slice(0, 100) || undefined } : {}),
+      ...(args.ratePerSecond !== undefined ? { ratePerSecond: cleanRate(args.ratePerSecond) } : {}),
+      ...(args.messagingServiceSid !== undefined
+        ? { messagingServiceSid: args.messagingServiceSid === null ? undefined : cleanServiceSid(args.messagingServiceSid) }
+        : {}),
+    });
+    await recordAudit(ctx, {
+      userId: ctx.userId,
+      actor: ctx.actor,
+      action: "sender.update",
+      target: { table: "senders", id: args.senderId },
+    });
+    return null;
+  },
+});
+
+export const setDefault = userMutation({
+  args: { senderId: v.id("senders") },
+  returns: v.null(),
+  handler: async (ctx, { senderId }) => {
+    const sender = await getOwned(ctx, "senders", senderId);
+    const same = await ctx.db
+      .query("senders")
+      .withIndex("by_user_and_channel", (q) => q.eq("userId", ctx.userId).eq("channel", sender.channel))
+      .take(MAX_SENDERS_PER_CHANNEL);
+    for (const s of same) await ctx.db.patch("senders", s._id, { isDefault: s._id === senderId });
+    return null;
+  },
+});
+
+/** Remove a sender. Messages waiting on it go out from the channel's default sender instead. */
+export const remove = userMutation({
+  args: { senderId: v.id("senders") },
+  returns: v.null(),
+  handler: async (ctx, { senderId }) => {
+    const sender = await getOwned(ctx, "senders", senderId);
+    await ctx.db.delete("senders", senderId);
+    if (sender.isDefault) {
+      const next = await ctx.db
+        .query("senders")
+        .withIndex("by_user_and_channel", (q) => q.eq("userId", ctx.userId).eq("channel", sender.channel))
+        .first();
+      if (next) await ctx.db.patch("senders", next._id, { isDefault: true });
+    }
+    await recordAudit(ctx, {
+      userId: ctx.userId,
+      actor: ctx.actor,
+      action: "sender.remove",
+      target: { table: "senders", id: senderId },
+      details: { channel: sender.channel, address: sender.address },
+    });
+    return null;
+  },
+});
+
+/** Add simulator senders for channels without one (the app does this at sign-up). */
+export const ensureSimulatorSenders = userMutation({
+  args: {},
+  returns: v.null(),
+  handler: async (ctx) => {
+    await provisionSimulatorSenders(ctx, ctx.userId);
+    return null;
+  },
+});
