@@ -6,4 +6,7 @@ const http = httpRouter();
 // Convex Auth: OpenID configuration and JWKS for token verification.
 auth.addHttpRoutes(http);
 
+// Provider webhooks (Twilio, Resend): registered by convex/webhooks/routes.ts.
+// REST API v1: registered by convex/api/routes.ts.
+
 export default http;

@@ -281,4 +281,21 @@ export default defineSchema({
     userId: v.id("users"),
     contacts: v.number(),
   }).index("by_user", ["userId"]),
+
+  /** Provider events already handled (Resend's svix-id), so a retried webhook changes nothing. */
+  webhookEvents: defineTable({
+    provider: v.string(),
+    eventId: v.string(),
+    receivedAt: v.number(),
+  }).index("by_provider_and_eventId", ["provider", "eventId"]),
+
+  /** Rejected webhook requests, counted per provider and reason (never with their content). */
+  webhookRejections: defineTable({
+    provider: v.string(),
+    reason: v.string(),
+    count: v.number(),
+    lastAt: v.number(),
+  }).index("by_provider_and_reason", ["provider", "reason"]),
+
+  // --- REST API tables (API keys, idempotency, rate limits) are added below this line. ---
 });
