@@ -13,7 +13,8 @@ type Schedule =
   | { type: "weekly"; dayOfWeek: string; hourUTC: number; minuteUTC?: number }
   | { type: "monthly"; day: number; hourUTC: number; minuteUTC?: number };
 
-export type CronJobSpec = { name: string; args: JSONValue[]; schedule: Schedule };
+/** One job as `cronJobs()` records it; `args` is `[argsObject]` at runtime. */
+export type CronJobSpec = { name: string; args: JSONValue; schedule: Schedule };
 /** The default export of convex/crons.ts: `cronJobs()` from convex/server. */
 export type CronsLike = { isCrons?: true; crons: Record<string, CronJobSpec> };
 
@@ -114,7 +115,7 @@ export class CronRunner {
     }
     this.running.add(identifier);
     try {
-      await this.run(job.name, job.args[0] ?? {});
+      await this.run(job.name, (Array.isArray(job.args) ? job.args[0] : job.args) ?? {});
     } catch (error) {
       this.log(
         `cron "${identifier}" (${job.name}) failed: ${error instanceof Error ? error.message : String(error)}`,

@@ -36,8 +36,12 @@ export type EmulatorOptions = {
 };
 
 export type RunningEmulator = {
+  /** The deployment URL (NEXT_PUBLIC_CONVEX_URL). */
   url: string;
+  /** The public site URL HTTP actions see (CONVEX_SITE_URL). */
   siteUrl: string;
+  /** Where the site server listens (the same as siteUrl unless that is a public proxy URL). */
+  localSiteUrl: string;
   engine: Engine;
   sync: SyncServer;
   reset(): Promise<void>;
@@ -134,7 +138,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     }
     await persistence?.close();
   };
-  return { url, siteUrl, engine, sync, reset, close };
+  return { url, siteUrl, localSiteUrl: `http://${host}:${sitePort}`, engine, sync, reset, close };
 }
 
 function flag(name: string): string | undefined {

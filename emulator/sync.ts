@@ -129,6 +129,8 @@ function decodeJournal(journal: string | null | undefined): string | null {
 }
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
+/** EMULATOR_TRACE=1 logs every protocol message. */
+const TRACE = process.env.EMULATOR_TRACE === "1";
 const PING_MS = 15_000;
 const RESULTS_PER_SESSION = 1000;
 const MAX_SESSIONS_REMEMBERED = 10_000;
@@ -159,8 +161,15 @@ export class SyncServer {
     });
   }
 
+  readonly pingIntervalMs = PING_MS;
+
   get connectionCount() {
     return this.sessions.size;
+  }
+
+  /** Ping every client (also done every `pingIntervalMs`, so clients know the server is alive). */
+  sendPings() {
+    for (const session of this.sessions) this.send(session, { type: "Ping" });
   }
 
   /** Serve one WebSocket connection. */
@@ -176,6 +185,7 @@ export class SyncServer {
         this.fatal(session, "Could not parse the message as JSON");
         return;
       }
+      if (TRACE) this.log(`sync ← ${session.sessionId.slice(0, 8)} ${String(data).slice(0, 300)}`);
       // Messages are handled in order: an Authenticate applies to the mutations after it.
       session.queue = session.queue
         .then(() => this.handle(session, message))
@@ -190,7 +200,10 @@ export class SyncServer {
   }
 
   private send(session: Session, message: object) {
-    if (session.open) session.ws.send(JSON.stringify(message));
+    if (!session.open) return;
+    const text = JSON.stringify(message);
+    if (TRACE) this.log(`sync → ${session.sessionId.slice(0, 8)} ${text.slice(0, 300)}`);
+    session.ws.send(text);
   }
 
   private fatal(session: Session, error: string) {
