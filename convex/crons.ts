@@ -7,4 +7,7 @@ const crons = cronJobs();
 // sends whose outcome never came back (see convex/dispatch.ts).
 crons.interval("sweep due and stuck messages", { minutes: 1 }, internal.dispatch.sweep, {});
 
+// Handled webhook event ids are kept a week for idempotency, then forgotten.
+crons.daily("prune webhook event ids", { hourUTC: 4, minuteUTC: 17 }, internal.webhooks.resend.pruneEvents, {});
+
 export default crons;

@@ -1,5 +1,6 @@
 import { httpRouter } from "convex/server";
 import { auth } from "./auth";
+import { registerWebhookRoutes } from "./webhooks/routes";
 
 const http = httpRouter();
 
@@ -7,6 +8,7 @@ const http = httpRouter();
 auth.addHttpRoutes(http);
 
 // Provider webhooks (Twilio, Resend): registered by convex/webhooks/routes.ts.
+registerWebhookRoutes(http);
 // REST API v1: registered by convex/api/routes.ts.
 
 export default http;

@@ -18,7 +18,11 @@ export const LOCAL_DEFAULTS = {
 export async function ensureLocalEnv(): Promise<string[]> {
   const current = readEnvFile();
   const keys = current.JWT_PRIVATE_KEY && current.JWKS ? {} : await generateAuthKeys();
-  return addMissing({ ...LOCAL_DEFAULTS, ...keys });
+  // Signs the simulator's webhooks (Twilio-style and Svix-style) when no provider is configured.
+  const simulator: Record<string, string> = current.SIMULATOR_WEBHOOK_SECRET
+    ? {}
+    : { SIMULATOR_WEBHOOK_SECRET: Buffer.from(crypto.getRandomValues(new Uint8Array(24))).toString("hex") };
+  return addMissing({ ...LOCAL_DEFAULTS, ...keys, ...simulator });
 }
 
 function convexEnv(args: string[]) {

@@ -30,8 +30,10 @@ import type * as lib_audit from "../lib/audit.js";
 import type * as lib_contacts from "../lib/contacts.js";
 import type * as lib_env from "../lib/env.js";
 import type * as lib_errors from "../lib/errors.js";
+import type * as lib_inbound from "../lib/inbound.js";
 import type * as lib_messages from "../lib/messages.js";
 import type * as lib_outbound from "../lib/outbound.js";
+import type * as lib_receipts from "../lib/receipts.js";
 import type * as lib_senders from "../lib/senders.js";
 import type * as lib_stats from "../lib/stats.js";
 import type * as messages from "../messages.js";
@@ -39,6 +41,13 @@ import type * as notes from "../notes.js";
 import type * as receipts from "../receipts.js";
 import type * as senders from "../senders.js";
 import type * as users from "../users.js";
+import type * as webhooks_http from "../webhooks/http.js";
+import type * as webhooks_log from "../webhooks/log.js";
+import type * as webhooks_node from "../webhooks/node.js";
+import type * as webhooks_resend from "../webhooks/resend.js";
+import type * as webhooks_routes from "../webhooks/routes.js";
+import type * as webhooks_simulate from "../webhooks/simulate.js";
+import type * as webhooks_twilio from "../webhooks/twilio.js";
 
 /**
  * A utility for referencing Convex functions in your app's API.
@@ -66,8 +75,10 @@ declare const fullApi: ApiFromModules<{
   "lib/contacts": typeof lib_contacts;
   "lib/env": typeof lib_env;
   "lib/errors": typeof lib_errors;
+  "lib/inbound": typeof lib_inbound;
   "lib/messages": typeof lib_messages;
   "lib/outbound": typeof lib_outbound;
+  "lib/receipts": typeof lib_receipts;
   "lib/senders": typeof lib_senders;
   "lib/stats": typeof lib_stats;
   messages: typeof messages;
@@ -75,6 +86,13 @@ declare const fullApi: ApiFromModules<{
   receipts: typeof receipts;
   senders: typeof senders;
   users: typeof users;
+  "webhooks/http": typeof webhooks_http;
+  "webhooks/log": typeof webhooks_log;
+  "webhooks/node": typeof webhooks_node;
+  "webhooks/resend": typeof webhooks_resend;
+  "webhooks/routes": typeof webhooks_routes;
+  "webhooks/simulate": typeof webhooks_simulate;
+  "webhooks/twilio": typeof webhooks_twilio;
 }>;
 export declare const api: FilterApi<
   typeof fullApi,

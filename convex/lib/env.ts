@@ -3,10 +3,17 @@
  * `npx convex env set`, or from .env.local on the local emulator).
  */
 import type { ChannelConfig } from "../../lib/channels/factory";
+import { resendSigningSecret, twilioSigningToken } from "../../lib/webhookSecrets";
 
 function num(name: string, fallback: number): number {
   const value = Number(process.env[name]);
   return Number.isFinite(value) && value >= 0 ? value : fallback;
+}
+
+/** A whole number above zero, else the fallback (a limit of 0 would refuse everything). */
+function positive(name: string, fallback: number): number {
+  const value = Math.floor(num(name, fallback));
+  return value > 0 ? value : fallback;
 }
 
 export const env = {
@@ -50,4 +57,26 @@ export const env = {
 
   /** How long a claimed send may stay unresolved before the sweeper settles it. */
   sendingTimeoutMs: () => num("SENDING_TIMEOUT_MS", 120_000),
+
+  /**
+   * REST API rate limits, as token buckets: `perMinute` tokens refill each minute, up to
+   * `burst` saved. Per API key, and per client IP for failed authentication.
+   */
+  apiRateLimits: () => {
+    const perKey = positive("API_RATE_LIMIT_PER_MINUTE", 100);
+    const authFailures = positive("API_AUTH_FAILURES_PER_MINUTE", 10);
+    return {
+      perKey: { perMinute: perKey, burst: positive("API_RATE_LIMIT_BURST", perKey) },
+      authFailuresPerIp: { perMinute: authFailures, burst: positive("API_AUTH_FAILURES_BURST", authFailures) },
+    };
+  },
+
+  /** The token Twilio signs webhooks with (the simulator's secret without Twilio credentials). */
+  twilioWebhookToken: () => twilioSigningToken(process.env),
+  /** Resend's Svix signing secret (derived from the simulator's secret without one). */
+  resendWebhookSecret: () => resendSigningSecret(process.env),
+  /** The reply to HELP/INFO. */
+  helpReply: () =>
+    process.env.HELP_REPLY ??
+    "Thanks for your message. Reply STOP to unsubscribe, START to resubscribe. Msg&data rates may apply.",
 };

@@ -1,0 +1,100 @@
+/** Inbound messages from webhooks: route to the owning user, find or create the contact, store. */
+import { formatPhone, toE164 } from "../../lib/phone";
+import { normalizeEmail } from "../../lib/email";
+import type { Doc, Id } from "../_generated/dataModel";
+import type { MutationCtx, QueryCtx } from "../_generated/server";
+import type { Channel } from "../schema";
+import { newContact } from "./contacts";
+import { env } from "./env";
+import { insertInbound, MessageWrites } from "./messages";
+import { senderByAddress } from "./senders";
+import { adjustContactCount } from "./stats";
+
+/**
+ * The sender identity an inbound message was addressed to. A Messaging Service SID wins
+ * (its pool numbers need not be registered one by one); else the `To` address, on its own
+ * channel first, then on the other phone channel (one number often serves SMS and WhatsApp).
+ */
+export async function routeInbound(
+  ctx: Pick<QueryCtx, "db">,
+  channel: Channel,
+  to: string,
+  messagingServiceSid?: string,
+): Promise<Doc<"senders"> | null> {
+  if (messagingServiceSid) {
+    const pooled = await ctx.db
+      .query("senders")
+      .withIndex("by_messagingServiceSid", (q) => q.eq("messagingServiceSid", messagingServiceSid))
+      .first();
+    if (pooled) return pooled;
+  }
+  const direct = await senderByAddress(ctx, channel, to);
+  if (direct || channel === "email") return direct;
+  return await senderByAddress(ctx, channel === "sms" ? "whatsapp" : "sms", to);
+}
+
+/** The user's contact with this phone or email, created (named after the address) if new. */
+export async function findOrCreateContact(
+  ctx: Pick<MutationCtx, "db">,
+  userId: Id<"users">,
+  address: { phone: string } | { email: string; name?: string },
+): Promise<Doc<"contacts">> {
+  const byPhone = "phone" in address;
+  const existing = await ctx.db
+    .query("contacts")
+    .withIndex(byPhone ? "by_user_and_phone" : "by_user_and_email", (q) =>
+      byPhone ? q.eq("userId", userId).eq("phone", address.phone) : q.eq("userId", userId).eq("email", address.email),
+    )
+    .first();
+  if (existing) return existing;
+  const fields = byPhone
+    ? { name: formatPhone(address.phone), phone: address.phone }
+    : { name: address.name?.trim().slice(0, 200) || address.email, email: address.email };
+  const id = await ctx.db.insert("contacts", newContact(userId, fields));
+  await adjustContactCount(ctx, userId, 1);
+  return (await ctx.db.get("contacts", id))!;
+}
+
+/** A phone number as Twilio sends it (E.164, maybe `whatsapp:`-prefixed), normalised; null if not a number. */
+export function inboundPhone(raw: string): string | null {
+  return toE164(raw, env.defaultCountry());
+}
+
+/** "Ann Lee <ann@x.com>" or "ann@x.com" → address and display name. */
+export function parseMailbox(raw: string): { email: string; name?: string } | null {
+  const match = /^\s*(?:"?([^"<]*?)"?\s*)?<([^>]+)>\s*$/.exec(raw);
+  const email = normalizeEmail(match ? match[2] : raw);
+  if (!email) return null;
+  const name = match?.[1]?.trim();
+  return name ? { email, name } : { email };
+}
+
+export type InboundFields = {
+  channel: Channel;
+  content: string;
+  subject?: string;
+  mediaUrls?: string[];
+  mediaTypes?: string[];
+  from: string;
+  to: string;
+  providerMessageId: string;
+  provider: string;
+};
+
+export async function storeInbound(
+  ctx: Pick<MutationCtx, "db">,
+  sender: Doc<"senders">,
+  contact: Doc<"contacts">,
+  fields: InboundFields,
+): Promise<Id<"messages">> {
+  const writes = new MessageWrites(ctx, sender.userId);
+  const { provider, ...rest } = fields;
+  const id = await insertInbound(ctx, writes, {
+    contactId: contact._id,
+    ...rest,
+    at: Date.now(),
+    source: { kind: "webhook", id: provider },
+  });
+  await writes.flush();
+  return id;
+}

@@ -1,0 +1,182 @@
+/**
+ * Twilio webhooks: inbound SMS/MMS/WhatsApp and message status callbacks. Every request's
+ * X-Twilio-Signature is checked against the public URL before anything in it is used.
+ */
+import { v } from "convex/values";
+import { z } from "zod";
+import { twilioReason } from "../../lib/channels/errors";
+import { keywordOf } from "../../lib/optOut";
+import { twiml } from "../../lib/twiml";
+import { internal } from "../_generated/api";
+import { httpAction, internalMutation, type ActionCtx } from "../_generated/server";
+import { recordAudit } from "../lib/audit";
+import { env } from "../lib/env";
+import { findOrCreateContact, inboundPhone, routeInbound, storeInbound } from "../lib/inbound";
+import { MAX_FORM_BYTES, readBody, reject, xml } from "./http";
+
+/** The form of a signed request, or the response refusing it. */
+async function verifiedForm(ctx: ActionCtx, request: Request): Promise<Record<string, string> | Response> {
+  const text = await readBody(request, MAX_FORM_BYTES);
+  if (text === null) return await reject(ctx, "twilio", "body too large", 413);
+  const signature = request.headers.get("x-twilio-signature");
+  if (!signature) return await reject(ctx, "twilio", "missing signature", 403);
+  const token = env.twilioWebhookToken();
+  if (!token) return await reject(ctx, "twilio", "no auth token configured", 403);
+  // Signed for the public URL Twilio called, not the host this request arrived on.
+  const url = new URL(request.url);
+  const params = Object.fromEntries(new URLSearchParams(text));
+  const valid = await ctx.runAction(internal.webhooks.node.verifyTwilio, {
+    url: `${env.siteUrl()}${url.pathname}${url.search}`,
+    params,
+    signature,
+  });
+  if (!valid) return await reject(ctx, "twilio", "bad signature", 403);
+  return params;
+}
+
+const sid = z.string().min(2).max(64).regex(/^[A-Za-z0-9]+$/);
+const inboundForm = z.object({
+  MessageSid: sid,
+  From: z.string().min(1).max(64),
+  To: z.string().min(1).max(64),
+  Body: z.string().max(20_000).default(""),
+  NumMedia: z.coerce.number().int().min(0).max(20).default(0),
+  MessagingServiceSid: sid.optional(),
+  OptOutType: z.string().max(16).optional(),
+});
+
+export const inbound = httpAction(async (ctx, request) => {
+  const params = await verifiedForm(ctx, request);
+  if (params instanceof Response) return params;
+  const form = inboundForm.safeParse(params);
+  if (!form.success) return await reject(ctx, "twilio", "malformed inbound form", 400);
+  const f = form.data;
+  const media = Array.from({ length: f.NumMedia }, (_, i) => ({
+    url: params[`MediaUrl${i}`] ?? "",
+    contentType: params[`MediaContentType${i}`] ?? "application/octet-stream",
+  })).filter((m) => m.url.startsWith("https://"));
+  const result = await ctx.runMutation(internal.webhooks.twilio.recordInbound, {
+    messageSid: f.MessageSid,
+    from: f.From,
+    to: f.To,
+    body: f.Body,
+    media,
+    ...(f.MessagingServiceSid ? { messagingServiceSid: f.MessagingServiceSid } : {}),
+    ...(f.OptOutType ? { optOutType: f.OptOutType } : {}),
+  });
+  return xml(twiml("reply" in result ? result.reply : undefined));
+});
+
+export const recordInbound = internalMutation({
+  args: {
+    messageSid: v.string(),
+    from: v.string(),
+    to: v.string(),
+    body: v.string(),
+    media: v.array(v.object({ url: v.string(), contentType: v.string() })),
+    messagingServiceSid: v.optional(v.string()),
+    optOutType: v.optional(v.string()),
+  },
+  returns: v.object({
+    outcome: v.union(v.literal("stored"), v.literal("duplicate"), v.literal("unknownRecipient"), v.literal("badNumber")),
+    reply: v.optional(v.string()),
+  }),
+  handler: async (ctx, args) => {
+    const channel = /^whatsapp:/i.test(args.from) ? ("whatsapp" as const) : ("sms" as const);
+    const to = inboundPhone(args.to) ?? args.to.replace(/^whatsapp:/i, "");
+    const sender = await routeInbound(ctx, channel, to, args.messagingServiceSid);
+    if (!sender) {
+      console.warn(`[webhook] twilio inbound for an unknown recipient (${channel}); nothing stored`);
+      return { outcome: "unknownRecipient" as const };
+    }
+    const from = inboundPhone(args.from);
+    if (!from) {
+      console.warn("[webhook] twilio inbound from a sender that is not a phone number; nothing stored");
+      return { outcome: "badNumber" as const };
+    }
+    const keyword = keywordOf(args.body, args.optOutType);
+    // With Twilio's Advanced Opt-Out (OptOutType sent) Twilio replied itself; for plain SMS the
+    // carrier/Twilio confirms STOP/START. We only answer where nobody else does: never twice.
+    const reply =
+      args.optOutType !== undefined
+        ? undefined
+        : keyword === "help"
+          ? env.helpReply()
+          : channel === "whatsapp" && keyword === "optOut"
+            ? "You are unsubscribed from WhatsApp messages. Reply START to resubscribe."
+            : channel === "whatsapp" && keyword === "optIn"
+              ? "You are resubscribed to WhatsApp messages."
+              : undefined;
+
+    // Twilio retries: the same MessageSid changes nothing (the reply is the same as the first time).
+    const seen = await ctx.db
+      .query("messages")
+      .withIndex("by_providerMessageId", (q) => q.eq("providerMessageId", args.messageSid))
+      .first();
+    if (seen) return { outcome: "duplicate" as const, ...(reply ? { reply } : {}) };
+
+    const contact = await findOrCreateContact(ctx, sender.userId, { phone: from });
+    await storeInbound(ctx, sender, contact, {
+      channel,
+      content: args.body,
+      ...(args.media.length
+        ? { mediaUrls: args.media.map((m) => m.url), mediaTypes: args.media.map((m) => m.contentType) }
+        : {}),
+      from,
+      to: sender.address,
+      providerMessageId: args.messageSid,
+      provider: "twilio",
+    });
+    if (keyword === "optOut" || keyword === "optIn") {
+      const optedOut = keyword === "optOut";
+      const fresh = (await ctx.db.get("contacts", contact._id))!;
+      if (fresh.optedOut[channel] !== optedOut) {
+        await ctx.db.patch("contacts", contact._id, { optedOut: { ...fresh.optedOut, [channel]: optedOut } });
+        await recordAudit(ctx, {
+          userId: sender.userId,
+          actor: { kind: "webhook", id: "twilio" },
+          action: optedOut ? "contact.optOut" : "contact.optIn",
+          target: { table: "contacts", id: contact._id },
+          details: { channel, keyword: args.body.trim().slice(0, 20) },
+        });
+      }
+    }
+    return { outcome: "stored" as const, ...(reply ? { reply } : {}) };
+  },
+});
+
+const statusForm = z.object({
+  MessageSid: sid,
+  MessageStatus: z.string().min(1).max(32),
+  ErrorCode: z.coerce.number().int().min(0).optional(),
+});
+const STATUS_MAP: Record<string, "sent" | "delivered" | "read" | "failed"> = {
+  sent: "sent",
+  delivered: "delivered",
+  read: "read",
+  undelivered: "failed",
+  failed: "failed",
+};
+
+export const status = httpAction(async (ctx, request) => {
+  const params = await verifiedForm(ctx, request);
+  if (params instanceof Response) return params;
+  const form = statusForm.safeParse(params);
+  if (!form.success) return await reject(ctx, "twilio", "malformed status form", 400);
+  const mapped = STATUS_MAP[form.data.MessageStatus.toLowerCase()];
+  // queued/accepted/sending/scheduled are Twilio-internal steps our `sending` already covers.
+  if (mapped) {
+    const code = form.data.ErrorCode || undefined;
+    const messageId = new URL(request.url).searchParams.get("m") ?? undefined;
+    await ctx.runMutation(internal.receipts.apply, {
+      providerMessageId: form.data.MessageSid,
+      ...(messageId ? { messageId } : {}),
+      status: mapped,
+      ...(mapped === "failed"
+        ? { errorCode: code ? `TWILIO_${code}` : "TWILIO_UNDELIVERED", errorMessage: twilioReason(code) }
+        : {}),
+      ...(code === 21610 ? { optOut: true } : {}),
+    });
+  }
+  return new Response(null, { status: 200 });
+});
