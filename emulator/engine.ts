@@ -43,7 +43,11 @@ export type QueryObserver = ReadObserver;
 export type FunctionError = { errorMessage: string; errorData?: JSONValue };
 
 export class FunctionFailure extends Error {
-  constructor(readonly failure: FunctionError) {
+  constructor(
+    readonly failure: FunctionError,
+    /** "FunctionNotFound" when no such function exists. */
+    readonly code?: "FunctionNotFound",
+  ) {
     super(failure.errorMessage);
   }
 }
@@ -320,7 +324,10 @@ export class Engine {
   async runAny(udfPath: string, args: Record<string, Value>, kind?: FunctionKind): Promise<Value> {
     const { path: fp, fn } = await this.lookup(udfPath);
     if (!fn || !(fn.isQuery || fn.isMutation || fn.isAction)) {
-      throw new FunctionFailure({ errorMessage: `Could not find function for '${fp.udfPath}'.` });
+      throw new FunctionFailure(
+        { errorMessage: `Could not find function for '${fp.udfPath}'.` },
+        "FunctionNotFound",
+      );
     }
     if (kind && !(kind === "query" ? fn.isQuery : kind === "mutation" ? fn.isMutation : fn.isAction)) {
       throw new FunctionFailure({ errorMessage: `'${fp.udfPath}' is not a ${kind}.` });

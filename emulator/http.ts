@@ -9,7 +9,7 @@ import type { Duplex } from "node:stream";
 import { convexToJson, jsonToConvex, type JSONValue, type Value } from "convex/values";
 import { WebSocketServer } from "ws";
 import { AuthFailure, type TokenVerifier } from "./auth";
-import { describeError, type Engine, type FunctionKind, type Identity } from "./engine";
+import { describeError, FunctionFailure, type Engine, type FunctionKind, type Identity } from "./engine";
 import { encodeTs, type SyncServer } from "./sync";
 
 const MAX_BODY = 20 * 1024 * 1024;
@@ -169,7 +169,12 @@ export function apiHandlers(options: {
         const value = await engine.runAny(String(body.path ?? ""), args, body.kind);
         return sendJson(res, 200, { status: "success", value: convexToJson(value) });
       } catch (error) {
-        return sendJson(res, UDF_FAILED, { status: "error", ...describeError(error) });
+        const notFound = error instanceof FunctionFailure && error.code === "FunctionNotFound";
+        return sendJson(res, notFound ? 404 : UDF_FAILED, {
+          status: "error",
+          ...(notFound ? { code: "FunctionNotFound" } : {}),
+          ...describeError(error),
+        });
       }
     }
     throw new HttpError(404, { code: "NotFound", message: `No admin endpoint ${action}` });
