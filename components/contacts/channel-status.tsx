@@ -26,7 +26,7 @@ const STATE_TEXT: Record<State, string> = {
 /** One chip per channel: can be messaged (green), opted out (red, struck), no address (grey). */
 export function ChannelStatus({ contact }: { contact: Pick<Doc<"contacts">, "phone" | "email" | "optedOut"> }) {
   return (
-    <ul className="flex flex-wrap gap-1" aria-label="Channels">
+    <ul className="flex gap-1" aria-label="Channels">
       {ORDER.map((channel) => {
         const state = stateOf(contact, channel);
         const { short, long } = LABELS[channel];

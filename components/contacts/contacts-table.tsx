@@ -8,7 +8,7 @@ import { formatPhone } from "@/lib/phone";
 import { useMediaQuery } from "@/lib/use-media-query";
 import { Button, buttonClasses } from "@/components/ui/button";
 import { Checkbox } from "@/components/ui/field";
-import { ChatIcon } from "@/components/ui/icons";
+import { ChatIcon, PencilIcon, TrashIcon } from "@/components/ui/icons";
 import { ChannelStatus } from "./channel-status";
 import { ContactGroupsCell } from "./contact-groups-cell";
 
@@ -29,8 +29,8 @@ export function ContactsTable({
   onDelete: (contact: Doc<"contacts">) => void;
   caption: string;
 }) {
-  // The groups column needs a query per row: only subscribe where the column shows (xl).
-  const showGroups = useMediaQuery("(min-width: 80rem)");
+  // The groups column needs a query per row: only subscribe where the column shows (2xl).
+  const showGroups = useMediaQuery("(min-width: 96rem)");
   const selectedHere = contacts.filter((c) => selected.has(c._id)).length;
   const allRef = useRef<HTMLInputElement>(null);
   useEffect(() => {
@@ -38,7 +38,9 @@ export function ContactsTable({
   }, [selectedHere, contacts.length]);
 
   return (
-    <div className="overflow-x-auto">
+    // `relative` keeps the absolutely positioned sr-only labels inside the scroller, so they
+    // do not widen the page.
+    <div className="relative overflow-x-auto">
       <table className="w-full border-collapse text-left text-sm">
         <caption className="sr-only">{caption}</caption>
         <thead className="border-b border-slate-200 bg-slate-50 text-xs font-medium tracking-wide text-slate-600 uppercase">
@@ -51,13 +53,13 @@ export function ContactsTable({
                 onChange={(e) => onToggleAll(e.target.checked)}
               />
             </th>
-            <th scope="col" className="px-3 py-3">Name</th>
-            <th scope="col" className="hidden px-3 py-3 md:table-cell">Phone</th>
-            <th scope="col" className="hidden px-3 py-3 lg:table-cell">Email</th>
-            <th scope="col" className="hidden px-3 py-3 sm:table-cell">Channels</th>
-            <th scope="col" className="hidden px-3 py-3 xl:table-cell">Groups</th>
-            <th scope="col" className="hidden px-3 py-3 whitespace-nowrap md:table-cell">Last contact</th>
-            <th scope="col" className="px-3 py-3 text-right">
+            <th scope="col" className="px-2.5 py-3">Name</th>
+            <th scope="col" className="hidden px-2.5 py-3 lg:table-cell">Phone</th>
+            <th scope="col" className="hidden px-2.5 py-3 xl:table-cell">Email</th>
+            <th scope="col" className="hidden px-2.5 py-3 lg:table-cell">Channels</th>
+            <th scope="col" className="hidden px-2.5 py-3 2xl:table-cell">Groups</th>
+            <th scope="col" className="hidden px-2.5 py-3 whitespace-nowrap xl:table-cell">Last contact</th>
+            <th scope="col" className="px-2.5 py-3 text-right">
               <span className="sr-only">Actions</span>
             </th>
           </tr>
@@ -74,25 +76,28 @@ export function ContactsTable({
                     onChange={(e) => onToggle(contact, e.target.checked)}
                   />
                 </td>
-                <th scope="row" className="px-3 py-3 align-top font-medium text-slate-900">
-                  <span className="block max-w-[16rem] truncate">{contact.name}</span>
-                  {/* Small screens: the hidden columns' essentials under the name. */}
-                  <span className="block font-normal text-slate-600 md:hidden">{phone ?? contact.email}</span>
-                  <span className="mt-1 block sm:hidden">
+                <th scope="row" className="px-2.5 py-3 align-top font-medium text-slate-900">
+                  <span className="block max-w-[9rem] truncate sm:max-w-[11rem] xl:max-w-[14rem]" title={contact.name}>{contact.name}</span>
+                  {/* Narrower screens: what the hidden columns hold, under the name. */}
+                  <span className="block max-w-[9rem] truncate font-normal text-slate-600 sm:max-w-[11rem] lg:hidden">{phone ?? contact.email}</span>
+                  {phone && contact.email ? (
+                    <span className="hidden truncate font-normal text-slate-600 lg:block xl:hidden">{contact.email}</span>
+                  ) : null}
+                  <span className="mt-1 block lg:hidden">
                     <ChannelStatus contact={contact} />
                   </span>
                 </th>
-                <td className="hidden px-3 py-3 align-top whitespace-nowrap text-slate-700 md:table-cell">{phone ?? <Dash />}</td>
-                <td className="hidden px-3 py-3 align-top text-slate-700 lg:table-cell">
-                  {contact.email ? <span className="block max-w-[16rem] truncate">{contact.email}</span> : <Dash />}
+                <td className="hidden px-2.5 py-3 align-top whitespace-nowrap text-slate-700 lg:table-cell">{phone ?? <Dash />}</td>
+                <td className="hidden px-2.5 py-3 align-top text-slate-700 xl:table-cell">
+                  {contact.email ? <span className="block max-w-[13rem] truncate" title={contact.email}>{contact.email}</span> : <Dash />}
                 </td>
-                <td className="hidden px-3 py-3 align-top sm:table-cell">
+                <td className="hidden px-2.5 py-3 align-top lg:table-cell">
                   <ChannelStatus contact={contact} />
                 </td>
-                <td className="hidden px-3 py-3 align-top xl:table-cell">
+                <td className="hidden px-2.5 py-3 align-top 2xl:table-cell">
                   {showGroups ? <ContactGroupsCell contactId={contact._id} /> : null}
                 </td>
-                <td className="hidden px-3 py-3 align-top whitespace-nowrap text-slate-700 md:table-cell">
+                <td className="hidden px-2.5 py-3 align-top whitespace-nowrap text-slate-700 xl:table-cell">
                   {contact.lastMessageAt ? (
                     <time dateTime={new Date(contact.lastMessageAt).toISOString()} title={formatDateTime(contact.lastMessageAt)}>
                       {formatShortDate(contact.lastMessageAt)}
@@ -101,22 +106,26 @@ export function ContactsTable({
                     <Dash />
                   )}
                 </td>
-                <td className="px-3 py-2 align-top">
-                  <div className="flex justify-end gap-1">
+                <td className="px-2.5 py-2 align-top">
+                  <div className="flex justify-end gap-0.5 lg:gap-1">
                     <Link
                       href={`/inbox?contact=${contact._id}`}
                       className={buttonClasses({ variant: "ghost", size: "sm" })}
                       title="Open conversation"
                     >
                       <ChatIcon className="size-4" />
-                      <span className="sr-only xl:not-sr-only">Open conversation</span>
-                      <span className="sr-only"> with {contact.name}</span>
+                      <span className="sr-only">Open conversation with {contact.name}</span>
                     </Link>
-                    <Button size="sm" variant="ghost" onClick={() => onEdit(contact)}>
-                      Edit<span className="sr-only"> {contact.name}</span>
+                    {/* Icons only below 1024px; the accessible names stay "Edit <name>" / "Delete <name>". */}
+                    <Button size="sm" variant="ghost" onClick={() => onEdit(contact)} title="Edit">
+                      <PencilIcon className="size-4 lg:hidden" />
+                      <span className="sr-only lg:not-sr-only">Edit</span>
+                      <span className="sr-only"> {contact.name}</span>
                     </Button>
-                    <Button size="sm" variant="ghost" className="text-red-700 hover:bg-red-50" onClick={() => onDelete(contact)}>
-                      Delete<span className="sr-only"> {contact.name}</span>
+                    <Button size="sm" variant="danger-ghost" onClick={() => onDelete(contact)} title="Delete">
+                      <TrashIcon className="size-4 lg:hidden" />
+                      <span className="sr-only lg:not-sr-only">Delete</span>
+                      <span className="sr-only"> {contact.name}</span>
                     </Button>
                   </div>
                 </td>

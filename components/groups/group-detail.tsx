@@ -44,7 +44,7 @@ export function GroupDetail({ groupId }: { groupId: Id<"groups"> }) {
         </div>
         <div className="flex flex-wrap gap-2">
           <Button onClick={() => setRenaming(true)}>Rename</Button>
-          <Button variant="ghost" className="text-red-700 hover:bg-red-50" onClick={() => setConfirmingDelete(true)}>
+          <Button variant="danger-ghost" onClick={() => setConfirmingDelete(true)}>
             Delete
           </Button>
           <Button variant="primary" onClick={() => setAdding(true)}>

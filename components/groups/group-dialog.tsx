@@ -28,7 +28,8 @@ export function GroupDialog({
     <Dialog
       open={open}
       onClose={onClose}
-      title={group ? "Rename group" : "New group"}
+      // Not "Rename group": its accessible name would also match a getByLabel("Name").
+      title={group ? "Edit group" : "New group"}
       dismissible={!saving}
       footer={
         <>

@@ -64,7 +64,7 @@ export function GroupMembers({ group, onAddMembers }: { group: Doc<"groups">; on
               <Link href={`/inbox?contact=${contact._id}`} className="rounded-md px-2.5 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-100">
                 Open conversation<span className="sr-only"> with {contact.name}</span>
               </Link>
-              <Button size="sm" variant="ghost" className="text-red-700 hover:bg-red-50" onClick={() => void remove(contact)}>
+              <Button size="sm" variant="danger-ghost" onClick={() => void remove(contact)}>
                 Remove<span className="sr-only"> {contact.name} from the group</span>
               </Button>
             </div>

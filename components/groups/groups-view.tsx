@@ -59,7 +59,7 @@ export function GroupsView() {
                   <Button size="sm" variant="ghost" onClick={() => setEditing({ group })}>
                     Rename<span className="sr-only"> {group.name}</span>
                   </Button>
-                  <Button size="sm" variant="ghost" className="text-red-700 hover:bg-red-50" onClick={() => setDeleting(group)}>
+                  <Button size="sm" variant="danger-ghost" onClick={() => setDeleting(group)}>
                     Delete<span className="sr-only"> {group.name}</span>
                   </Button>
                 </div>

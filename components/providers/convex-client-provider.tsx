@@ -17,7 +17,8 @@ export function ConvexClientProvider({ children }: { children: ReactNode }) {
   return (
     <ConvexAuthNextjsProvider client={convex}>
       {children}
-      <Toaster position="top-right" richColors closeButton />
+      {/* Bottom right, above the phone tab bar. */}
+      <Toaster position="bottom-right" mobileOffset={{ bottom: 80 }} richColors closeButton />
     </ConvexAuthNextjsProvider>
   );
 }

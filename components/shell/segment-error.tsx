@@ -14,11 +14,14 @@ export function SegmentError({
   retry,
   backHref,
   backLabel,
+  fallbackMessage,
 }: {
   error: unknown;
   retry: () => void;
   backHref?: string;
   backLabel?: string;
+  /** Said instead of the generic text when the error carries no app code. */
+  fallbackMessage?: string;
 }) {
   useEffect(() => {
     console.error(error);
@@ -33,7 +36,7 @@ export function SegmentError({
       <h2 className="text-lg font-semibold text-slate-900">
         {code === "NOT_FOUND" ? "Not found" : "This page could not be loaded"}
       </h2>
-      <p className="mt-1 text-sm text-slate-600">{describeError(error)}</p>
+      <p className="mt-1 text-sm text-slate-600">{code || !fallbackMessage ? describeError(error) : fallbackMessage}</p>
       <div className="mt-5 flex flex-wrap justify-center gap-2">
         {code === "UNAUTHENTICATED" ? (
           <Link href={signInPathFor(typeof window === "undefined" ? "/" : window.location.pathname)} className={buttonClasses({ variant: "primary" })}>
