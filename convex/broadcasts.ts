@@ -4,12 +4,17 @@
  * counting members it must skip and why; each message gets a send slot paced to its
  * sender's rate and goes through the same dispatcher as any other message.
  */
-import { paginationOptsValidator, paginationResultValidator } from "convex/server";
+import {
+  paginationOptsValidator,
+  paginationResultValidator,
+  type PaginationOptions,
+  type PaginationResult,
+} from "convex/server";
 import { v } from "convex/values";
 import { doc } from "convex-helpers/validators";
 import { internal } from "./_generated/api";
 import type { Doc, Id } from "./_generated/dataModel";
-import { internalMutation, type MutationCtx } from "./_generated/server";
+import { internalMutation, type MutationCtx, type QueryCtx } from "./_generated/server";
 import { scheduleDispatch } from "./dispatch";
 import { getOwned, userMutation, userQuery } from "./functions";
 import { recordAudit } from "./lib/audit";
@@ -258,11 +263,19 @@ export const list = userQuery({
 export const upcoming = userQuery({
   args: { paginationOpts: paginationOptsValidator },
   returns: paginationResultValidator(vBroadcast),
-  handler: async (ctx, { paginationOpts }) =>
-    await ctx.db
-      .query("broadcasts")
-      .withIndex("by_user_and_status_and_scheduledAt", (q) => q.eq("userId", ctx.userId).eq("status", "scheduled"))
-      .paginate(paginationOpts),
+  handler: async (ctx, { paginationOpts }) => await upcomingBroadcasts(ctx, ctx.userId, paginationOpts),
 });
+
+/** Shared by the app and the REST API; see `upcoming`. */
+export async function upcomingBroadcasts(
+  ctx: QueryCtx,
+  userId: Id<"users">,
+  paginationOpts: PaginationOptions,
+): Promise<PaginationResult<Doc<"broadcasts">>> {
+  return await ctx.db
+    .query("broadcasts")
+    .withIndex("by_user_and_status_and_scheduledAt", (q) => q.eq("userId", userId).eq("status", "scheduled"))
+    .paginate(paginationOpts);
+}
 
 export type BroadcastDoc = Doc<"broadcasts">;

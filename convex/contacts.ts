@@ -7,18 +7,14 @@ import { recordAudit } from "./lib/audit";
 import { internal } from "./_generated/api";
 import { internalMutation } from "./_generated/server";
 import {
-  assertNoDuplicate,
-  CONTACT_LIMITS,
+  createContact,
   deleteContactMemberships,
   deleteContactMessages,
   deleteContactNotes,
-  derivedContactFields,
-  insertContact,
-  normalizeContactInput,
   PURGE_BATCH,
+  removeContact,
+  updateContact,
 } from "./lib/contacts";
-import { appError } from "./lib/errors";
-import { adjustContactCount } from "./lib/stats";
 import schema, { vChannel, vMetadata, vSocialHandles } from "./schema";
 
 const vContact = doc(schema, "contacts");
@@ -33,16 +29,7 @@ export const create = userMutation({
     metadata: v.optional(vMetadata),
   },
   returns: v.id("contacts"),
-  handler: async (ctx, args) => {
-    const contactId = await insertContact(ctx, ctx.userId, args);
-    await recordAudit(ctx, {
-      userId: ctx.userId,
-      actor: ctx.actor,
-      action: "contact.create",
-      target: { table: "contacts", id: contactId },
-    });
-    return contactId;
-  },
+  handler: async (ctx, args) => await createContact(ctx, ctx.userId, ctx.actor, args),
 });
 
 export const update = userMutation({
@@ -57,28 +44,7 @@ export const update = userMutation({
   },
   returns: v.null(),
   handler: async (ctx, { contactId, ...input }) => {
-    const contact = await getOwned(ctx, "contacts", contactId);
-    const clean = normalizeContactInput(input);
-    const next = {
-      name: clean.name ?? contact.name,
-      phone: clean.phone === undefined ? contact.phone : (clean.phone ?? undefined),
-      email: clean.email === undefined ? contact.email : (clean.email ?? undefined),
-    };
-    if (!next.phone && !next.email) throw appError("ADDRESS_REQUIRED");
-    await assertNoDuplicate(ctx, ctx.userId, next, contactId);
-    await ctx.db.patch("contacts", contactId, {
-      ...next,
-      ...derivedContactFields(next),
-      ...(clean.socialHandles ? { socialHandles: clean.socialHandles } : {}),
-      ...(clean.metadata ? { metadata: clean.metadata } : {}),
-    });
-    await recordAudit(ctx, {
-      userId: ctx.userId,
-      actor: ctx.actor,
-      action: "contact.update",
-      target: { table: "contacts", id: contactId },
-      details: { fields: Object.keys(input).join(",") },
-    });
+    await updateContact(ctx, ctx.userId, ctx.actor, contactId, input);
     return null;
   },
 });
@@ -104,31 +70,7 @@ export const setOptOut = userMutation({
 export const remove = userMutation({
   args: { contactId: v.id("contacts") },
   returns: v.object({ memberships: v.number(), notes: v.number() }),
-  handler: async (ctx, { contactId }) => {
-    const contact = await getOwned(ctx, "contacts", contactId);
-    // Memberships and notes go in this transaction; an account past the limits
-    // finishes in scheduled batches.
-    const memberships = await deleteContactMemberships(ctx, contactId, CONTACT_LIMITS.groupsPerUser);
-    const notes = await deleteContactNotes(ctx, contactId, CONTACT_LIMITS.notesPerContact);
-    await ctx.db.delete("contacts", contactId);
-    await adjustContactCount(ctx, ctx.userId, -1);
-    // Messages can be many: they go in scheduled batches (pending ones then never send).
-    const hasMessages = await ctx.db
-      .query("messages")
-      .withIndex("by_contact_and_at", (q) => q.eq("contactId", contactId))
-      .first();
-    if (hasMessages || memberships === CONTACT_LIMITS.groupsPerUser || notes === CONTACT_LIMITS.notesPerContact) {
-      await ctx.scheduler.runAfter(0, internal.contacts.purgeRemoved, { contactId, userId: ctx.userId });
-    }
-    await recordAudit(ctx, {
-      userId: ctx.userId,
-      actor: ctx.actor,
-      action: "contact.remove",
-      target: { table: "contacts", id: contactId },
-      details: { name: contact.name, memberships, notes },
-    });
-    return { memberships, notes };
-  },
+  handler: async (ctx, { contactId }) => await removeContact(ctx, ctx.userId, ctx.actor, contactId),
 });
 
 /** Finish removing what belonged to a deleted contact, a batch per transaction. */

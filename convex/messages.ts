@@ -1,8 +1,13 @@
-import { paginationOptsValidator, paginationResultValidator } from "convex/server";
-import { v } from "convex/values";
+import {
+  paginationOptsValidator,
+  paginationResultValidator,
+  type PaginationOptions,
+  type PaginationResult,
+} from "convex/server";
+import { v, type ObjectType } from "convex/values";
 import { doc } from "convex-helpers/validators";
 import type { Doc, Id } from "./_generated/dataModel";
-import type { MutationCtx } from "./_generated/server";
+import type { MutationCtx, QueryCtx } from "./_generated/server";
 import { createOutbound, scheduleDispatch } from "./dispatch";
 import { getOwned, userMutation, userQuery } from "./functions";
 import { recordAudit } from "./lib/audit";
@@ -70,20 +75,31 @@ export const cancel = userMutation({
   args: { messageId: v.id("messages") },
   returns: v.null(),
   handler: async (ctx, { messageId }) => {
-    const message = await getOwned(ctx, "messages", messageId);
-    const writes = new MessageWrites(ctx, ctx.userId);
-    const done = await transition(ctx, writes, message, "canceled", { scheduledAt: undefined });
-    if (!done) throw appError("INVALID_STATE", `This message is ${message.status} and can no longer be canceled.`);
-    await writes.flush();
-    await recordAudit(ctx, {
-      userId: ctx.userId,
-      actor: ctx.actor,
-      action: "message.cancel",
-      target: { table: "messages", id: messageId },
-    });
+    await cancelMessage(ctx, ctx.userId, ctx.actor, messageId);
     return null;
   },
 });
+
+/** Shared by the app and the REST API. Returns the canceled message. */
+export async function cancelMessage(
+  ctx: MutationCtx,
+  userId: Id<"users">,
+  actor: Actor,
+  messageId: Id<"messages">,
+): Promise<Doc<"messages">> {
+  const message = await getOwned({ db: ctx.db, userId }, "messages", messageId);
+  const writes = new MessageWrites(ctx, userId);
+  const done = await transition(ctx, writes, message, "canceled", { scheduledAt: undefined });
+  if (!done) throw appError("INVALID_STATE", `This message is ${message.status} and can no longer be canceled.`);
+  await writes.flush();
+  await recordAudit(ctx, {
+    userId,
+    actor,
+    action: "message.cancel",
+    target: { table: "messages", id: messageId },
+  });
+  return done;
+}
 
 /** Move a scheduled message to another time. The old exact-time job finds it not due and does nothing. */
 export const reschedule = userMutation({
@@ -162,58 +178,74 @@ export const thread = userQuery({
   },
 });
 
+export const vMessageFilters = {
+  contactId: v.optional(v.id("contacts")),
+  channel: v.optional(vChannel),
+  status: v.optional(vMessageStatus),
+  direction: v.optional(vDirection),
+};
+export type MessageFilters = ObjectType<typeof vMessageFilters>;
+
 /**
  * The user's messages, newest first, filtered by contact, channel, status and direction.
  * The most selective filter picks the index; the rest are applied to each page, so a
  * page may hold fewer than numItems messages (keep paging until isDone).
  */
 export const list = userQuery({
-  args: {
-    paginationOpts: paginationOptsValidator,
-    contactId: v.optional(v.id("contacts")),
-    channel: v.optional(vChannel),
-    status: v.optional(vMessageStatus),
-    direction: v.optional(vDirection),
-  },
+  args: { paginationOpts: paginationOptsValidator, ...vMessageFilters },
   returns: paginationResultValidator(vMessage),
-  handler: async (ctx, { paginationOpts, contactId, channel, status, direction }) => {
-    const messages = ctx.db.query("messages");
-    let query;
-    if (contactId) {
-      await getOwned(ctx, "contacts", contactId);
-      query = messages.withIndex("by_contact_and_at", (q) => q.eq("contactId", contactId));
-    } else if (status) {
-      query = messages.withIndex("by_user_and_status_and_at", (q) => q.eq("userId", ctx.userId).eq("status", status));
-    } else if (channel) {
-      query = messages.withIndex("by_user_and_channel_and_at", (q) => q.eq("userId", ctx.userId).eq("channel", channel));
-    } else if (direction) {
-      query = messages.withIndex("by_user_and_direction_and_at", (q) =>
-        q.eq("userId", ctx.userId).eq("direction", direction),
-      );
-    } else {
-      query = messages.withIndex("by_user_and_at", (q) => q.eq("userId", ctx.userId));
-    }
-    const result = await query.order("desc").paginate(paginationOpts);
-    const page = result.page.filter(
-      (m) =>
-        (!channel || m.channel === channel) &&
-        (!status || m.status === status) &&
-        (!direction || m.direction === direction),
-    );
-    return { ...result, page };
-  },
+  handler: async (ctx, { paginationOpts, ...filters }) => await listMessages(ctx, ctx.userId, filters, paginationOpts),
 });
+
+/** Shared by the app and the REST API; see `list`. */
+export async function listMessages(
+  ctx: QueryCtx,
+  userId: Id<"users">,
+  { contactId, channel, status, direction }: MessageFilters,
+  paginationOpts: PaginationOptions,
+): Promise<PaginationResult<Doc<"messages">>> {
+  const messages = ctx.db.query("messages");
+  let query;
+  if (contactId) {
+    await getOwned({ db: ctx.db, userId }, "contacts", contactId);
+    query = messages.withIndex("by_contact_and_at", (q) => q.eq("contactId", contactId));
+  } else if (status) {
+    query = messages.withIndex("by_user_and_status_and_at", (q) => q.eq("userId", userId).eq("status", status));
+  } else if (channel) {
+    query = messages.withIndex("by_user_and_channel_and_at", (q) => q.eq("userId", userId).eq("channel", channel));
+  } else if (direction) {
+    query = messages.withIndex("by_user_and_direction_and_at", (q) => q.eq("userId", userId).eq("direction", direction));
+  } else {
+    query = messages.withIndex("by_user_and_at", (q) => q.eq("userId", userId));
+  }
+  const result = await query.order("desc").paginate(paginationOpts);
+  const page = result.page.filter(
+    (m) =>
+      (!channel || m.channel === channel) &&
+      (!status || m.status === status) &&
+      (!direction || m.direction === direction),
+  );
+  return { ...result, page };
+}
 
 /** Scheduled messages, soonest first (including retries waiting for their next try). */
 export const upcoming = userQuery({
   args: { paginationOpts: paginationOptsValidator },
   returns: paginationResultValidator(vMessage),
-  handler: async (ctx, { paginationOpts }) =>
-    await ctx.db
-      .query("messages")
-      .withIndex("by_user_and_status_and_at", (q) => q.eq("userId", ctx.userId).eq("status", "scheduled"))
-      .paginate(paginationOpts),
+  handler: async (ctx, { paginationOpts }) => await upcomingMessages(ctx, ctx.userId, paginationOpts),
 });
+
+/** Shared by the app and the REST API; see `upcoming`. */
+export async function upcomingMessages(
+  ctx: QueryCtx,
+  userId: Id<"users">,
+  paginationOpts: PaginationOptions,
+): Promise<PaginationResult<Doc<"messages">>> {
+  return await ctx.db
+    .query("messages")
+    .withIndex("by_user_and_status_and_at", (q) => q.eq("userId", userId).eq("status", "scheduled"))
+    .paginate(paginationOpts);
+}
 
 /** Failed messages, newest first, with their reasons. */
 export const failed = userQuery({

@@ -2,8 +2,12 @@
 import { normalizeEmail } from "../../lib/email";
 import { toE164 } from "../../lib/phone";
 import { contactSearchText } from "../../lib/search";
+import { internal } from "../_generated/api";
 import type { Doc, Id } from "../_generated/dataModel";
 import type { MutationCtx, QueryCtx } from "../_generated/server";
+import { getOwned } from "../functions";
+import type { Actor } from "../schema";
+import { recordAudit } from "./audit";
 import { env } from "./env";
 import { appError } from "./errors";
 import { deleteMessage, MessageWrites } from "./messages";
@@ -213,4 +217,81 @@ export async function deleteContactNotes(
     .take(limit);
   for (const note of notes) await ctx.db.delete("notes", note._id);
   return notes.length;
+}
+
+/** Create a contact and record who did it (the app's and the REST API's create). */
+export async function createContact(
+  ctx: Pick<MutationCtx, "db">,
+  userId: Id<"users">,
+  actor: Actor,
+  input: ContactInput & { name: string },
+): Promise<Id<"contacts">> {
+  const contactId = await insertContact(ctx, userId, input);
+  await recordAudit(ctx, { userId, actor, action: "contact.create", target: { table: "contacts", id: contactId } });
+  return contactId;
+}
+
+/** Change a contact's name, addresses, handles or metadata; null clears an address. */
+export async function updateContact(
+  ctx: Pick<MutationCtx, "db">,
+  userId: Id<"users">,
+  actor: Actor,
+  contactId: Id<"contacts">,
+  input: ContactInput,
+): Promise<void> {
+  const contact = await getOwned({ db: ctx.db, userId }, "contacts", contactId);
+  const clean = normalizeContactInput(input);
+  const next = {
+    name: clean.name ?? contact.name,
+    phone: clean.phone === undefined ? contact.phone : (clean.phone ?? undefined),
+    email: clean.email === undefined ? contact.email : (clean.email ?? undefined),
+  };
+  if (!next.phone && !next.email) throw appError("ADDRESS_REQUIRED");
+  await assertNoDuplicate(ctx, userId, next, contactId);
+  await ctx.db.patch("contacts", contactId, {
+    ...next,
+    ...derivedContactFields(next),
+    ...(clean.socialHandles ? { socialHandles: clean.socialHandles } : {}),
+    ...(clean.metadata ? { metadata: clean.metadata } : {}),
+  });
+  await recordAudit(ctx, {
+    userId,
+    actor,
+    action: "contact.update",
+    target: { table: "contacts", id: contactId },
+    details: { fields: Object.keys(input).join(",") },
+  });
+}
+
+/**
+ * Remove a contact. Memberships and notes go in this transaction; messages (which can be
+ * many, and whose pending ones then never send) and anything past the limits go in
+ * scheduled batches.
+ */
+export async function removeContact(
+  ctx: Pick<MutationCtx, "db" | "scheduler">,
+  userId: Id<"users">,
+  actor: Actor,
+  contactId: Id<"contacts">,
+): Promise<{ memberships: number; notes: number }> {
+  const contact = await getOwned({ db: ctx.db, userId }, "contacts", contactId);
+  const memberships = await deleteContactMemberships(ctx, contactId, CONTACT_LIMITS.groupsPerUser);
+  const notes = await deleteContactNotes(ctx, contactId, CONTACT_LIMITS.notesPerContact);
+  await ctx.db.delete("contacts", contactId);
+  await adjustContactCount(ctx, userId, -1);
+  const hasMessages = await ctx.db
+    .query("messages")
+    .withIndex("by_contact_and_at", (q) => q.eq("contactId", contactId))
+    .first();
+  if (hasMessages || memberships === CONTACT_LIMITS.groupsPerUser || notes === CONTACT_LIMITS.notesPerContact) {
+    await ctx.scheduler.runAfter(0, internal.contacts.purgeRemoved, { contactId, userId });
+  }
+  await recordAudit(ctx, {
+    userId,
+    actor,
+    action: "contact.remove",
+    target: { table: "contacts", id: contactId },
+    details: { name: contact.name, memberships, notes },
+  });
+  return { memberships, notes };
 }
