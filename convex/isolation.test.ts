@@ -24,6 +24,7 @@ const WALKED = [
   "broadcasts",
   "senders",
   "analytics",
+  "apiKeys",
 ] as const;
 /** Tables holding user data: snapshotted before and after to prove nothing of A's changed. */
 const USER_TABLES = [
@@ -36,6 +37,7 @@ const USER_TABLES = [
   "senders",
   "dailyStats",
   "accountStats",
+  "apiKeys",
 ] as const;
 
 type Json = { type: string; value?: unknown; tableName?: string; keys?: Json; values?: { fieldType: Json } };
@@ -146,6 +148,7 @@ async function seedUser(t: TestConvex, u: SignedIn, label: string) {
     scheduledAt: Date.now() + 7200_000,
   });
   const senderId = (await u.as.query(api.senders.list, {})).senders[0]._id;
+  const apiKeyId = (await u.as.mutation(api.apiKeys.create, { name: `${label} key` })).apiKey.id;
   return {
     contacts: contactId,
     groups: groupId,
@@ -153,6 +156,7 @@ async function seedUser(t: TestConvex, u: SignedIn, label: string) {
     messages: messageId,
     broadcasts: broadcastId,
     senders: senderId,
+    apiKeys: apiKeyId,
     users: u.userId,
   } as Ids;
 }
@@ -186,7 +190,7 @@ describe("cross-user isolation", () => {
     // Ids of the right tables that no longer exist: B must not tell A's from these.
     const goneIds = await t.run(async (ctx) => {
       const out: Ids = {};
-      for (const table of ["contacts", "groups", "notes", "messages", "broadcasts", "senders"] as const) {
+      for (const table of ["contacts", "groups", "notes", "messages", "broadcasts", "senders", "apiKeys"] as const) {
         const doc = await ctx.db.get(table, aliceIds[table] as Id<typeof table>);
         const { _id, _creationTime, ...fields } = doc!;
         const copy = await ctx.db.insert(table, fields as never);

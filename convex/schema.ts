@@ -1,5 +1,6 @@
 import { authTables } from "@convex-dev/auth/server";
 import { defineSchema, defineTable } from "convex/server";
+import { rateLimitTables } from "convex-helpers/server/rateLimit";
 import { v, type Infer } from "convex/values";
 import type { MessageStatus } from "../lib/messageStatus";
 
@@ -298,4 +299,43 @@ export default defineSchema({
   }).index("by_provider_and_reason", ["provider", "reason"]),
 
   // --- REST API tables (API keys, idempotency, rate limits) are added below this line. ---
+
+  /**
+   * API keys. Only the SHA-256 hash of a key is kept (the key itself is shown once, at
+   * creation); `prefix` is its first characters, for recognising it in lists and the audit log.
+   */
+  apiKeys: defineTable({
+    userId: v.id("users"),
+    name: v.string(),
+    /** e.g. "uik_live_AbC1": shown as "uik_live_AbC1…"; the audit actor of the key's requests. */
+    prefix: v.string(),
+    /** Hex SHA-256 of the full key. */
+    hash: v.string(),
+    expiresAt: v.optional(v.number()),
+    revokedAt: v.optional(v.number()),
+    /** Coarse: written at most once a minute, not on every request. */
+    lastUsedAt: v.optional(v.number()),
+  })
+    .index("by_hash", ["hash"])
+    .index("by_user", ["userId"]),
+
+  /**
+   * Results of REST API requests sent with an Idempotency-Key header, per user, kept for a
+   * day: a retry with the same key gets the stored response instead of running again.
+   */
+  apiIdempotency: defineTable({
+    userId: v.id("users"),
+    key: v.string(),
+    /** "POST /messages" or "POST /broadcasts": a key belongs to one route. */
+    route: v.string(),
+    /** Hex SHA-256 of the request body: the same key with another body is refused. */
+    requestHash: v.string(),
+    status: v.number(),
+    /** The JSON response body. */
+    response: v.string(),
+    expiresAt: v.number(),
+  }).index("by_user_and_key", ["userId", "key"]),
+
+  /** convex-helpers' rate limiter state (per API key, and per IP for failed authentication). */
+  ...rateLimitTables,
 });

@@ -30,6 +30,12 @@ export const ERROR_CODES = {
   NO_SENDER: "No sender is configured for that channel. Add one in Settings.",
   DUPLICATE_SENDER: "That sender address is already in use.",
   RATE_LIMITED: "Too many requests. Slow down and try again.",
+  // REST API
+  INVALID_API_KEY: "The API key is missing, not valid, expired or revoked.",
+  PAYLOAD_TOO_LARGE: "The request body is too large.",
+  METHOD_NOT_ALLOWED: "That method is not allowed on this endpoint.",
+  IDEMPOTENCY_KEY_REUSED: "That Idempotency-Key was already used for a different request.",
+  INTERNAL: "Something went wrong on our side. Please try again.",
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

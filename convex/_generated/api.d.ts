@@ -14,6 +14,7 @@ import type {
   FunctionReference,
 } from "convex/server";
 import type * as analytics from "../analytics.js";
+import type * as apiKeys from "../apiKeys.js";
 import type * as auditLog from "../auditLog.js";
 import type * as auth from "../auth.js";
 import type * as broadcasts from "../broadcasts.js";
@@ -27,6 +28,7 @@ import type * as groups from "../groups.js";
 import type * as http from "../http.js";
 import type * as inbox from "../inbox.js";
 import type * as lib_analytics from "../lib/analytics.js";
+import type * as lib_apiKeys from "../lib/apiKeys.js";
 import type * as lib_audit from "../lib/audit.js";
 import type * as lib_contacts from "../lib/contacts.js";
 import type * as lib_env from "../lib/env.js";
@@ -61,6 +63,7 @@ import type * as webhooks_twilio from "../webhooks/twilio.js";
  */
 declare const fullApi: ApiFromModules<{
   analytics: typeof analytics;
+  apiKeys: typeof apiKeys;
   auditLog: typeof auditLog;
   auth: typeof auth;
   broadcasts: typeof broadcasts;
@@ -74,6 +77,7 @@ declare const fullApi: ApiFromModules<{
   http: typeof http;
   inbox: typeof inbox;
   "lib/analytics": typeof lib_analytics;
+  "lib/apiKeys": typeof lib_apiKeys;
   "lib/audit": typeof lib_audit;
   "lib/contacts": typeof lib_contacts;
   "lib/env": typeof lib_env;
