@@ -75,7 +75,10 @@ export function buildModuleMap(convexDir: string): Record<string, () => Promise<
       // Tests, test set-up, `auth.config.ts` and `.d.ts` files have more than one dot.
       if (!MODULE_FILE.test(name) || name.split(".").length !== 2) continue;
       const rel = "./" + path.relative(convexDir, abs).split(path.sep).join("/");
-      modules[rel] = () => import(pathToFileURL(abs).href);
+      // convex-test loads the module on every call; a repeated import() still costs a round
+      // trip through the TypeScript loader's hooks, so keep the promise.
+      let loaded: Promise<unknown> | undefined;
+      modules[rel] = () => (loaded ??= import(pathToFileURL(abs).href));
     }
   };
   walk(convexDir);

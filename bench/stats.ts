@@ -1,0 +1,11 @@
+/** What a benchmark is, and the statistics they report. */
+export type Metrics = Record<string, number | string>;
+export type Benchmark = { name: string; description: string; run(): Promise<Metrics> };
+
+/** The p-th percentile (0–100) of `samples`, nearest rank. */
+export function percentile(samples: number[], p: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+export const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
