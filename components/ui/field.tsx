@@ -95,7 +95,8 @@ export function Input({ label, hideLabel, hint, error, className, inputClassName
 export type TextareaProps = FieldOwnProps &
   Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, "className"> & { ref?: React.Ref<HTMLTextAreaElement> };
 
-export function Textarea({ label, hideLabel, hint, error, className, id: _id, rows = 3, ...rest }: TextareaProps) {
+/** A multi-line field; Cmd/Ctrl+Enter submits its form (Enter alone adds a line). */
+export function Textarea({ label, hideLabel, hint, error, className, id: _id, rows = 3, onKeyDown, ...rest }: TextareaProps) {
   const { id, hintId, errorId, describedBy } = useFieldIds(hint, error);
   return (
     <FieldFrame {...{ id, label, hideLabel, hint, hintId, error, errorId, className }}>
@@ -105,6 +106,13 @@ export function Textarea({ label, hideLabel, hint, error, className, id: _id, ro
         aria-invalid={error ? true : undefined}
         aria-describedby={describedBy}
         className={controlClasses(Boolean(error), "py-2")}
+        onKeyDown={(e) => {
+          onKeyDown?.(e);
+          if (!e.defaultPrevented && e.key === "Enter" && (e.metaKey || e.ctrlKey)) {
+            e.preventDefault();
+            e.currentTarget.form?.requestSubmit();
+          }
+        }}
         {...rest}
       />
     </FieldFrame>
