@@ -215,16 +215,17 @@ function ContactForm({ contact, formId, onSaving, onDone, onOpenContact }: FormP
     }
   }
 
+  const duplicate = errors.duplicate;
   const duplicateLink = (field: Field) =>
-    errors.duplicate && errors.duplicate.field === field ? (
+    duplicate && duplicate.field === field ? (
       <>
         {" "}
         <button
           type="button"
           className="font-medium text-red-800 underline underline-offset-2"
-          onClick={() => onOpenContact(errors.duplicate!.contactId)}
+          onClick={() => onOpenContact(duplicate.contactId)}
         >
-          Open {errors.duplicate.contactName}
+          Open {duplicate.contactName}
         </button>
       </>
     ) : null;

@@ -40,9 +40,10 @@ export function ContactsView() {
   }
 
   function toggleAll(checked: boolean) {
+    if (!rows) return;
     setSelected((prev) => {
       const next = new Map(prev);
-      for (const c of rows ?? []) {
+      for (const c of rows) {
         if (checked) next.set(c._id, c.name);
         else next.delete(c._id);
       }

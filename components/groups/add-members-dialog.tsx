@@ -21,16 +21,21 @@ export function AddMembersDialog({ group, open, onClose }: { group: Doc<"groups"
   const [busy, setBusy] = useState(false);
   const [count, setCount] = useState(0);
   const formId = useId();
+  // The picker unmounts on close; its count must not carry over to the next opening.
+  const close = () => {
+    setCount(0);
+    onClose();
+  };
   return (
     <Dialog
       open={open}
-      onClose={onClose}
+      onClose={close}
       title={`Add members to ${group.name}`}
       size="lg"
       dismissible={!busy}
       footer={
         <>
-          <Button onClick={onClose} disabled={busy}>
+          <Button onClick={close} disabled={busy}>
             Cancel
           </Button>
           <Button type="submit" form={formId} variant="primary" loading={busy} disabled={count === 0}>
@@ -39,7 +44,7 @@ export function AddMembersDialog({ group, open, onClose }: { group: Doc<"groups"
         </>
       }
     >
-      <Picker formId={formId} group={group} onBusy={setBusy} onCount={setCount} onDone={onClose} />
+      <Picker formId={formId} group={group} onBusy={setBusy} onCount={setCount} onDone={close} />
     </Dialog>
   );
 }
