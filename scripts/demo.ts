@@ -17,18 +17,25 @@ const signIn = makeFunctionReference<"action">("auth:signIn");
 /** Sign up the demo user and seed its data; does nothing if the account exists already. */
 export async function seedDemo(url: string, log: (line: string) => void = console.log): Promise<void> {
   const client = new ConvexHttpClient(url);
-  try {
-    await client.action(signIn, {
-      provider: "password",
-      params: { email: DEMO_EMAIL, password: DEMO_PASSWORD, flow: "signUp" },
-    });
-  } catch (error) {
-    if (error instanceof ConvexError && (error.data as { code?: string })?.code === "ACCOUNT_EXISTS") {
-      log(`demo: ${DEMO_EMAIL} exists already; its data is left as it is.`);
-      return;
+  const attempt = async (flow: "signIn" | "signUp") => {
+    try {
+      await client.action(signIn, {
+        provider: "password",
+        params: { email: DEMO_EMAIL, password: DEMO_PASSWORD, flow },
+      });
+      return "ok";
+    } catch (error) {
+      if (error instanceof ConvexError) return (error.data as { code?: string })?.code ?? "error";
+      throw error;
     }
-    throw error;
+  };
+  // Convex Auth treats signing up again with the same password as signing in, so ask first.
+  if ((await attempt("signIn")) === "ok") {
+    log(`demo: ${DEMO_EMAIL} exists already; its data is left as it is.`);
+    return;
   }
+  const signedUp = await attempt("signUp");
+  if (signedUp !== "ok") throw new Error(`could not sign up ${DEMO_EMAIL}: ${signedUp}`);
   const response = await fetch(`${url}/_emulator/run`, {
     method: "POST",
     headers: { "content-type": "application/json" },
