@@ -5,9 +5,12 @@
  */
 import { getAuthUserId } from "@convex-dev/auth/server";
 import { customAction, customCtx, customMutation, customQuery } from "convex-helpers/server/customFunctions";
+import { v } from "convex/values";
 import type { Doc, Id, TableNames } from "./_generated/dataModel";
 import {
   action,
+  internalMutation,
+  internalQuery,
   mutation,
   query,
   type ActionCtx,
@@ -51,6 +54,21 @@ export const optionalUserQuery = customQuery(
   customCtx(async (ctx) => ({ userId: await getAuthUserId(ctx) })),
 );
 
+/**
+ * The REST API's internal functions: the HTTP layer resolves the API key to its user and
+ * passes `userId` and the key's display prefix; `ctx.actor` is the key, for the audit log.
+ * Internal only: nothing outside this deployment can call them with a userId of its choice.
+ */
+const apiCustomization = {
+  args: { userId: v.id("users"), keyPrefix: v.string() },
+  input: async (_ctx: unknown, { userId, keyPrefix }: { userId: Id<"users">; keyPrefix: string }) => {
+    const actor: Actor = { kind: "apiKey", id: keyPrefix };
+    return { ctx: { userId, actor }, args: {} };
+  },
+};
+export const apiQuery = customQuery(internalQuery, apiCustomization);
+export const apiMutation = customMutation(internalMutation, apiCustomization);
+
 type OwnedTable = {
   [T in TableNames]: Doc<T> extends { userId: Id<"users"> } ? T : never;
 }[TableNames];
@@ -67,4 +85,18 @@ export async function getOwned<T extends OwnedTable>(
   const doc = (await ctx.db.get(table, id)) as (Doc<T> & { userId: Id<"users"> }) | null;
   if (doc === null || doc.userId !== ctx.userId) throw appError("NOT_FOUND");
   return doc;
+}
+
+/**
+ * `getOwned` for an id that arrived as text (a URL or a JSON body): a malformed id, an id of
+ * another table, a missing document and someone else's document all give NOT_FOUND.
+ */
+export async function getOwnedByString<T extends OwnedTable>(
+  ctx: { db: QueryCtx["db"]; userId: Id<"users"> },
+  table: T,
+  id: string,
+): Promise<Doc<T>> {
+  const normalized = ctx.db.normalizeId(table, id);
+  if (normalized === null) throw appError("NOT_FOUND");
+  return await getOwned(ctx, table, normalized);
 }

@@ -14,6 +14,20 @@ import type {
   FunctionReference,
 } from "convex/server";
 import type * as analytics from "../analytics.js";
+import type * as api_analytics from "../api/analytics.js";
+import type * as api_auth from "../api/auth.js";
+import type * as api_broadcasts from "../api/broadcasts.js";
+import type * as api_contacts from "../api/contacts.js";
+import type * as api_errors from "../api/errors.js";
+import type * as api_groups from "../api/groups.js";
+import type * as api_idempotency from "../api/idempotency.js";
+import type * as api_messages from "../api/messages.js";
+import type * as api_openapi from "../api/openapi.js";
+import type * as api_pipeline from "../api/pipeline.js";
+import type * as api_resources from "../api/resources.js";
+import type * as api_route from "../api/route.js";
+import type * as api_routes from "../api/routes.js";
+import type * as api_schemas from "../api/schemas.js";
 import type * as apiKeys from "../apiKeys.js";
 import type * as auditLog from "../auditLog.js";
 import type * as auth from "../auth.js";
@@ -63,6 +77,20 @@ import type * as webhooks_twilio from "../webhooks/twilio.js";
  */
 declare const fullApi: ApiFromModules<{
   analytics: typeof analytics;
+  "api/analytics": typeof api_analytics;
+  "api/auth": typeof api_auth;
+  "api/broadcasts": typeof api_broadcasts;
+  "api/contacts": typeof api_contacts;
+  "api/errors": typeof api_errors;
+  "api/groups": typeof api_groups;
+  "api/idempotency": typeof api_idempotency;
+  "api/messages": typeof api_messages;
+  "api/openapi": typeof api_openapi;
+  "api/pipeline": typeof api_pipeline;
+  "api/resources": typeof api_resources;
+  "api/route": typeof api_route;
+  "api/routes": typeof api_routes;
+  "api/schemas": typeof api_schemas;
   apiKeys: typeof apiKeys;
   auditLog: typeof auditLog;
   auth: typeof auth;

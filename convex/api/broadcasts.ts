@@ -1,0 +1,81 @@
+/** REST API: /broadcasts, through the app's createBroadcast with the API key as the actor. */
+import { v } from "convex/values";
+import { internal } from "../_generated/api";
+import { createBroadcast } from "../broadcasts";
+import { apiMutation, apiQuery, getOwned, getOwnedByString } from "../functions";
+import { vChannel } from "../schema";
+import { onceForKey, vIdempotency } from "./idempotency";
+import { broadcastJson } from "./resources";
+import { defineRoute, type ApiRoute } from "./route";
+import * as s from "./schemas";
+
+export const ROUTE_BROADCAST = "POST /broadcasts";
+
+export const create = apiMutation({
+  args: {
+    groupId: v.string(),
+    channel: vChannel,
+    content: v.string(),
+    subject: v.optional(v.string()),
+    mediaUrls: v.optional(v.array(v.string())),
+    scheduledAt: v.optional(v.number()),
+    idempotency: vIdempotency,
+  },
+  handler: async (ctx, { groupId, idempotency, ...request }) =>
+    await onceForKey(ctx, ctx.userId, idempotency, ROUTE_BROADCAST, async () => {
+      const group = await getOwnedByString(ctx, "groups", groupId);
+      const broadcastId = await createBroadcast(ctx, ctx.userId, ctx.actor, { ...request, groupId: group._id });
+      return { status: 202, body: broadcastJson(await getOwned(ctx, "broadcasts", broadcastId)) };
+    }),
+});
+
+export const get = apiQuery({
+  args: { broadcastId: v.string() },
+  handler: async (ctx, { broadcastId }) => broadcastJson(await getOwnedByString(ctx, "broadcasts", broadcastId)),
+});
+
+const TAG = "Broadcasts";
+
+export const broadcastRoutes: ApiRoute[] = [
+  defineRoute({
+    method: "POST",
+    path: "/broadcasts",
+    tag: TAG,
+    summary: "Send or schedule a broadcast to a group",
+    description:
+      "Members are messaged in the background, paced to the sender's rate; follow progress with " +
+      "GET /broadcasts/{id}. Accepts an `Idempotency-Key` header like POST /messages.",
+    body: s.BroadcastCreate,
+    idempotent: true,
+    responses: { 202: { description: "Accepted: the broadcast, `sending` or `scheduled`.", schema: s.Broadcast } },
+    errors: [404, 422],
+    handler: async (ctx, { body, idempotencyKey, bodyHash }) => {
+      const { scheduledAt, ...rest } = body;
+      const result = await ctx.runMutation(internal.api.broadcasts.create, {
+        ...ctx.auth,
+        ...rest,
+        ...(scheduledAt !== undefined ? { scheduledAt: Date.parse(scheduledAt) } : {}),
+        idempotency: idempotencyKey === null ? null : { key: idempotencyKey, requestHash: bodyHash },
+      });
+      return {
+        status: result.status,
+        body: result.body,
+        ...(result.replayed ? { headers: { "Idempotent-Replayed": "true" } } : {}),
+      };
+    },
+  }),
+  defineRoute({
+    method: "GET",
+    path: "/broadcasts/{id}",
+    tag: TAG,
+    summary: "Get a broadcast",
+    description: "With live progress counts and why members were skipped.",
+    params: s.IdParams,
+    responses: { 200: { description: "The broadcast.", schema: s.Broadcast } },
+    errors: [404],
+    handler: async (ctx, { params }) => ({
+      status: 200,
+      body: await ctx.runQuery(internal.api.broadcasts.get, { ...ctx.auth, broadcastId: params.id }),
+    }),
+  }),
+];

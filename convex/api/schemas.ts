@@ -1,0 +1,331 @@
+/**
+ * The REST API's zod schemas: what requests may contain and what responses look like. The
+ * request pipeline validates with them and the OpenAPI document is generated from them, so
+ * the two cannot drift. They check shape, types and gross sizes; the app's own rules
+ * (convex/lib/) still decide what a valid phone number, message or group name is.
+ */
+import { z } from "zod";
+import { ERROR_CODES, type ErrorCode } from "../../lib/errors";
+import { MESSAGE_STATUSES } from "../../lib/messageStatus";
+import { CONTACT_LIMITS } from "../lib/contacts";
+import { MAX_MEMBERS_PER_CALL } from "../lib/groups";
+import { CONTENT_LIMITS } from "../lib/outbound";
+
+/** Largest request body accepted; bigger ones get 413 before they are parsed. */
+export const MAX_BODY_BYTES = 64 * 1024;
+export const DEFAULT_PAGE_SIZE = 25;
+export const MAX_PAGE_SIZE = 100;
+
+// ---------------------------------------------------------------------------------------
+// Building blocks
+
+export const Channel = z.enum(["sms", "whatsapp", "email"]).meta({ id: "Channel" });
+export const Direction = z.enum(["inbound", "outbound"]).meta({ id: "Direction" });
+export const MessageStatus = z.enum(MESSAGE_STATUSES).meta({ id: "MessageStatus" });
+
+const idOf = (what: string) => z.string().max(128).meta({ description: `The ${what}'s id.` });
+
+/** Record keys become Convex field names: printable ASCII, not starting with `$` or `_`. */
+const RecordKey = z
+  .string()
+  .regex(/^(?![$_])[\x20-\x7E]{1,64}$/, "Keys are 1–64 printable ASCII characters, not starting with $ or _.");
+const MetadataValue = z.union([z.string().max(CONTACT_LIMITS.valueLength), z.number(), z.boolean(), z.null()]);
+const SocialHandles = z
+  .record(RecordKey, z.string().max(CONTACT_LIMITS.valueLength))
+  .meta({ description: `Up to ${CONTACT_LIMITS.socialHandles} handles, e.g. {"instagram": "@ann"}.` });
+const Metadata = z
+  .record(RecordKey, MetadataValue)
+  .meta({ description: `Up to ${CONTACT_LIMITS.metadataKeys} custom fields (string, number, boolean or null).` });
+
+const Timestamp = z.iso.datetime().meta({ description: "ISO-8601 time in UTC.", example: "2026-03-01T09:30:00.000Z" });
+const ScheduledAt = z.iso.datetime({ offset: true }).meta({
+  description: "When to send: ISO-8601 with a time zone offset (or Z), in the future and at most a year ahead.",
+  example: "2026-03-01T09:30:00+01:00",
+});
+const Day = z.iso.date().meta({ description: "A UTC day, YYYY-MM-DD.", example: "2026-03-01" });
+
+const Content = z.string().max(CONTENT_LIMITS.emailMax).meta({
+  description: `The text: up to ${CONTENT_LIMITS.textMax} characters for SMS and WhatsApp, ${CONTENT_LIMITS.emailMax} for email.`,
+});
+const Subject = z.string().max(1000).meta({ description: "Email subject (required for email)." });
+const MediaUrls = z
+  .array(z.string().max(CONTENT_LIMITS.urlMax))
+  .max(CONTENT_LIMITS.mediaMax)
+  .meta({ description: `Up to ${CONTENT_LIMITS.mediaMax} https links to images or files (SMS/WhatsApp MMS).` });
+
+// ---------------------------------------------------------------------------------------
+// Path and query parameters
+
+export const IdParams = z.strictObject({ id: z.string().meta({ description: "The resource's id." }) });
+export const MemberParams = z.strictObject({
+  id: z.string().meta({ description: "The group's id." }),
+  contactId: z.string().meta({ description: "The contact's id." }),
+});
+
+const pageFields = {
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_PAGE_SIZE)
+    .optional()
+    .meta({ description: `Page size, 1–${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE}).` }),
+  cursor: z
+    .string()
+    .max(8192)
+    .optional()
+    .meta({ description: "`nextCursor` of the previous page; omit for the first page." }),
+};
+export const PageQuery = z.strictObject(pageFields);
+export const ContactsQuery = z.strictObject({
+  ...pageFields,
+  search: z.string().max(200).optional().meta({ description: "Match name, phone or email (best matches first)." }),
+});
+export const MessagesQuery = z.strictObject({
+  ...pageFields,
+  contactId: idOf("contact").optional(),
+  channel: Channel.optional(),
+  status: MessageStatus.optional(),
+  direction: Direction.optional(),
+});
+export const ScheduledQuery = z.strictObject({
+  ...pageFields,
+  kind: z
+    .enum(["messages", "broadcasts"])
+    .optional()
+    .meta({ description: "Scheduled messages (default) or scheduled broadcasts, soonest first." }),
+});
+export const AnalyticsQuery = z.strictObject({
+  from: Day.meta({ description: "First day, inclusive (UTC)." }),
+  to: Day.meta({ description: "Last day, inclusive (UTC); at most 366 days after `from`." }),
+});
+
+// ---------------------------------------------------------------------------------------
+// Request bodies
+
+export const ContactCreate = z
+  .strictObject({
+    name: z.string().max(1000).meta({ description: `1–${CONTACT_LIMITS.nameLength} characters.` }),
+    phone: z.string().max(64).optional().meta({ description: "Any common format; stored as E.164." }),
+    email: z.string().max(320).optional(),
+    socialHandles: SocialHandles.optional(),
+    metadata: Metadata.optional(),
+  })
+  .meta({ id: "ContactCreate", description: "A contact needs a phone number or an email address." });
+
+export const ContactUpdate = z
+  .strictObject({
+    name: z.string().max(1000).optional(),
+    phone: z.string().max(64).nullable().optional().meta({ description: "null removes the phone number." }),
+    email: z.string().max(320).nullable().optional().meta({ description: "null removes the email address." }),
+    socialHandles: SocialHandles.optional(),
+    metadata: Metadata.optional(),
+  })
+  .meta({ id: "ContactUpdate", description: "Only the fields given change." });
+
+export const GroupCreate = z
+  .strictObject({
+    name: z.string().max(1000).meta({ description: "1–100 characters, unique per account." }),
+    description: z.string().max(5000).optional(),
+  })
+  .meta({ id: "GroupCreate" });
+
+export const GroupUpdate = z
+  .strictObject({ name: z.string().max(1000).optional(), description: z.string().max(5000).optional() })
+  .meta({ id: "GroupUpdate" });
+
+export const GroupMembersAdd = z
+  .strictObject({ contactIds: z.array(idOf("contact")).min(1).max(MAX_MEMBERS_PER_CALL) })
+  .meta({ id: "GroupMembersAdd" });
+
+export const MessageCreate = z
+  .strictObject({
+    contactId: idOf("recipient contact").optional(),
+    phone: z
+      .string()
+      .max(64)
+      .optional()
+      .meta({ description: "Instead of contactId: the contact with this number, created if there is none." }),
+    email: z
+      .string()
+      .max(320)
+      .optional()
+      .meta({ description: "Instead of contactId: the contact with this address, created if there is none." }),
+    name: z
+      .string()
+      .max(1000)
+      .optional()
+      .meta({ description: "Name for a contact created from phone/email (default: the address)." }),
+    channel: Channel,
+    content: Content,
+    subject: Subject.optional(),
+    mediaUrls: MediaUrls.optional(),
+    scheduledAt: ScheduledAt.optional(),
+  })
+  .superRefine((body, ctx) => {
+    const byAddress = body.phone !== undefined || body.email !== undefined;
+    if (body.contactId !== undefined && byAddress) {
+      ctx.addIssue({ code: "custom", path: ["contactId"], message: "Give contactId, or phone and/or email, not both." });
+    } else if (body.contactId === undefined && !byAddress) {
+      ctx.addIssue({ code: "custom", path: ["contactId"], message: "Give contactId, phone or email." });
+    }
+    if (body.name !== undefined && !byAddress) {
+      ctx.addIssue({ code: "custom", path: ["name"], message: "name is only used with phone or email." });
+    }
+  })
+  .meta({
+    id: "MessageCreate",
+    description:
+      "Send to `contactId`, or to `phone` and/or `email` (found among your contacts, or a new contact is created). " +
+      "Without `scheduledAt` it is sent now (201); with it, it is scheduled (202).",
+  });
+
+export const BroadcastCreate = z
+  .strictObject({
+    groupId: idOf("group"),
+    channel: Channel,
+    content: Content,
+    subject: Subject.optional(),
+    mediaUrls: MediaUrls.optional(),
+    scheduledAt: ScheduledAt.optional(),
+  })
+  .meta({
+    id: "BroadcastCreate",
+    description: "One message to every member of the group; members who cannot receive it are skipped and counted.",
+  });
+
+// ---------------------------------------------------------------------------------------
+// Responses
+
+export const Contact = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    phone: z.string().nullable().meta({ description: "E.164, e.g. +14155550123." }),
+    email: z.string().nullable(),
+    socialHandles: z.record(z.string(), z.string()),
+    metadata: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+    optedOut: z.object({ sms: z.boolean(), whatsapp: z.boolean(), email: z.boolean() }),
+    lastMessageAt: Timestamp.nullable(),
+    unreadCount: z.number().int(),
+    createdAt: Timestamp,
+  })
+  .meta({ id: "Contact" });
+
+export const Group = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    description: z.string().nullable(),
+    memberCount: z.number().int(),
+    createdAt: Timestamp,
+  })
+  .meta({ id: "Group" });
+
+export const Message = z
+  .object({
+    id: z.string(),
+    contactId: z.string(),
+    broadcastId: z.string().nullable(),
+    channel: Channel,
+    direction: Direction,
+    status: MessageStatus,
+    content: z.string(),
+    subject: z.string().nullable(),
+    mediaUrls: z.array(z.string()),
+    from: z.string().nullable(),
+    to: z.string().nullable(),
+    scheduledAt: Timestamp.nullable().meta({ description: "When a pending message is due to go out." }),
+    sentAt: Timestamp.nullable(),
+    deliveredAt: Timestamp.nullable(),
+    readAt: Timestamp.nullable(),
+    failedAt: Timestamp.nullable(),
+    error: z.object({ code: z.string(), message: z.string() }).nullable(),
+    createdAt: Timestamp,
+  })
+  .meta({ id: "Message" });
+
+const count = z.number().int();
+export const Broadcast = z
+  .object({
+    id: z.string(),
+    groupId: z.string(),
+    groupName: z.string(),
+    channel: Channel,
+    status: z.enum(["scheduled", "sending", "completed", "canceled"]),
+    content: z.string(),
+    subject: z.string().nullable(),
+    mediaUrls: z.array(z.string()),
+    scheduledAt: Timestamp.nullable(),
+    startedAt: Timestamp.nullable(),
+    completedAt: Timestamp.nullable(),
+    counts: z.object({
+      total: count,
+      scheduled: count,
+      queued: count,
+      sending: count,
+      sent: count,
+      delivered: count,
+      read: count,
+      failed: count,
+      canceled: count,
+      skipped: count,
+    }),
+    skipped: z.object({ noAddress: count, optedOut: count, whatsappWindowClosed: count }),
+    createdAt: Timestamp,
+  })
+  .meta({ id: "Broadcast" });
+
+export const Analytics = z
+  .object({
+    from: z.string(),
+    to: z.string(),
+    totals: z.object({ sent: count, received: count, outbound: count, failed: count, contacts: count }),
+    avgResponseTimeMs: z.number().nullable(),
+    responses: count,
+    byChannel: z.array(z.object({ channel: z.string(), sent: count, received: count })),
+    byStatus: z.array(z.object({ status: z.string(), count })),
+    daily: z.array(z.object({ day: z.string(), sent: count, received: count })),
+  })
+  .meta({ id: "Analytics" });
+
+const listOf = <T extends z.ZodType>(item: T, id: string) =>
+  z
+    .object({
+      data: z.array(item),
+      nextCursor: z
+        .string()
+        .nullable()
+        .meta({ description: "Pass as `cursor` for the next page; null on the last page." }),
+    })
+    .meta({ id });
+
+export const ContactList = listOf(Contact, "ContactList");
+export const GroupList = listOf(Group, "GroupList");
+export const MessageList = listOf(Message, "MessageList");
+export const BroadcastList = listOf(Broadcast, "BroadcastList");
+export const ScheduledList = z.union([MessageList, BroadcastList]).meta({ id: "ScheduledList" });
+
+export const MembersAdded = z
+  .object({ added: count, alreadyMembers: count })
+  .meta({ id: "MembersAdded" });
+
+export const ErrorBody = z
+  .object({
+    error: z.object({
+      code: z.enum(Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]]),
+      message: z.string(),
+      details: z.record(z.string(), z.unknown()).meta({
+        description:
+          "Structured facts: `issues` (each with `in`, `path`, `message`) for validation errors, " +
+          "`retryAfterSeconds` for 429, the existing contact for duplicates.",
+      }),
+    }),
+  })
+  .meta({ id: "Error" });
+
+export type ContactJson = z.infer<typeof Contact>;
+export type GroupJson = z.infer<typeof Group>;
+export type MessageJson = z.infer<typeof Message>;
+export type BroadcastJson = z.infer<typeof Broadcast>;
+export type Page<T> = { data: T[]; nextCursor: string | null };
