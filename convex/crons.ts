@@ -10,4 +10,7 @@ crons.interval("sweep due and stuck messages", { minutes: 1 }, internal.dispatch
 // Handled webhook event ids are kept a week for idempotency, then forgotten.
 crons.daily("prune webhook event ids", { hourUTC: 4, minuteUTC: 17 }, internal.webhooks.resend.pruneEvents, {});
 
+// REST API rate-limit buckets that have refilled carry no information: forget them.
+crons.interval("prune refilled API rate limits", { hours: 1 }, internal.api.auth.pruneRateLimits, { cursor: null });
+
 export default crons;

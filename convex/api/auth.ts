@@ -6,6 +6,7 @@
  */
 import { v } from "convex/values";
 import { rateLimit, type RateLimitConfig } from "convex-helpers/server/rateLimit";
+import { internal } from "../_generated/api";
 import { internalMutation } from "../_generated/server";
 import { isKeyActive } from "../lib/apiKeys";
 import { env } from "../lib/env";
@@ -65,6 +66,37 @@ export const authenticate = internalMutation({
       await ctx.db.patch("apiKeys", key._id, { lastUsedAt: now });
     }
     return { ok: true as const, userId: key.userId, keyPrefix: key.prefix };
+  },
+});
+
+const PRUNE_BATCH = 500;
+
+/**
+ * Forget rate-limit buckets that have refilled: a full bucket means the same as no bucket,
+ * so nothing is lost, and the table stays small however many addresses fail to authenticate.
+ * Run by a cron, a batch per transaction.
+ */
+export const pruneRateLimits = internalMutation({
+  args: { cursor: v.union(v.string(), v.null()) },
+  returns: v.null(),
+  handler: async (ctx, { cursor }) => {
+    const now = Date.now();
+    const limits = env.apiRateLimits();
+    const configs: Record<string, { perMinute: number; burst: number }> = {
+      [RATE_LIMITS.perKey]: limits.perKey,
+      [RATE_LIMITS.authFailuresPerIp]: limits.authFailuresPerIp,
+    };
+    const page = await ctx.db.query("rateLimits").paginate({ numItems: PRUNE_BATCH, cursor });
+    for (const row of page.page) {
+      const config = configs[row.name];
+      if (config && row.value + ((now - row.ts) * config.perMinute) / MINUTE >= config.burst) {
+        await ctx.db.delete("rateLimits", row._id);
+      }
+    }
+    if (!page.isDone) {
+      await ctx.scheduler.runAfter(0, internal.api.auth.pruneRateLimits, { cursor: page.continueCursor });
+    }
+    return null;
   },
 });
 

@@ -1,7 +1,7 @@
 // @vitest-environment node
 /** The request pipeline: routing, authentication, rate limits (fake timers), body size, error shape. */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { api } from "../_generated/api";
+import { api, internal } from "../_generated/api";
 import { setup, signedInUser } from "../test.setup";
 import { MAX_BODY_BYTES } from "./schemas";
 import { apiUser, call, type ApiResponse } from "./test.helpers";
@@ -208,5 +208,26 @@ describe("routing and bodies", () => {
     // A Convex Auth identity on the request is not an API key.
     const res = await user.as.fetch("/api/v1/contacts");
     expect(res.status).toBe(401);
+  });
+});
+
+describe("rate-limit housekeeping", () => {
+  it("forgets buckets once they have refilled, and only those", async () => {
+    const t = setup();
+    const owner = await apiUser(t);
+    for (let i = 0; i < 25; i++) await call(t, "GET", "/contacts", { key: "wrong", ip: `192.0.2.${i % 5}` });
+    await call(t, "GET", "/contacts", { key: owner.key });
+    const rows = async () => (await t.run(async (ctx) => await ctx.db.query("rateLimits").collect())).map((r) => r.key).sort();
+    expect(await rows()).toHaveLength(6);
+    // 10 s later the key's bucket (100/min) is full again; the IPs' (10/min, 5 spent each) are not.
+    vi.advanceTimersByTime(10_000);
+    await t.mutation(internal.api.auth.pruneRateLimits, { cursor: null });
+    expect(await rows()).toEqual(["192.0.2.0", "192.0.2.1", "192.0.2.2", "192.0.2.3", "192.0.2.4"]);
+    vi.advanceTimersByTime(20_000);
+    await t.mutation(internal.api.auth.pruneRateLimits, { cursor: null });
+    expect(await rows()).toEqual([]);
+    // Forgetting changed nothing: the next failure starts from a full bucket, as before.
+    for (let i = 0; i < 10; i++) expect((await call(t, "GET", "/contacts", { key: "wrong", ip: "192.0.2.0" })).status).toBe(401);
+    expect((await call(t, "GET", "/contacts", { key: "wrong", ip: "192.0.2.0" })).status).toBe(429);
   });
 });
