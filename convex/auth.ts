@@ -2,11 +2,11 @@ import { Password } from "@convex-dev/auth/providers/Password";
 import { convexAuth } from "@convex-dev/auth/server";
 import { ConvexError } from "convex/values";
 import { normalizeEmail } from "../lib/email";
+import { MIN_PASSWORD_LENGTH } from "../lib/password";
 import type { MutationCtx } from "./_generated/server";
 import { appError } from "./lib/errors";
 import { provisionSimulatorSenders } from "./lib/senders";
 
-export const MIN_PASSWORD_LENGTH = 8;
 const SESSION_MS = 7 * 24 * 60 * 60 * 1000;
 
 const password = Password({

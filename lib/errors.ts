@@ -2,6 +2,8 @@
  * Error codes shared by the Convex functions, the HTTP API and the UI.
  * Functions throw `ConvexError<AppErrorData>`; the UI maps `code` to a message.
  */
+import { MIN_PASSWORD_LENGTH } from "./password";
+
 export const ERROR_CODES = {
   UNAUTHENTICATED: "Please sign in to continue.",
   NOT_FOUND: "That item does not exist.",
@@ -13,7 +15,7 @@ export const ERROR_CODES = {
   DUPLICATE_GROUP: "A group with that name already exists.",
   LIMIT_EXCEEDED: "That is more than this action allows at once.",
   // Authentication
-  WEAK_PASSWORD: "Passwords need at least 8 characters.",
+  WEAK_PASSWORD: `Passwords need at least ${MIN_PASSWORD_LENGTH} characters.`,
   ACCOUNT_EXISTS: "An account with that email already exists.",
   INVALID_CREDENTIALS: "Wrong email or password.",
   TOO_MANY_ATTEMPTS: "Too many failed attempts. Try again later.",

@@ -9,9 +9,8 @@ import { safeNextPath } from "@/lib/routes";
 import { Button } from "@/components/ui/button";
 import { FormError, Input } from "@/components/ui/field";
 import { Logo } from "@/components/shell/logo";
+import { MIN_PASSWORD_LENGTH } from "@/lib/password";
 
-/** Kept in step with MIN_PASSWORD_LENGTH in convex/auth.ts (the server checks too). */
-const MIN_PASSWORD_LENGTH = 8;
 
 type Errors = { email?: string; password?: string; form?: string; accountExists?: boolean };
 
