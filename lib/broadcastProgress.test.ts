@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import type { BroadcastCounts } from "../convex/schema";
+import { broadcastProgress, skipReasons } from "./broadcastProgress";
+
+const zero: BroadcastCounts = { total: 0, scheduled: 0, queued: 0, sending: 0, sent: 0, delivered: 0, read: 0, failed: 0, canceled: 0, skipped: 0 };
+
+describe("broadcastProgress", () => {
+  it("counts pending, sent, delivered (read included), failed and skipped", () => {
+    const p = broadcastProgress({
+      status: "sending",
+      fanOutDone: true,
+      counts: { ...zero, total: 10, queued: 3, sending: 1, sent: 1, delivered: 2, read: 1, failed: 1, skipped: 1 },
+    });
+    expect(p).toMatchObject({ members: 10, messages: 9, pending: 4, sent: 1, delivered: 3, failed: 1, skipped: 1, percent: 60, finished: false });
+  });
+
+  it("is finished only when completed after fan-out, or canceled", () => {
+    const counts = { ...zero, total: 2, delivered: 2 };
+    expect(broadcastProgress({ status: "completed", fanOutDone: true, counts })).toMatchObject({ percent: 100, finished: true });
+    expect(broadcastProgress({ status: "sending", fanOutDone: false, counts }).finished).toBe(false);
+    expect(broadcastProgress({ status: "canceled", fanOutDone: false, counts: { ...zero, total: 2, canceled: 1, queued: 1 } })).toMatchObject({
+      finished: true,
+      percent: 50,
+    });
+  });
+
+  it("handles a broadcast with nobody in it yet", () => {
+    expect(broadcastProgress({ status: "scheduled", fanOutDone: false, counts: zero }).percent).toBe(0);
+    expect(broadcastProgress({ status: "completed", fanOutDone: true, counts: zero }).percent).toBe(100);
+  });
+});
+
+describe("skipReasons", () => {
+  it("lists the reasons that occurred, largest first", () => {
+    expect(skipReasons({ noAddress: 1, optedOut: 0, whatsappWindowClosed: 4 })).toEqual([
+      { reason: "whatsappWindowClosed", label: "WhatsApp 24-hour window closed", count: 4 },
+      { reason: "noAddress", label: "No address for the channel", count: 1 },
+    ]);
+    expect(skipReasons({ noAddress: 0, optedOut: 0, whatsappWindowClosed: 0 })).toEqual([]);
+  });
+});

@@ -1,0 +1,68 @@
+/** How far a broadcast has got, from its live counts (convex/broadcasts.ts `get`). */
+import type { BroadcastCounts, SkipReasons } from "../convex/schema";
+
+export type BroadcastStatus = "scheduled" | "sending" | "completed" | "canceled";
+
+export type BroadcastProgress = {
+  /** Members handled so far: one message each, or skipped. */
+  members: number;
+  /** Messages written (members not skipped). */
+  messages: number;
+  /** Waiting or being handed to the provider. */
+  pending: number;
+  /** Accepted by the provider, no delivery report yet. */
+  sent: number;
+  /** Delivered (read included). */
+  delivered: number;
+  failed: number;
+  canceled: number;
+  skipped: number;
+  /** Share of members with an outcome (anything but pending), 0–100, rounded down. */
+  percent: number;
+  /** Nothing more will happen: completed or canceled, and fan-out finished. */
+  finished: boolean;
+};
+
+export function broadcastProgress(b: {
+  counts: BroadcastCounts;
+  status: BroadcastStatus;
+  fanOutDone: boolean;
+}): BroadcastProgress {
+  const c = b.counts;
+  const pending = c.scheduled + c.queued + c.sending;
+  const members = c.total;
+  const settled = Math.max(0, members - pending);
+  return {
+    members,
+    messages: Math.max(0, members - c.skipped),
+    pending,
+    sent: c.sent,
+    delivered: c.delivered + c.read,
+    failed: c.failed,
+    canceled: c.canceled,
+    skipped: c.skipped,
+    percent: members === 0 ? (b.status === "completed" ? 100 : 0) : Math.floor((settled / members) * 100),
+    finished: b.status === "canceled" || (b.status === "completed" && b.fanOutDone),
+  };
+}
+
+export const SKIP_REASON_LABELS: Record<keyof SkipReasons, string> = {
+  noAddress: "No address for the channel",
+  optedOut: "Opted out",
+  whatsappWindowClosed: "WhatsApp 24-hour window closed",
+};
+
+/** The skip reasons that occurred, largest first. */
+export function skipReasons(skipped: SkipReasons): Array<{ reason: keyof SkipReasons; label: string; count: number }> {
+  return (Object.keys(SKIP_REASON_LABELS) as Array<keyof SkipReasons>)
+    .map((reason) => ({ reason, label: SKIP_REASON_LABELS[reason], count: skipped[reason] }))
+    .filter((r) => r.count > 0)
+    .sort((a, b) => b.count - a.count);
+}
+
+export const BROADCAST_STATUS_LABELS: Record<BroadcastStatus, string> = {
+  scheduled: "Scheduled",
+  sending: "Sending",
+  completed: "Completed",
+  canceled: "Canceled",
+};
