@@ -8,15 +8,11 @@ import type { MutationCtx, QueryCtx } from "../_generated/server";
 import type { Actor, Channel } from "../schema";
 import { appError } from "./errors";
 
-export const WHATSAPP_WINDOW_MS = 24 * 60 * 60 * 1000;
-export const MAX_SCHEDULE_AHEAD_MS = 366 * 24 * 60 * 60 * 1000;
-export const CONTENT_LIMITS = {
-  textMax: 1600,
-  emailMax: 50_000,
-  subjectMax: 300,
-  mediaMax: 10,
-  urlMax: 2048,
-} as const;
+// The rules themselves live in lib/, shared with the composer that explains them.
+import { addressFor, CONTENT_LIMITS, MAX_SCHEDULE_AHEAD_MS, recipientProblem, type RecipientProblem } from "../../lib/outboundRules";
+
+export { addressFor, CONTENT_LIMITS, MAX_SCHEDULE_AHEAD_MS, recipientProblem, type RecipientProblem };
+export { WHATSAPP_WINDOW_MS } from "../../lib/outboundRules";
 
 export type OutboundContent = { content: string; subject?: string; mediaUrls?: string[] };
 
@@ -62,23 +58,6 @@ export function cleanOutbound(channel: Channel, input: OutboundContent): Outboun
     ...(subject ? { subject } : {}),
     ...(mediaUrls?.length ? { mediaUrls } : {}),
   };
-}
-
-export function addressFor(contact: Doc<"contacts">, channel: Channel): string | undefined {
-  return channel === "email" ? contact.email : contact.phone;
-}
-
-export type RecipientProblem = "NO_ADDRESS" | "OPTED_OUT" | "WHATSAPP_WINDOW_CLOSED";
-
-/** Why this contact cannot get a free-form message on this channel at `at`, or null. */
-export function recipientProblem(contact: Doc<"contacts">, channel: Channel, at: number): RecipientProblem | null {
-  if (!addressFor(contact, channel)) return "NO_ADDRESS";
-  if (contact.optedOut[channel]) return "OPTED_OUT";
-  if (channel === "whatsapp") {
-    const opened = contact.whatsappWindowStartedAt;
-    if (opened === undefined || at - opened >= WHATSAPP_WINDOW_MS) return "WHATSAPP_WINDOW_CLOSED";
-  }
-  return null;
 }
 
 export const RECIPIENT_MESSAGES: Record<RecipientProblem, (channel: Channel) => string> = {
