@@ -527,7 +527,11 @@ export function accelerate(db: DatabaseFake): FastDb {
         if (queryId > 0 && queryId < db._nextQueryId) return { value: null, done: true };
         throw new Error("Bad queryId");
       }
-      if (Array.isArray(state)) return original.queryNext(queryId);
+      if (Array.isArray(state)) {
+        const next = original.queryNext(queryId);
+        if (next.done) delete db._queryResults[queryId];
+        return next;
+      }
       if (state.limit === null || state.emitted < state.limit) {
         while (state.pos < state.seq.length) {
           const doc = state.seq.at(state.pos++);

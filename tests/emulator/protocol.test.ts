@@ -374,6 +374,52 @@ describe("auth", () => {
   });
 });
 
+describe("token expiry", () => {
+  test("a session whose token expires gets an AuthError and its mutations wait for a new token", async () => {
+    const { token } = await signUp(client());
+    const sub = JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString()).sub as string;
+    const key = await importPKCS8(privateKey, "RS256");
+    const now = Math.floor(Date.now() / 1000);
+    const shortLived = await new SignJWT({ sub })
+      .setProtectedHeader({ alg: "RS256" })
+      .setIssuedAt(now)
+      .setIssuer(emulator.siteUrl)
+      .setAudience("convex")
+      .setExpirationTime(now + 2)
+      .sign(key);
+    const r = await raw("session-expiry");
+    r.send({ type: "Authenticate", tokenType: "User", value: shortLived, baseVersion: 0 });
+    r.send({
+      type: "ModifyQuerySet",
+      baseVersion: 0,
+      newVersion: 1,
+      modifications: [{ type: "Add", queryId: 0, udfPath: "users:viewer", args: [{}] }],
+    });
+    expect((await r.next((m) => m.type === "Transition")).endVersion).toMatchObject({ identity: 1 });
+
+    // Reported against the identity the client holds (baseVersion + 1 = 1), not as an auth update.
+    const expired = await r.next((m) => m.type === "AuthError", 5000);
+    expect(expired).toMatchObject({ baseVersion: 0, authUpdateAttempted: false });
+    r.send({
+      type: "Mutation",
+      requestId: 0,
+      udfPath: "contacts:create",
+      args: [{ name: "Late", phone: "+14155550118" }],
+    });
+    expect(await r.quiet(300)).toEqual([]);
+
+    // A fresh token: the resent mutation runs.
+    r.send({ type: "Authenticate", tokenType: "User", value: token, baseVersion: 1 });
+    r.send({
+      type: "Mutation",
+      requestId: 0,
+      udfPath: "contacts:create",
+      args: [{ name: "Late", phone: "+14155550118" }],
+    });
+    expect(await r.next((m) => m.type === "MutationResponse")).toMatchObject({ requestId: 0, success: true });
+  });
+});
+
 describe("mutations", () => {
   test("a mutation resent after a reconnect is not applied twice", async () => {
     const c = client();
