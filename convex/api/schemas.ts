@@ -30,12 +30,22 @@ const RecordKey = z
   .string()
   .regex(/^(?![$_])[\x20-\x7E]{1,64}$/, "Keys are 1–64 printable ASCII characters, not starting with $ or _.");
 const MetadataValue = z.union([z.string().max(CONTACT_LIMITS.valueLength), z.number(), z.boolean(), z.null()]);
-const SocialHandles = z
-  .record(RecordKey, z.string().max(CONTACT_LIMITS.valueLength))
-  .meta({ description: `Up to ${CONTACT_LIMITS.socialHandles} handles, e.g. {"instagram": "@ann"}.` });
-const Metadata = z
-  .record(RecordKey, MetadataValue)
-  .meta({ description: `Up to ${CONTACT_LIMITS.metadataKeys} custom fields (string, number, boolean or null).` });
+/** A record of at most `max` entries (checked here too: Convex refuses objects of over 1,024 fields outright). */
+const boundedRecord = <V extends z.ZodType>(value: V, max: number, description: string) =>
+  z
+    .record(RecordKey, value)
+    .refine((r) => Object.keys(r).length <= max, { message: `At most ${max} entries.` })
+    .meta({ description, maxProperties: max });
+const SocialHandles = boundedRecord(
+  z.string().max(CONTACT_LIMITS.valueLength),
+  CONTACT_LIMITS.socialHandles,
+  `Up to ${CONTACT_LIMITS.socialHandles} handles, e.g. {"instagram": "@ann"}.`,
+);
+const Metadata = boundedRecord(
+  MetadataValue,
+  CONTACT_LIMITS.metadataKeys,
+  `Up to ${CONTACT_LIMITS.metadataKeys} custom fields (string, number, boolean or null).`,
+);
 
 const Timestamp = z.iso.datetime().meta({ description: "ISO-8601 time in UTC.", example: "2026-03-01T09:30:00.000Z" });
 const ScheduledAt = z.iso.datetime({ offset: true }).meta({
