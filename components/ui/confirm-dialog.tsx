@@ -11,6 +11,8 @@ export type ConfirmDialogProps = {
   /** What happens, and what goes with it. */
   children: ReactNode;
   confirmLabel: string;
+  /** The label of the button that backs out (default "Cancel"; say "Keep it" when the action itself is a cancel). */
+  cancelLabel?: string;
   /** Resolves when done; the dialog then closes. If it throws, the dialog stays open. */
   onConfirm: () => Promise<unknown>;
   tone?: "danger" | "primary";
@@ -23,6 +25,7 @@ export function ConfirmDialog({
   title,
   children,
   confirmLabel,
+  cancelLabel = "Cancel",
   onConfirm,
   tone = "danger",
 }: ConfirmDialogProps) {
@@ -52,7 +55,7 @@ export function ConfirmDialog({
       footer={
         <>
           <Button onClick={onClose} disabled={busy} data-autofocus>
-            Cancel
+            {cancelLabel}
           </Button>
           <Button variant={tone} loading={busy} onClick={() => void confirm()}>
             {confirmLabel}

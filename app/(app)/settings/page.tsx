@@ -1,16 +1,29 @@
 import type { Metadata } from "next";
 import { AccountSection } from "@/components/settings/account-section";
+import { ApiKeysSection } from "@/components/settings/api-keys-section";
+import { SendersSection } from "@/components/settings/senders-section";
+import { SettingsNav } from "@/components/settings/settings-nav";
+import { SimulatorSection } from "@/components/settings/simulator-section";
 import { PageHeader } from "@/components/ui/page-header";
 
 export const metadata: Metadata = { title: "Settings" };
 
 export default function SettingsPage() {
   return (
-    <div className="max-w-3xl">
-      <PageHeader title="Settings" />
+    <div className="max-w-4xl">
+      <PageHeader title="Settings" description="Who your messages come from, access for your own systems, and your account." />
+      <SettingsNav />
       <div className="space-y-6">
-        {/* Sender identities and API keys arrive with their own issues, as sections below. */}
-        <AccountSection />
+        <div id="senders" className="scroll-mt-6 space-y-6">
+          <SendersSection />
+        </div>
+        <div id="api-keys" className="scroll-mt-6">
+          <ApiKeysSection />
+        </div>
+        <SimulatorSection />
+        <div id="account" className="scroll-mt-6">
+          <AccountSection />
+        </div>
       </div>
     </div>
   );
