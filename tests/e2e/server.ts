@@ -3,6 +3,7 @@
  * developer's .env.local and .emulator/ are not touched) and `next dev`, on test ports.
  */
 import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { createRequire } from "node:module";
 import { startEmulator } from "../../emulator/server";
 import { generateAuthKeys } from "../../scripts/auth-keys";
@@ -17,6 +18,8 @@ async function main() {
     CONVEX_SITE_URL: siteUrl,
     SITE_URL: E2E_APP_URL,
     DEFAULT_COUNTRY: "US",
+    // Signs the simulator's inbound webhooks (Settings → Simulator: make a contact text in).
+    SIMULATOR_WEBHOOK_SECRET: randomBytes(24).toString("hex"),
   };
   Object.assign(process.env, env);
   const emulator = await startEmulator({
