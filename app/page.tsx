@@ -1,6 +1,7 @@
 import { redirect } from "next/navigation";
+import { HOME_PATH } from "@/lib/routes";
 
-// The home screen. Contacts until the inbox lands; then this becomes "/inbox".
+// The home screen is the inbox.
 export default function Home() {
-  redirect("/contacts");
+  redirect(HOME_PATH);
 }

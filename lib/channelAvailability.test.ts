@@ -32,12 +32,14 @@ describe("channelAvailability", () => {
     expect(states.sms).toEqual({ channel: "sms", available: true });
     expect(states.email.available).toBe(true);
     expect(states.whatsapp).toMatchObject({ available: false, problem: "WHATSAPP_WINDOW_CLOSED", short: "24-hour window closed" });
-    expect(states.whatsapp.available === false && states.whatsapp.reason).toContain("Ada has not messaged you on WhatsApp yet");
+    expect(states.whatsapp.available === false && states.whatsapp.reason).toBe(
+      "Ada has not messaged you on WhatsApp. You can write there within 24 hours of their last WhatsApp message.",
+    );
   });
 
   it("says how long ago the WhatsApp window closed", () => {
     const states = channelAvailability({ ...base, whatsappWindowStartedAt: NOW - WHATSAPP_WINDOW_MS - 3 * HOUR }, NOW, all);
-    expect(states.whatsapp.available === false && states.whatsapp.reason).toContain("That window closed 3 hours ago.");
+    expect(states.whatsapp.available === false && states.whatsapp.reason).toContain("closed 3 hours ago.");
   });
 
   it("gives the closing time of an open WhatsApp window", () => {

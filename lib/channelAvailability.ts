@@ -41,14 +41,14 @@ function explain(contact: AvailabilityContact, channel: Channel, problem: Channe
         reason: `No ${CHANNEL_NAMES[channel]} sender is set up for your account. Add one in Settings.`,
       };
     case "WHATSAPP_WINDOW_CLOSED": {
+      // WhatsApp allows free-form messages only within 24 hours of the contact's last WhatsApp message.
       const endsAt = whatsappWindowEndsAt(contact);
-      const rule = "WhatsApp allows free-form messages only within 24 hours of the contact's last WhatsApp message.";
       return {
         short: "24-hour window closed",
         reason:
           endsAt === null
-            ? `${rule} ${who} has not messaged you on WhatsApp yet.`
-            : `${rule} That window closed ${describeDuration(now - endsAt)} ago.`,
+            ? `${who} has not messaged you on WhatsApp. You can write there within 24 hours of their last WhatsApp message.`
+            : `The 24-hour window after ${who}'s last WhatsApp message closed ${describeDuration(now - endsAt)} ago. It opens again when they write.`,
       };
     }
   }

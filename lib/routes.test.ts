@@ -33,6 +33,9 @@ describe("signInPathFor", () => {
     expect(signInPathFor("/groups/abc?x=1")).toBe("/signin?next=%2Fgroups%2Fabc%3Fx%3D1");
   });
   it("needs no parameter for the home page", () => {
+    expect(HOME_PATH).toBe("/inbox");
     expect(signInPathFor("/")).toBe("/signin");
+    expect(signInPathFor("/inbox")).toBe("/signin");
+    expect(signInPathFor("/inbox?contact=k57")).toBe("/signin?next=%2Finbox%3Fcontact%3Dk57");
   });
 });

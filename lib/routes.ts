@@ -1,7 +1,7 @@
 /** Paths the route guard, the sign-in page and the shell agree on. */
 export const SIGN_IN_PATH = "/signin";
-/** Where a signed-in person lands; `/` redirects to the current home screen. */
-export const HOME_PATH = "/";
+/** Where a signed-in person lands (`/` redirects here too): the inbox. */
+export const HOME_PATH = "/inbox";
 
 /**
  * The `next` query parameter of the sign-in page, made safe to navigate to: only a path on
@@ -22,5 +22,5 @@ export function safeNextPath(next: string | null | undefined): string {
 /** The sign-in URL that brings the visitor back to `path` afterwards. */
 export function signInPathFor(path: string): string {
   const next = safeNextPath(path);
-  return next === HOME_PATH ? SIGN_IN_PATH : `${SIGN_IN_PATH}?next=${encodeURIComponent(next)}`;
+  return next === HOME_PATH || next === "/" ? SIGN_IN_PATH : `${SIGN_IN_PATH}?next=${encodeURIComponent(next)}`;
 }

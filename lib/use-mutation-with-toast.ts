@@ -3,11 +3,13 @@
 /**
  * The one failure→toast path for mutations: `run` resolves to a result object instead of
  * throwing, shows `describeError` in a toast on failure (unless the caller shows the error
- * inline), and an optional success toast.
+ * inline), and an optional success toast. An optional optimistic update shows the result at
+ * once (e.g. a sent message in its thread); Convex rolls it back if the mutation fails.
  */
+import type { OptimisticLocalStore } from "convex/browser";
 import { useMutation } from "convex/react";
 import type { FunctionArgs, FunctionReference, FunctionReturnType } from "convex/server";
-import { useCallback, useRef, useState } from "react";
+import { useCallback, useMemo, useRef, useState } from "react";
 import { toast } from "sonner";
 import { describeError } from "./errors";
 
@@ -30,8 +32,12 @@ export function toastError(error: unknown, title?: string): void {
   else toast.error(message);
 }
 
-export function useMutationWithToast<M extends FunctionReference<"mutation">>(mutation: M) {
-  const mutate = useMutation(mutation);
+export type OptimisticUpdate<M extends FunctionReference<"mutation">> = (localStore: OptimisticLocalStore, args: FunctionArgs<M>) => void;
+
+/** `optimisticUpdate` must be a stable function (defined at module level or memoized). */
+export function useMutationWithToast<M extends FunctionReference<"mutation">>(mutation: M, optimisticUpdate?: OptimisticUpdate<M>) {
+  const base = useMutation(mutation);
+  const mutate = useMemo(() => (optimisticUpdate ? base.withOptimisticUpdate(optimisticUpdate) : base), [base, optimisticUpdate]);
   const [pending, setPending] = useState(false);
   const inFlight = useRef(0);
 

@@ -10,6 +10,9 @@ import { Logo } from "./logo";
 import { isActive, NAV_ITEMS } from "./nav-items";
 import { UserMenu } from "./user-menu";
 
+/** Pages that fill the viewport edge to edge and scroll inside their own panes. */
+const FULL_BLEED = ["/inbox"];
+
 /**
  * The frame of every signed-in page: a sidebar from 640px up; below that a top bar
  * (logo, settings, account) and a bottom tab bar.
@@ -17,6 +20,7 @@ import { UserMenu } from "./user-menu";
 export function AppShell({ children }: { children: ReactNode }) {
   const pathname = usePathname();
   const bottomItems = NAV_ITEMS.filter((item) => item.href !== "/settings");
+  const fullBleed = FULL_BLEED.some((href) => isActive(pathname, href));
 
   return (
     <div className="min-h-dvh">
@@ -82,18 +86,29 @@ export function AppShell({ children }: { children: ReactNode }) {
         </div>
       </header>
 
-      <main id="main" tabIndex={-1} className="pb-20 outline-none sm:pb-0 sm:pl-56">
-        <div className="mx-auto max-w-6xl px-4 py-6 sm:px-6 lg:px-8">
+      {fullBleed ? (
+        // Exactly the space between the phone's top bar and tab bar (the whole height from 640px).
+        <main
+          id="main"
+          tabIndex={-1}
+          className="h-[calc(100dvh-7rem-env(safe-area-inset-bottom))] outline-none sm:h-dvh sm:pl-56"
+        >
           <AuthGate>{children}</AuthGate>
-        </div>
-      </main>
+        </main>
+      ) : (
+        <main id="main" tabIndex={-1} className="pb-20 outline-none sm:pb-0 sm:pl-56">
+          <div className="mx-auto max-w-6xl px-4 py-6 sm:px-6 lg:px-8">
+            <AuthGate>{children}</AuthGate>
+          </div>
+        </main>
+      )}
 
       {/* Phone tab bar */}
       <nav
         aria-label="Main"
-        className="fixed inset-x-0 bottom-0 z-20 border-t border-slate-200 bg-white pb-[env(safe-area-inset-bottom)] sm:hidden"
+        className="fixed inset-x-0 bottom-0 z-20 h-[calc(3.5rem+env(safe-area-inset-bottom))] border-t border-slate-200 bg-white pb-[env(safe-area-inset-bottom)] sm:hidden"
       >
-        <ul className="grid grid-cols-5">
+        <ul className="grid h-full grid-cols-5">
           {bottomItems.map(({ href, label, icon: Icon }) => {
             const active = isActive(pathname, href);
             return (
@@ -102,7 +117,7 @@ export function AppShell({ children }: { children: ReactNode }) {
                   href={href}
                   aria-current={active ? "page" : undefined}
                   className={cn(
-                    "flex flex-col items-center gap-0.5 px-1 py-2 text-[11px] font-medium",
+                    "flex h-full flex-col items-center justify-center gap-0.5 px-1 text-[11px] font-medium",
                     active ? "text-indigo-700" : "text-slate-600",
                   )}
                 >
