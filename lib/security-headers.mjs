@@ -46,7 +46,8 @@ export function contentSecurityPolicy({ convexUrl, convexSiteUrl, siteUrl, dev }
     `script-src 'self' 'unsafe-inline'${dev ? " 'unsafe-eval'" : ""}`,
     // Toasts and Next.js inject style tags.
     "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
+    // Message media (MMS, WhatsApp, attachments) is shown inline from the provider's https host.
+    "img-src 'self' data: blob: https:",
     "font-src 'self' data:",
     `connect-src ${[...connect].join(" ")}`,
     "object-src 'none'",

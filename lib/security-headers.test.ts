@@ -41,6 +41,13 @@ describe("contentSecurityPolicy", () => {
     expect(directive(csp, "object-src")).toEqual(["'none'"]);
   });
 
+  it("shows message images from https hosts, never scripts or frames from them", () => {
+    const csp = contentSecurityPolicy({ ...local, dev: false });
+    expect(directive(csp, "img-src")).toEqual(["'self'", "data:", "blob:", "https:"]);
+    expect(directive(csp, "script-src")).not.toContain("https:");
+    expect(directive(csp, "default-src")).toEqual(["'self'"]);
+  });
+
   it("allows eval in development only", () => {
     expect(directive(contentSecurityPolicy({ ...local, dev: true }), "script-src")).toContain("'unsafe-eval'");
     expect(directive(contentSecurityPolicy({ ...local, dev: false }), "script-src")).not.toContain("'unsafe-eval'");
