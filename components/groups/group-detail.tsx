@@ -10,6 +10,7 @@ import { formatCount } from "@/lib/format";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { ArrowLeftIcon, PlusIcon } from "@/components/ui/icons";
+import { GroupBroadcastPanel } from "@/components/broadcasts/group-broadcast-panel";
 import { PageSkeleton } from "@/components/shell/page-skeleton";
 import { AddMembersDialog } from "./add-members-dialog";
 import { DeleteGroupDialog } from "./delete-group-dialog";
@@ -59,10 +60,8 @@ export function GroupDetail({ groupId }: { groupId: Id<"groups"> }) {
             <GroupMembers group={group} onAddMembers={() => setAdding(true)} />
           </Card>
         }
-        // BROADCAST PANEL SLOT — the broadcasting issue renders its panel here
-        // (e.g. broadcast={<GroupBroadcastPanel group={group} />}): a composer and past
-        // broadcasts to this group, in a right-hand column on wide screens.
-        broadcast={null}
+        // A composer, live progress and recent broadcasts to this group, on the right from 1024px.
+        broadcast={<GroupBroadcastPanel group={group} />}
       />
 
       <GroupDialog open={renaming} group={group} onClose={() => setRenaming(false)} />

@@ -1,0 +1,273 @@
+"use client";
+
+import Link from "next/link";
+import { useRef, useState, type FormEvent } from "react";
+import { toast } from "sonner";
+import { api } from "@/convex/_generated/api";
+import type { Doc, Id } from "@/convex/_generated/dataModel";
+import { CHANNELS, type Channel } from "@/convex/schema";
+import { appErrorOf } from "@/lib/app-error";
+import { CHANNEL_NAMES } from "@/lib/channelAvailability";
+import { ERROR_CODES } from "@/lib/errors";
+import { formatCount, formatDateTime } from "@/lib/format";
+import { CONTENT_LIMITS } from "@/lib/outboundRules";
+import { parseDateTimeLocalValue, quickScheduleTimes, toDateTimeLocalValue, viewerTimeZone } from "@/lib/schedule";
+import { smsSegments } from "@/lib/smsSegments";
+import { useMutationWithToast } from "@/lib/use-mutation-with-toast";
+import { Button } from "@/components/ui/button";
+import { Checkbox, FormError, Input, Textarea } from "@/components/ui/field";
+import { Dialog } from "@/components/ui/dialog";
+import { WhenField } from "@/components/scheduled/when-field";
+
+type Field = "content" | "subject" | "when";
+type Errors = Partial<Record<Field, string>> & { form?: React.ReactNode };
+type Draft = { channel: Channel; content: string; subject?: string; scheduledAt?: number };
+
+/** What the text costs: SMS segments and encoding, or characters against the channel's limit. */
+function ContentMeter({ channel, content }: { channel: Channel; content: string }) {
+  const max = channel === "email" ? CONTENT_LIMITS.emailMax : CONTENT_LIMITS.textMax;
+  const over = content.length > max;
+  let detail: string | null = null;
+  if (channel === "sms" && content.length > 0) {
+    const s = smsSegments(content);
+    detail =
+      `${formatCount(s.segments, "segment")} (${s.encoding})` +
+      (s.encoding === "UCS-2" && s.nonGsm.length > 0 ? ` because of ${s.nonGsm.slice(0, 3).map((c) => `“${c}”`).join(" ")}` : "") +
+      ` · ${s.remaining} left in this one`;
+  }
+  return (
+    <span aria-live="polite" className={over ? "block font-medium text-red-700" : "block"}>
+      {content.length.toLocaleString("en-US")} / {max.toLocaleString("en-US")} characters{detail ? ` · ${detail}` : ""}
+      {channel === "sms" ? <span className="sr-only">. Each segment is billed as one SMS per member.</span> : null}
+    </span>
+  );
+}
+
+/**
+ * Write a broadcast to every member of a group: channel, text (with SMS segments), optional
+ * time. Sending asks for confirmation with the member count; `onCreated` gets the new id.
+ */
+export function BroadcastComposer({ group, onCreated }: { group: Doc<"groups">; onCreated: (id: Id<"broadcasts">) => void }) {
+  const [timeZone] = useState(viewerTimeZone);
+  const [channel, setChannel] = useState<Channel>("sms");
+  const [content, setContent] = useState("");
+  const [subject, setSubject] = useState("");
+  const [later, setLater] = useState(false);
+  const [when, setWhen] = useState("");
+  const [now, setNow] = useState(0);
+  const [errors, setErrors] = useState<Errors>({});
+  const [confirming, setConfirming] = useState<Draft | null>(null);
+  const [create] = useMutationWithToast(api.broadcasts.create);
+  const contentRef = useRef<HTMLTextAreaElement>(null);
+  const subjectRef = useRef<HTMLInputElement>(null);
+  const whenRef = useRef<HTMLInputElement>(null);
+
+  function show(found: Errors) {
+    setErrors(found);
+    const first = (["subject", "content", "when"] as const).find((f) => found[f]);
+    const refs = { subject: subjectRef, content: contentRef, when: whenRef };
+    if (first) requestAnimationFrame(() => refs[first].current?.focus());
+  }
+
+  function toggleLater(on: boolean) {
+    setLater(on);
+    if (on && !when) {
+      const t = Date.now();
+      setNow(t);
+      setWhen(toDateTimeLocalValue(quickScheduleTimes(t, timeZone)[0].at, timeZone));
+    } else if (on) {
+      setNow(Date.now());
+    }
+  }
+
+  function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    const found: Errors = {};
+    if (channel === "email" && !subject.trim()) found.subject = ERROR_CODES.SUBJECT_REQUIRED;
+    if (!content.trim()) found.content = "Write the message.";
+    else if (content.length > (channel === "email" ? CONTENT_LIMITS.emailMax : CONTENT_LIMITS.textMax)) found.content = "The message is too long.";
+    let scheduledAt: number | undefined;
+    if (later) {
+      const at = parseDateTimeLocalValue(when, timeZone);
+      if (at === null) found.when = "Enter a date and time.";
+      else if (at <= Date.now()) found.when = ERROR_CODES.SCHEDULE_IN_PAST;
+      else scheduledAt = at;
+    }
+    if (Object.keys(found).length > 0) return show(found);
+    setErrors({});
+    setConfirming({ channel, content, ...(channel === "email" ? { subject: subject.trim() } : {}), ...(scheduledAt ? { scheduledAt } : {}) });
+  }
+
+  function fieldError(error: unknown): boolean {
+    const data = appErrorOf(error);
+    switch (data?.code) {
+      case "CONTENT_INVALID":
+        show({ content: data.message });
+        return true;
+      case "SUBJECT_REQUIRED":
+        show({ subject: data.message });
+        return true;
+      case "SCHEDULE_IN_PAST":
+        show({ when: data.message });
+        return true;
+      case "INVALID_ARGUMENT":
+        if (data.details?.field !== "scheduledAt") return false;
+        show({ when: data.message });
+        return true;
+      case "NO_SENDER":
+        show({
+          form: (
+            <>
+              No {CHANNEL_NAMES[channel]} sender is set up.{" "}
+              <Link href="/settings#senders" className="font-medium underline">
+                Add one in Settings
+              </Link>
+              .
+            </>
+          ),
+        });
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  async function send(draft: Draft) {
+    const result = await create({ groupId: group._id, ...draft }, { handleError: fieldError });
+    if (!result.ok) {
+      setConfirming(null);
+      return;
+    }
+    toast.success(draft.scheduledAt ? `Broadcast scheduled for ${formatDateTime(draft.scheduledAt)}` : `Broadcasting to ${group.name}`);
+    setConfirming(null);
+    setContent("");
+    setSubject("");
+    setLater(false);
+    setWhen("");
+    onCreated(result.value);
+  }
+
+  if (group.memberCount === 0) {
+    return <p className="text-sm text-slate-600">Add members to this group to broadcast to them.</p>;
+  }
+
+  return (
+    <form onSubmit={onSubmit} noValidate className="space-y-4" aria-label={`Broadcast to ${group.name}`}>
+      <FormError>{errors.form}</FormError>
+      <fieldset>
+        <legend className="mb-1.5 text-sm font-medium text-slate-800">Channel</legend>
+        <div className="flex flex-wrap gap-2">
+          {CHANNELS.map((c) => (
+            <label
+              key={c}
+              className="flex cursor-pointer items-center gap-2 rounded-md border border-slate-300 px-3 py-1.5 text-sm has-[:checked]:border-indigo-600 has-[:checked]:bg-indigo-50 has-[:checked]:text-indigo-900"
+            >
+              <input type="radio" name="channel" value={c} checked={channel === c} onChange={() => setChannel(c)} className="size-4 accent-indigo-600" />
+              {CHANNEL_NAMES[c]}
+            </label>
+          ))}
+        </div>
+        {channel === "whatsapp" ? (
+          <p className="mt-1.5 text-xs text-slate-600">
+            Only members who messaged you on WhatsApp in the last 24 hours can get it; the others are skipped.
+          </p>
+        ) : null}
+      </fieldset>
+      {channel === "email" ? (
+        <Input
+          ref={subjectRef}
+          label="Subject"
+          value={subject}
+          onChange={(e) => {
+            setSubject(e.target.value);
+            if (errors.subject) setErrors((prev) => ({ ...prev, subject: undefined }));
+          }}
+          maxLength={CONTENT_LIMITS.subjectMax}
+          autoComplete="off"
+          error={errors.subject}
+        />
+      ) : null}
+      <Textarea
+        ref={contentRef}
+        label="Message"
+        value={content}
+        onChange={(e) => {
+          setContent(e.target.value);
+          if (errors.content) setErrors((prev) => ({ ...prev, content: undefined }));
+        }}
+        rows={5}
+        error={errors.content}
+        hint={
+          <>
+            <ContentMeter channel={channel} content={content} />
+            <span className="block">Ctrl+Enter (⌘+Enter) continues.</span>
+          </>
+        }
+      />
+      <label className="flex items-center gap-2 text-sm text-slate-800">
+        <Checkbox checked={later} onChange={(e) => toggleLater(e.target.checked)} />
+        Schedule for later
+      </label>
+      {later ? <WhenField ref={whenRef} label="Send at" value={when} onChange={setWhen} error={errors.when} now={now} timeZone={timeZone} /> : null}
+      <Button type="submit" variant="primary" className="w-full">
+        {later ? "Schedule broadcast…" : `Send to ${formatCount(group.memberCount, "member")}…`}
+      </Button>
+
+      <ConfirmSend group={group} draft={confirming} onClose={() => setConfirming(null)} onConfirm={send} />
+    </form>
+  );
+}
+
+function ConfirmSend({
+  group,
+  draft,
+  onClose,
+  onConfirm,
+}: {
+  group: Doc<"groups">;
+  draft: Draft | null;
+  onClose: () => void;
+  onConfirm: (draft: Draft) => Promise<void>;
+}) {
+  const [busy, setBusy] = useState(false);
+  const members = formatCount(group.memberCount, "member");
+  const segments = draft?.channel === "sms" ? smsSegments(draft.content).segments : 0;
+  return (
+    <Dialog
+      open={draft !== null}
+      onClose={onClose}
+      role="alertdialog"
+      size="sm"
+      dismissible={!busy}
+      title={draft?.scheduledAt ? `Schedule for ${members}?` : `Send to ${members} now?`}
+      description={
+        draft ? (
+          <>
+            {CHANNEL_NAMES[draft.channel]} to everyone in {group.name}
+            {draft.scheduledAt ? `, at ${formatDateTime(draft.scheduledAt)}` : ""}.
+            {segments > 1 ? ` Each SMS is ${segments} segments.` : ""} Members without an address for the channel, or who
+            opted out, are skipped.
+          </>
+        ) : undefined
+      }
+      footer={
+        <>
+          <Button onClick={onClose} disabled={busy} data-autofocus>
+            Back
+          </Button>
+          <Button
+            variant="primary"
+            loading={busy}
+            onClick={() => {
+              if (!draft) return;
+              setBusy(true);
+              void onConfirm(draft).finally(() => setBusy(false));
+            }}
+          >
+            {draft?.scheduledAt ? "Schedule" : "Send now"}
+          </Button>
+        </>
+      }
+    />
+  );
+}
