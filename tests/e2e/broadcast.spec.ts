@@ -1,0 +1,85 @@
+/**
+ * A broadcast to a group built in the UI: 52 contacts created through the REST API (50 that
+ * can get an SMS, one with only an email address, one whose number the simulator refuses),
+ * selected on the Contacts page and added to a new group, then a broadcast from the group page
+ * whose live progress reaches the end: 50 delivered, 1 failed, 1 skipped with its reason.
+ */
+import { expect, test } from "@playwright/test";
+import { apiOk, createApiKey, inBatches, shot, signUp } from "./support";
+
+test("build a group and broadcast to it, watching progress to the end", async ({ page }, testInfo) => {
+  test.setTimeout(300_000);
+  await signUp(page, "broadcast");
+  const key = await createApiKey(page, "Broadcast test");
+
+  const people = [
+    ...Array.from({ length: 50 }, (_, i) => ({ name: `Spring ${String(i + 1).padStart(2, "0")}`, phone: `+1 415 555 01${String(i).padStart(2, "0")}` })),
+    { name: "Spring Email-only", email: "email-only@example.com" },
+    // The simulator refuses numbers ending in 0000.
+    { name: "Spring Wrong-number", phone: "+1 415 555 0000" },
+  ];
+  await inBatches(people, 4, (person) => apiOk(key, "POST", "/contacts", person, 201));
+
+  // Contacts: show all (pages of 25), select them, add them to a new group.
+  await page.goto("/contacts");
+  const table = page.getByRole("table", { name: "Contacts, by name" });
+  await expect(table.getByRole("row")).toHaveCount(26); // header + 25
+  await page.getByRole("button", { name: "Load more" }).click();
+  await expect(table.getByRole("row")).toHaveCount(51);
+  await page.getByRole("button", { name: "Load more" }).click();
+  await expect(table.getByRole("row")).toHaveCount(53);
+  await expect(page.getByRole("button", { name: "Load more" })).toHaveCount(0);
+  await page.getByRole("checkbox", { name: "Select all contacts shown" }).check();
+  await expect(page.getByText("52 selected")).toBeVisible();
+  await shot(page, testInfo, "01-contacts-selected");
+  await page.getByRole("button", { name: "Add to group" }).click();
+  const addDialog = page.getByRole("dialog", { name: "Add to group" });
+  await expect(addDialog.getByRole("radio", { name: "A new group (you have none yet)" })).toBeChecked();
+  await addDialog.getByLabel("New group name").fill("Spring customers");
+  await addDialog.getByRole("button", { name: "Add to group" }).click();
+  await expect(page.getByText("Added 52 contacts to Spring customers")).toBeVisible();
+
+  // The group, from the groups list.
+  await page.goto("/groups");
+  await expect(page.getByRole("listitem").filter({ hasText: "Spring customers" })).toContainText("52 members");
+  await shot(page, testInfo, "02-groups");
+  await page.getByRole("link", { name: "Spring customers" }).click();
+  await expect(page.getByRole("heading", { name: "Spring customers", level: 1 })).toBeVisible();
+  await expect(page.getByText("52 members").first()).toBeVisible();
+
+  // Compose: SMS, with its segment count; the confirmation says how many members get it.
+  const composer = page.getByRole("form", { name: "Broadcast to Spring customers" });
+  await expect(composer.getByRole("radio", { name: "SMS" })).toBeChecked();
+  await composer.getByRole("button", { name: "Send to 52 members…" }).click();
+  await expect(composer.getByText("Write the message.")).toBeVisible();
+  await composer.getByLabel("Message").fill("Spring sale: 20% off everything until Sunday. Reply STOP to opt out.");
+  await expect(composer.getByText(/1 segment \(GSM-7\)/)).toBeVisible();
+  await composer.getByLabel("Message").fill("Spring sale: 20% off everything until Sunday — see you soon! Reply STOP to opt out.");
+  await expect(composer.getByText(/2 segments \(UCS-2\) because of “—”/)).toBeVisible();
+  await shot(page, testInfo, "03-broadcast-composer");
+  await composer.getByRole("button", { name: "Send to 52 members…" }).click();
+  const confirm = page.getByRole("alertdialog", { name: "Send to 52 members now?" });
+  await confirm.getByRole("button", { name: "Send now" }).click();
+
+  // Live progress to the end.
+  const progress = page.getByRole("region", { name: "Broadcast to Spring customers" });
+  await expect(progress).toBeVisible();
+  await shot(page, testInfo, "04-broadcast-progress-started");
+  const count = (label: string) => progress.locator("dl > div").filter({ has: page.locator("dt", { hasText: new RegExp(`^${label}$`) }) }).locator("dd");
+  await expect(count("Delivered")).toHaveText("50", { timeout: 90_000 });
+  await expect(count("Members")).toHaveText("52");
+  await expect(count("Failed")).toHaveText("1");
+  await expect(count("Skipped")).toHaveText("1");
+  await expect(count("Queued")).toHaveText("0");
+  await expect(progress.getByText("52 of 52 members done (100%).")).toBeVisible();
+  await expect(progress.getByText("Completed")).toBeVisible();
+  await expect(progress.getByRole("progressbar", { name: "Members done" })).toHaveAttribute("aria-valuenow", "100");
+  await expect(progress.getByRole("listitem").filter({ hasText: "No address for the channel" })).toContainText("1");
+  await shot(page, testInfo, "05-broadcast-complete");
+
+  // Its own page, from the group's recent broadcasts.
+  await page.getByRole("link", { name: "Details" }).first().click();
+  await expect(page.getByRole("heading", { name: "Broadcast to Spring customers", level: 1 })).toBeVisible();
+  await expect(page.getByText("52 of 52 members done (100%).")).toBeVisible();
+  await shot(page, testInfo, "06-broadcast-page");
+});
