@@ -10,7 +10,6 @@ import {
 
 export type NavItem = { href: string; label: string; icon: ComponentType<SVGProps<SVGSVGElement>> };
 
-// Inbox, Scheduled and Analytics arrive with their own issues; until then their routes 404.
 export const NAV_ITEMS: readonly NavItem[] = [
   { href: "/inbox", label: "Inbox", icon: InboxIcon },
   { href: "/contacts", label: "Contacts", icon: ContactsIcon },
