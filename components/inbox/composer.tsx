@@ -206,11 +206,15 @@ export function Composer({
           <ul className="mt-1.5 space-y-0.5 text-xs text-slate-600">
             {unavailable.map((s) => (
               // The pill's few words say enough for a missing address or an opt-out; the WhatsApp
-              // window and a missing sender need the sentence (kept for screen readers either way).
+              // window and a missing sender get the sentence from 640px (screen readers always).
               <li
                 key={s.channel}
                 id={`${ids}-why-${s.channel}`}
-                className={s.problem === "WHATSAPP_WINDOW_CLOSED" || s.problem === "NO_SENDER" ? "flex items-start gap-1" : "sr-only"}
+                className={
+                  s.problem === "WHATSAPP_WINDOW_CLOSED" || s.problem === "NO_SENDER"
+                    ? "max-sm:sr-only sm:flex sm:items-start sm:gap-1"
+                    : "sr-only"
+                }
               >
                 <InfoIcon className="mt-px size-3.5 shrink-0 text-slate-500" />
                 <span>

@@ -47,7 +47,8 @@ export function ContactProfile({
   const simulate = senders ? simulatedChannels(contact, senders.configured) : [];
 
   return (
-    <div className="min-h-0 flex-1 overflow-y-auto">
+    // `relative`: screen-reader-only labels (absolutely positioned) stay inside this scroller.
+    <div className="relative min-h-0 flex-1 overflow-y-auto">
       <div className="flex items-start gap-3 border-b border-slate-200 p-4">
         <Avatar name={contact.name} className="size-12 text-base" />
         <div className="min-w-0 flex-1">

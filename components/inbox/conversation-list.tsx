@@ -279,7 +279,7 @@ function VirtualRows({
     <div
       ref={scrollRef}
       data-conversation-list
-      className={cn("min-h-0 flex-1 overflow-y-auto overscroll-contain", dimmed && "opacity-60 transition-opacity")}
+      className={cn("relative min-h-0 flex-1 overflow-y-auto overscroll-contain", dimmed && "opacity-60 transition-opacity")}
     >
       <ul
         aria-labelledby={labelledBy}

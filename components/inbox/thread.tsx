@@ -265,7 +265,7 @@ function MessageList({
         tabIndex={0}
         role="region"
         aria-label={`Messages with ${contactName}`}
-        className="min-h-0 flex-1 overflow-y-auto overscroll-contain bg-slate-50 outline-offset-[-2px]"
+        className="relative min-h-0 flex-1 overflow-y-auto overscroll-contain bg-slate-50 outline-offset-[-2px]"
       >
         <div className="relative w-full" style={{ height: virtualizer.getTotalSize() }}>
           {items.map((item) => {

@@ -91,7 +91,7 @@ export function AppShell({ children }: { children: ReactNode }) {
         <main
           id="main"
           tabIndex={-1}
-          className="h-[calc(100dvh-7rem-env(safe-area-inset-bottom))] outline-none sm:h-dvh sm:pl-56"
+          className="h-[calc(100dvh-7rem-env(safe-area-inset-bottom))] overflow-hidden outline-none sm:h-dvh sm:pl-56"
         >
           <AuthGate>{children}</AuthGate>
         </main>
