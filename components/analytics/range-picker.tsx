@@ -1,6 +1,6 @@
 "use client";
 
-import { useId, useState, type FormEvent } from "react";
+import { useState, type FormEvent } from "react";
 import { checkRange, formatDay, MAX_RANGE_DAYS, presetRange, RANGE_PRESETS, utcDay, type DayRange, type RangePreset } from "@/lib/analyticsRange";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/field";
@@ -18,7 +18,6 @@ export function RangePicker({ choice, onChange, now }: { choice: RangeChoice; on
   const [errors, setErrors] = useState<{ from?: string; to?: string }>({});
   const current = rangeOf(choice, now);
   const today = utcDay(now);
-  const formId = useId();
 
   function apply(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -57,15 +56,13 @@ export function RangePicker({ choice, onChange, now }: { choice: RangeChoice; on
           size="sm"
           variant={customOpen ? "primary" : "secondary"}
           aria-pressed={customOpen}
-          aria-controls={formId}
-          aria-expanded={customOpen}
           onClick={() => setCustomOpen(true)}
         >
           Custom
         </Button>
       </div>
       {customOpen ? (
-        <form id={formId} onSubmit={apply} noValidate className="flex flex-wrap items-start gap-3" aria-label="Custom date range">
+        <form onSubmit={apply} noValidate className="flex flex-wrap items-start gap-3" aria-label="Custom date range">
           <Input label="From" name="from" type="date" defaultValue={current.from} max={today} error={errors.from} className="w-44" />
           <Input label="To" name="to" type="date" defaultValue={current.to} max={today} error={errors.to} className="w-44" />
           <Button type="submit" className="mt-7">
