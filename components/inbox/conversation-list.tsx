@@ -2,11 +2,10 @@
 
 /**
  * The conversation list: every contact with a conversation, newest activity first, live.
- * Paginated and virtualized (fixed-height rows), so 10,000 conversations stay fast; a search
+ * Paginated and windowed (fixed-height rows), so 10,000 conversations stay fast; a search
  * finds any contact by name, phone or email, also one without a conversation yet.
  * Keyboard: arrows, Home/End and Page Up/Down move between rows; Enter opens one.
  */
-import { useVirtualizer } from "@tanstack/react-virtual";
 import { usePaginatedQuery, useQuery } from "convex/react";
 import Link from "next/link";
 import { memo, useEffect, useId, useLayoutEffect, useRef, useState, type KeyboardEvent, type MouseEvent } from "react";
@@ -16,7 +15,6 @@ import type { Channel } from "@/convex/schema";
 import { CHANNEL_NAMES, CHANNEL_ORDER } from "@/lib/channelAvailability";
 import { cn } from "@/lib/cn";
 import { formatDateTime, formatShortDate } from "@/lib/format";
-import { formatPhone } from "@/lib/phone";
 import { useDebouncedValue } from "@/lib/use-debounced-value";
 import { useNow } from "@/lib/use-now";
 import { buttonClasses } from "@/components/ui/button";
@@ -28,6 +26,8 @@ import { Spinner } from "@/components/ui/spinner";
 import { Avatar } from "./avatar";
 import { ChannelIcon } from "./channel-icon";
 import { conversationHref } from "./use-inbox-url";
+import { usePhoneFormat } from "./use-phone-format";
+import { useRowWindow } from "./use-row-window";
 
 export const CONVERSATIONS_PAGE_SIZE = 40;
 const SEARCH_LIMIT = 50;
@@ -38,9 +38,12 @@ type Filter = { unread: boolean; channel: Channel | "all" };
 export function ConversationList({
   selectedId,
   onSelect,
+  onIntent,
 }: {
   selectedId: Id<"contacts"> | null;
   onSelect: (contactId: Id<"contacts">) => void;
+  /** A conversation is about to be opened (hover, focus): preload what it needs. */
+  onIntent?: () => void;
 }) {
   const [search, setSearch] = useState("");
   const [filter, setFilter] = useState<Filter>({ unread: false, channel: "all" });
@@ -171,6 +174,7 @@ export function ConversationList({
           now={now}
           selectedId={selectedId}
           onSelect={onSelect}
+          onIntent={onIntent}
           labelledBy={headingId}
           dimmed={stale}
           canLoadMore={!searching && list.status === "CanLoadMore"}
@@ -204,6 +208,7 @@ function VirtualRows({
   now,
   selectedId,
   onSelect,
+  onIntent,
   labelledBy,
   dimmed,
   canLoadMore,
@@ -214,6 +219,7 @@ function VirtualRows({
   now: number;
   selectedId: Id<"contacts"> | null;
   onSelect: (contactId: Id<"contacts">) => void;
+  onIntent?: () => void;
   labelledBy: string;
   dimmed: boolean;
   canLoadMore: boolean;
@@ -221,25 +227,20 @@ function VirtualRows({
   loadMore: () => void;
 }) {
   const scrollRef = useRef<HTMLDivElement>(null);
-  // The TanStack virtualizer returns functions React Compiler must not memoize.
-  // eslint-disable-next-line react-hooks/incompatible-library
-  const virtualizer = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    getItemKey: (index) => rows[index]._id,
-    overscan: 6,
-  });
-  const items = virtualizer.getVirtualItems();
+  const { start, end, totalHeight, scrollToIndex } = useRowWindow(scrollRef, rows.length, ROW_HEIGHT);
+  // Contacts without a conversation (search results) show their number instead of a preview.
+  const formatPhone = usePhoneFormat(rows.some((r) => r.lastMessagePreview === undefined && r.phone));
 
   // The row that takes Tab (roving tabindex): the focused one, else the open conversation.
   const selectedIndex = selectedId ? rows.findIndex((r) => r._id === selectedId) : -1;
   const [focusIndex, setFocusIndex] = useState<number | null>(null);
-  const tabIndexRow = Math.min(focusIndex ?? (selectedIndex >= 0 ? selectedIndex : 0), rows.length - 1);
+  const preferredTabRow = Math.min(focusIndex ?? (selectedIndex >= 0 ? selectedIndex : 0), rows.length - 1);
+  // Always one tabbable row among those rendered, so Tab reaches the list wherever it is scrolled.
+  const tabIndexRow = preferredTabRow >= start && preferredTabRow <= end ? preferredTabRow : start;
   const pendingFocus = useRef<number | null>(null);
 
   // Load the next page when the end comes into view.
-  const lastVisible = items.length > 0 ? items[items.length - 1].index : -1;
+  const lastVisible = end;
   useEffect(() => {
     if (canLoadMore && lastVisible >= rows.length - 8) loadMore();
   }, [canLoadMore, lastVisible, rows.length, loadMore]);
@@ -272,7 +273,7 @@ function VirtualRows({
     const index = Math.max(0, Math.min(rows.length - 1, to));
     setFocusIndex(index);
     pendingFocus.current = index;
-    virtualizer.scrollToIndex(index, { align: "auto" });
+    scrollToIndex(index);
   }
 
   return (
@@ -285,26 +286,28 @@ function VirtualRows({
         aria-labelledby={labelledBy}
         onKeyDown={onKeyDown}
         className="relative w-full"
-        style={{ height: virtualizer.getTotalSize() }}
+        style={{ height: totalHeight }}
       >
-        {items.map((item) => {
-          const contact = rows[item.index];
+        {rows.slice(start, end + 1).map((contact, i) => {
+          const index = start + i;
           return (
             <li
-              key={item.key}
-              aria-posinset={item.index + 1}
+              key={contact._id}
+              aria-posinset={index + 1}
               aria-setsize={canLoadMore || loadingMore ? -1 : rows.length}
               className="absolute inset-x-0 top-0"
-              style={{ height: item.size, transform: `translateY(${item.start}px)` }}
+              style={{ height: ROW_HEIGHT, transform: `translateY(${index * ROW_HEIGHT}px)` }}
             >
               <ConversationRow
                 contact={contact}
-                index={item.index}
+                index={index}
                 now={now}
                 selected={contact._id === selectedId}
-                tabbable={item.index === tabIndexRow}
+                tabbable={index === tabIndexRow}
                 onSelect={onSelect}
                 onFocusRow={setFocusIndex}
+                onIntent={onIntent}
+                formatPhone={formatPhone}
               />
             </li>
           );
@@ -327,6 +330,8 @@ const ConversationRow = memo(function ConversationRow({
   tabbable,
   onSelect,
   onFocusRow,
+  onIntent,
+  formatPhone,
 }: {
   contact: Doc<"contacts">;
   index: number;
@@ -335,6 +340,8 @@ const ConversationRow = memo(function ConversationRow({
   tabbable: boolean;
   onSelect: (contactId: Id<"contacts">) => void;
   onFocusRow: (index: number) => void;
+  onIntent?: () => void;
+  formatPhone: (e164: string) => string;
 }) {
   const unread = contact.unreadCount;
   const address = contact.phone ? formatPhone(contact.phone) : (contact.email ?? "");
@@ -353,7 +360,11 @@ const ConversationRow = memo(function ConversationRow({
       tabIndex={tabbable ? 0 : -1}
       aria-current={selected ? "page" : undefined}
       onClick={onClick}
-      onFocus={() => onFocusRow(index)}
+      onFocus={() => {
+        onFocusRow(index);
+        onIntent?.();
+      }}
+      onPointerEnter={onIntent}
       className={cn(
         "flex h-full items-center gap-3 border-b border-slate-100 px-3 outline-offset-[-2px] sm:px-4",
         selected ? "bg-indigo-50" : "hover:bg-slate-50",

@@ -5,27 +5,31 @@
  * 1280px; from 1024px the profile opens over the thread; below that one pane at a time (list →
  * thread → profile), driven by the URL (`?contact=…&panel=profile`) so Back works on a phone.
  */
-import { useQuery } from "convex/react";
-import { useEffect, useMemo, useRef } from "react";
-import { api } from "@/convex/_generated/api";
-import type { Doc, Id } from "@/convex/_generated/dataModel";
-import type { Channel } from "@/convex/schema";
+import dynamic from "next/dynamic";
+import { useEffect } from "react";
 import { appErrorOf } from "@/lib/app-error";
 import { cn } from "@/lib/cn";
-import { formatPhone } from "@/lib/phone";
-import { viewerTimeZone } from "@/lib/schedule";
-import { buttonClasses, Button } from "@/components/ui/button";
+import { buttonClasses } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorBoundary } from "@/components/ui/error-boundary";
-import { AlertIcon, ArrowLeftIcon, ChatIcon } from "@/components/ui/icons";
-import { Skeleton } from "@/components/ui/skeleton";
-import { Avatar } from "./avatar";
-import { Composer } from "./composer";
-import { ContactProfile } from "./contact-profile";
+import { AlertIcon, ChatIcon } from "@/components/ui/icons";
 import { ConversationList } from "./conversation-list";
-import { InfoIcon } from "./icons";
-import { Thread, type ThreadHandle } from "./thread";
-import { useInboxUrl, type InboxLocation, type InboxPanel } from "./use-inbox-url";
+import { ConversationSkeleton } from "./conversation-skeleton";
+import { useInboxUrl } from "./use-inbox-url";
+
+const loadConversation = () => import("./conversation");
+/** Start loading the conversation pane's code (e.g. when a row is hovered), so opening it is instant. */
+export function preloadConversation(): void {
+  void loadConversation();
+}
+const Conversation = dynamic(() => loadConversation().then((m) => m.Conversation), {
+  ssr: false,
+  loading: () => (
+    <section aria-label="Conversation" className="flex min-h-0 min-w-0 flex-1 flex-col bg-slate-50">
+      <ConversationSkeleton />
+    </section>
+  ),
+});
 
 export function InboxView() {
   const { contactId, panel, go } = useInboxUrl();
@@ -38,7 +42,7 @@ export function InboxView() {
           contactId ? "hidden" : "flex",
         )}
       >
-        <ConversationList selectedId={contactId} onSelect={(id) => go({ contactId: id })} />
+        <ConversationList selectedId={contactId} onSelect={(id) => go({ contactId: id })} onIntent={preloadConversation} />
       </section>
       {contactId ? (
         <ErrorBoundary key={contactId} fallback={(error) => <ConversationError error={error} onBack={() => go({ contactId: null })} />}>
@@ -53,151 +57,6 @@ export function InboxView() {
           />
         </div>
       )}
-    </div>
-  );
-}
-
-function Conversation({
-  contactId,
-  panel,
-  go,
-}: {
-  contactId: Id<"contacts">;
-  panel: InboxPanel;
-  go: (next: InboxLocation) => void;
-}) {
-  const contact = useQuery(api.contacts.get, { contactId });
-  const senders = useQuery(api.senders.list);
-  const senderChannels = useMemo(() => (senders ? new Set<Channel>(senders.senders.map((s) => s.channel)) : undefined), [senders]);
-  const timeZone = useMemo(() => viewerTimeZone(), []);
-  const threadRef = useRef<ThreadHandle>(null);
-  const detailsButton = useRef<HTMLButtonElement>(null);
-  const showProfile = panel === "profile";
-
-  // Back from the profile panel: focus returns to the button that opened it.
-  const wasOpen = useRef(showProfile);
-  useEffect(() => {
-    if (wasOpen.current && !showProfile) detailsButton.current?.focus();
-    wasOpen.current = showProfile;
-  }, [showProfile]);
-
-  // Escape closes the profile where it covers the thread.
-  useEffect(() => {
-    if (!showProfile) return;
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === "Escape" && !document.querySelector("dialog[open]")) go({ panel: null });
-    };
-    document.addEventListener("keydown", onKey);
-    return () => document.removeEventListener("keydown", onKey);
-  }, [showProfile, go]);
-
-  return (
-    <>
-      <section
-        aria-label="Conversation"
-        className={cn("min-h-0 min-w-0 flex-1 flex-col bg-slate-50", showProfile ? "hidden lg:flex" : "flex")}
-      >
-        {contact === undefined ? (
-          <ConversationSkeleton />
-        ) : (
-          <>
-            <ThreadHeader
-              contact={contact}
-              detailsOpen={showProfile}
-              detailsButton={detailsButton}
-              onBack={() => go({ contactId: null })}
-              onToggleDetails={() => go({ panel: showProfile ? null : "profile" })}
-            />
-            <Thread key={contactId} contact={contact} timeZone={timeZone} ref={threadRef} />
-            <Composer
-              key={`composer-${contactId}`}
-              contact={contact}
-              senderChannels={senderChannels}
-              timeZone={timeZone}
-              onSending={() => threadRef.current?.scrollToEnd()}
-            />
-          </>
-        )}
-      </section>
-      <aside
-        aria-label="Contact details"
-        className={cn(
-          "min-h-0 flex-col border-slate-200 bg-white",
-          showProfile ? "flex w-full lg:absolute lg:inset-y-0 lg:right-0 lg:z-10 lg:w-96 lg:border-l lg:shadow-xl" : "hidden",
-          "xl:static xl:flex xl:w-80 xl:border-l xl:shadow-none 2xl:w-96",
-        )}
-      >
-        {contact === undefined ? (
-          <div role="status" className="space-y-3 p-4">
-            <span className="sr-only">Loading contact…</span>
-            <Skeleton className="h-12 w-full" />
-            <Skeleton className="h-24 w-full" />
-          </div>
-        ) : (
-          <ContactProfile contact={contact} timeZone={timeZone} onClose={() => go({ panel: null })} focusOnMount={showProfile} />
-        )}
-      </aside>
-    </>
-  );
-}
-
-function ThreadHeader({
-  contact,
-  detailsOpen,
-  detailsButton,
-  onBack,
-  onToggleDetails,
-}: {
-  contact: Doc<"contacts">;
-  detailsOpen: boolean;
-  detailsButton: React.Ref<HTMLButtonElement>;
-  onBack: () => void;
-  onToggleDetails: () => void;
-}) {
-  const address = [contact.phone ? formatPhone(contact.phone) : null, contact.email].filter(Boolean).join(" · ");
-  return (
-    <header className="flex items-center gap-2 border-b border-slate-200 bg-white px-2 py-2 sm:px-4">
-      <Button size="sm" variant="ghost" onClick={onBack} className="px-1.5 lg:hidden">
-        <ArrowLeftIcon className="size-5" />
-        <span className="sr-only">Back to conversations</span>
-      </Button>
-      <Avatar name={contact.name} className="size-9" />
-      <div className="min-w-0 flex-1">
-        <h2 className="truncate text-base font-semibold text-slate-900">{contact.name}</h2>
-        <p className="truncate text-xs text-slate-600">{address}</p>
-      </div>
-      <button
-        ref={detailsButton}
-        type="button"
-        aria-expanded={detailsOpen}
-        onClick={onToggleDetails}
-        className={buttonClasses({ variant: "ghost", size: "sm", className: "xl:hidden" })}
-      >
-        <InfoIcon className="size-5" />
-        <span className="sr-only sm:not-sr-only">Details</span>
-      </button>
-    </header>
-  );
-}
-
-function ConversationSkeleton() {
-  return (
-    <div role="status" className="flex flex-1 flex-col">
-      <span className="sr-only">Loading conversation…</span>
-      <div className="flex items-center gap-3 border-b border-slate-200 bg-white p-3">
-        <Skeleton className="size-9 rounded-full" />
-        <div className="space-y-1.5">
-          <Skeleton className="h-4 w-40" />
-          <Skeleton className="h-3 w-28" />
-        </div>
-      </div>
-      <div className="flex flex-1 flex-col justify-end gap-3 p-5">
-        <Skeleton className="h-10 w-1/2 rounded-2xl" />
-        <Skeleton className="ml-auto h-10 w-2/5 rounded-2xl" />
-      </div>
-      <div className="border-t border-slate-200 bg-white p-4">
-        <Skeleton className="h-20 w-full" />
-      </div>
     </div>
   );
 }

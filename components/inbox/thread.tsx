@@ -262,6 +262,7 @@ function MessageList({
       <div
         ref={scrollRef}
         data-thread-scroller
+        data-rows={rows.length}
         tabIndex={0}
         role="region"
         aria-label={`Messages with ${contactName}`}
