@@ -53,7 +53,9 @@ export function Thread({
     return status === "Exhausted" && items.length > 0 ? [{ kind: "start", key: "start" }, ...items] : items;
   }, [results, now, timeZone, status]);
 
-  useMarkRead(contact);
+  // Whether the reader sees the latest message: only then do new messages count as read.
+  const [readingLatest, setReadingLatest] = useState(true);
+  useMarkRead(contact, readingLatest);
 
   const [cancelling, setCancelling] = useState<Doc<"messages"> | null>(null);
   const [cancel] = useMutationWithToast(api.messages.cancel);
@@ -91,6 +93,7 @@ export function Thread({
         canLoadOlder={status === "CanLoadMore"}
         loadingOlder={status === "LoadingMore"}
         loadOlder={() => loadMore(OLDER_PAGE_SIZE)}
+        onReadingLatest={setReadingLatest}
       />
       <ConfirmDialog
         open={cancelling !== null}
@@ -116,8 +119,11 @@ export function Thread({
   );
 }
 
-/** Opening a thread marks it read, and so does a message arriving while it is open and the page is visible. */
-function useMarkRead(contact: Doc<"contacts">) {
+/**
+ * Opening a thread marks it read, and so does a message arriving while the page is visible and
+ * the reader is at the latest message (one who scrolled up reads it when they come back down).
+ */
+function useMarkRead(contact: Doc<"contacts">, readingLatest: boolean) {
   const mutate = useMutation(api.inbox.markRead);
   const markRead = useMemo(
     () =>
@@ -138,7 +144,7 @@ function useMarkRead(contact: Doc<"contacts">) {
   const unread = contact.hasUnread || contact.unreadCount > 0;
   const contactId = contact._id;
   useEffect(() => {
-    if (!unread) return;
+    if (!unread || !readingLatest) return;
     const run = () => {
       if (document.visibilityState !== "visible") return;
       // Not worth a toast: the next open or arrival tries again.
@@ -147,7 +153,7 @@ function useMarkRead(contact: Doc<"contacts">) {
     run();
     document.addEventListener("visibilitychange", run);
     return () => document.removeEventListener("visibilitychange", run);
-  }, [unread, contactId, markRead]);
+  }, [unread, readingLatest, contactId, markRead]);
 }
 
 function ThreadSkeleton() {
@@ -170,6 +176,7 @@ function MessageList({
   canLoadOlder,
   loadingOlder,
   loadOlder,
+  onReadingLatest,
   ref,
 }: {
   rows: Row[];
@@ -179,6 +186,7 @@ function MessageList({
   canLoadOlder: boolean;
   loadingOlder: boolean;
   loadOlder: () => void;
+  onReadingLatest: (atEnd: boolean) => void;
   ref?: Ref<ThreadHandle>;
 }) {
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -204,9 +212,10 @@ function MessageList({
 
   const scrollToEnd = useCallback(() => {
     atEnd.current = true;
+    onReadingLatest(true);
     setUnseen(0);
     virtualizer.scrollToEnd();
-  }, [virtualizer]);
+  }, [virtualizer, onReadingLatest]);
   useImperativeHandle(ref, () => ({ scrollToEnd }), [scrollToEnd]);
 
   // Open at the latest message.
@@ -224,12 +233,13 @@ function MessageList({
     if (!el) return;
     const onScroll = () => {
       const end = el.scrollHeight - el.scrollTop - el.clientHeight <= AT_END;
+      if (end !== atEnd.current) onReadingLatest(end);
       atEnd.current = end;
       if (end) setUnseen(0);
     };
     el.addEventListener("scroll", onScroll, { passive: true });
     return () => el.removeEventListener("scroll", onScroll);
-  }, []);
+  }, [onReadingLatest]);
 
   // New messages at the end: announce inbound ones; count them if the reader is elsewhere.
   const last = rows[rows.length - 1];

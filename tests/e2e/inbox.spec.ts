@@ -249,3 +249,58 @@ async function createConversationBySearch(page: Page, name: string) {
   await composer.getByRole("button", { name: "Send", exact: true }).click();
   await expect(conversationRow(page, name)).toContainText(`You: Hello ${name}`);
 }
+
+test("a long thread opens at the latest message, loads older ones, and follows new ones or offers a pill", async ({ page }, testInfo) => {
+  await signUp(page, "thread");
+  await createContact(page, { name: "Long Thread", phone: "+1 415 555 0106" });
+  const composer = await openConversation(page, "Long Thread");
+  const box = composer.getByRole("textbox", { name: "Message", exact: true });
+  // More than the first page (30) of messages.
+  for (let i = 1; i <= 34; i++) {
+    await box.fill(`Message number ${i}.`);
+    await box.press("Control+Enter");
+  }
+  // An image link is shown inline.
+  await composer.getByRole("button", { name: "Media link" }).click();
+  await composer.getByLabel("Media URL").fill("https://cdn.example.com/photos/storefront.jpg");
+  await box.fill("Message number 35: a photo of the shop.");
+  await box.press("Control+Enter");
+  await expect(message(page, "Message number 35").getByRole("img", { name: "Image attachment storefront.jpg" })).toBeAttached();
+  await expect(message(page, "Message number 35").getByText("Delivered")).toBeVisible({ timeout: 30_000 });
+
+  // Opened again, it starts at the latest message, with only the newest page loaded.
+  await page.reload();
+  const thread = page.getByRole("region", { name: "Messages with Long Thread" });
+  await expect(message(page, "Message number 35")).toBeInViewport();
+  await expect(message(page, "Message number 1.")).toHaveCount(0);
+
+  // Scrolling to the top loads the older messages, up to the beginning.
+  await thread.evaluate((el) => {
+    el.scrollTop = 0;
+  });
+  await expect(thread.getByText("This is the beginning of your conversation with Long Thread.")).toBeVisible();
+  await expect(message(page, "Message number 1.")).toBeAttached();
+  await thread.evaluate((el) => {
+    el.scrollTop = 0;
+  });
+
+  // A reply while reading older messages: a pill, not a jump.
+  await page.getByLabel("What Long Thread says").fill("Is the shop open on Sunday?");
+  await page.getByRole("button", { name: /^Simulate reply/ }).click();
+  const pill = page.getByRole("button", { name: "1 new message" });
+  await expect(pill).toBeVisible();
+  await expect(message(page, "open on Sunday")).not.toBeInViewport();
+  // Not seen yet, so still unread.
+  await expect(conversationRow(page, "Long Thread").getByText("1 unread")).toBeVisible();
+  await shot(page, testInfo, "new-messages-pill");
+  await pill.click();
+  await expect(message(page, "open on Sunday")).toBeInViewport();
+  await expect(pill).toBeHidden();
+  await expect(conversationRow(page, "Long Thread").getByText(/unread/)).toHaveCount(0);
+
+  // At the bottom, the next one is simply followed.
+  await page.getByLabel("What Long Thread says").fill("Thanks!");
+  await page.getByRole("button", { name: /^Simulate reply/ }).click();
+  await expect(message(page, "Thanks!")).toBeInViewport();
+  await expect(page.getByRole("button", { name: /new message/ })).toHaveCount(0);
+});
