@@ -22,6 +22,9 @@ const loadConversation = () => import("./conversation");
 export function preloadConversation(): void {
   void loadConversation();
 }
+// A link straight to a conversation: fetch its pane along with the page, not after the session check.
+if (typeof window !== "undefined" && new URLSearchParams(window.location.search).has("contact")) preloadConversation();
+
 const Conversation = dynamic(() => loadConversation().then((m) => m.Conversation), {
   ssr: false,
   loading: () => (
