@@ -23,6 +23,7 @@ import {
   jsonToConvex,
   type Value,
 } from "convex/values";
+import { isValid, type ValidatorJson } from "./validate";
 
 export type Doc = { _id: string; _creationTime: number } & Record<string, unknown>;
 type Writes = Record<string, Doc | null>;
@@ -58,7 +59,11 @@ export interface DatabaseFake {
   _nextQueryId: number;
   _nextDocId: number;
   _lastCreationTime: number;
-  _schema: { tables: Map<string, { indexes: Array<{ indexDescriptor: string; fields: string[] }> }> } | null;
+  _schema: {
+    schemaValidation: boolean;
+    tables: Map<string, { indexes: Array<{ indexDescriptor: string; fields: string[] }>; documentType?: ValidatorJson }>;
+  } | null;
+  _validate(tableName: string, doc: unknown): void;
   get(table: string | undefined, id: string): Doc | null;
   /** Values are in JSON form (convex-test converts them). */
   patch(table: string, id: string, value: Record<string, unknown>): void;
@@ -141,9 +146,108 @@ function firstIndex(length: number, pred: (i: number) => boolean): number {
 
 type Entry = { key: unknown[]; doc: Doc };
 
-/** The documents of one table in one index's order, ascending. */
+/** Chunk size of an index's sorted list: inserts and removes move at most ~2 chunks' worth. */
+let CHUNK = 512;
+
+/** Tests use tiny chunks so that every query crosses chunk boundaries. */
+export function setIndexChunkSizeForTests(size: number): void {
+  CHUNK = size;
+}
+
+/**
+ * A sorted list kept in chunks, so an insert or remove at 100,000+ entries touches one chunk
+ * and a table of chunk offsets, not the whole array. Positions are global, as in an array.
+ */
+export class ChunkedList<T> {
+  private chunks: T[][] = [];
+  /** starts[c]: the global position of chunks[c][0]. */
+  private starts: number[] = [];
+  length = 0;
+
+  static from<T>(items: T[]): ChunkedList<T> {
+    const list = new ChunkedList<T>();
+    for (let i = 0; i < items.length; i += CHUNK) list.chunks.push(items.slice(i, i + CHUNK));
+    list.reindex();
+    return list;
+  }
+
+  private reindex() {
+    let start = 0;
+    this.starts = this.chunks.map((chunk) => {
+      const s = start;
+      start += chunk.length;
+      return s;
+    });
+    this.length = start;
+  }
+
+  /** The chunk holding position i (0 ≤ i < length), and the offset in it. */
+  private locate(i: number): [number, number] {
+    let lo = 0;
+    let hi = this.chunks.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (this.starts[mid] <= i) lo = mid;
+      else hi = mid - 1;
+    }
+    return [lo, i - this.starts[lo]];
+  }
+
+  at(i: number): T | undefined {
+    if (i < 0 || i >= this.length) return undefined;
+    const [c, o] = this.locate(i);
+    return this.chunks[c][o];
+  }
+
+  set(i: number, value: T) {
+    const [c, o] = this.locate(i);
+    this.chunks[c][o] = value;
+  }
+
+  insert(i: number, value: T) {
+    if (this.chunks.length === 0) {
+      this.chunks = [[value]];
+      this.reindex();
+      return;
+    }
+    const [c, o] = i >= this.length ? [this.chunks.length - 1, this.chunks[this.chunks.length - 1].length] : this.locate(i);
+    const chunk = this.chunks[c];
+    chunk.splice(o, 0, value);
+    this.length++;
+    if (chunk.length > 2 * CHUNK) {
+      this.chunks.splice(c, 1, chunk.slice(0, CHUNK), chunk.slice(CHUNK));
+      this.reindex();
+    } else {
+      for (let k = c + 1; k < this.starts.length; k++) this.starts[k]++;
+    }
+  }
+
+  remove(i: number) {
+    const [c, o] = this.locate(i);
+    const chunk = this.chunks[c];
+    chunk.splice(o, 1);
+    this.length--;
+    if (chunk.length === 0) {
+      this.chunks.splice(c, 1);
+      this.reindex();
+    } else {
+      for (let k = c + 1; k < this.starts.length; k++) this.starts[k]--;
+    }
+  }
+
+  findIndex(predicate: (value: T) => boolean): number {
+    let base = 0;
+    for (const chunk of this.chunks) {
+      const i = chunk.findIndex(predicate);
+      if (i >= 0) return base + i;
+      base += chunk.length;
+    }
+    return -1;
+  }
+}
+
 class SortedIndex {
-  entries: Entry[] = [];
+  entries = new ChunkedList<Entry>();
   constructor(readonly fields: string[]) {}
 
   keyOf(doc: Doc): unknown[] {
@@ -151,12 +255,13 @@ class SortedIndex {
   }
 
   build(docs: Iterable<Doc>) {
-    this.entries = Array.from(docs, (doc) => ({ key: this.keyOf(doc), doc }));
-    this.entries.sort((a, b) => compareKeys(a.key, b.key));
+    const sorted = Array.from(docs, (doc) => ({ key: this.keyOf(doc), doc }));
+    sorted.sort((a, b) => compareKeys(a.key, b.key));
+    this.entries = ChunkedList.from(sorted);
   }
 
   private position(key: unknown[]): number {
-    return firstIndex(this.entries.length, (i) => compareKeys(this.entries[i].key, key) >= 0);
+    return firstIndex(this.entries.length, (i) => compareKeys(this.entries.at(i)!.key, key) >= 0);
   }
 
   update(oldDoc: Doc | undefined, newDoc: Doc | undefined) {
@@ -164,18 +269,18 @@ class SortedIndex {
     if (oldDoc) {
       const oldKey = this.keyOf(oldDoc);
       let i = this.position(oldKey);
-      if (this.entries[i]?.doc._id !== oldDoc._id) {
+      if (this.entries.at(i)?.doc._id !== oldDoc._id) {
         // Keys are unique (they end with _id), so this means the index is out of step: repair.
         i = this.entries.findIndex((e) => e.doc._id === oldDoc._id);
         if (i < 0) throw new Error(`emulator index lost document ${oldDoc._id}`);
       }
       if (newDoc && newKey && compareKeys(oldKey, newKey) === 0) {
-        this.entries[i] = { key: newKey, doc: newDoc };
+        this.entries.set(i, { key: newKey, doc: newDoc });
         return;
       }
-      this.entries.splice(i, 1);
+      this.entries.remove(i);
     }
-    if (newDoc && newKey) this.entries.splice(this.position(newKey), 0, { key: newKey, doc: newDoc });
+    if (newDoc && newKey) this.entries.insert(this.position(newKey), { key: newKey, doc: newDoc });
   }
 }
 
@@ -189,11 +294,11 @@ function arraySeq(docs: Doc[]): DocSeq {
   return { length: docs.length, at: (i) => docs[i] };
 }
 
-function indexSeq(entries: Entry[], start: number, end: number, order: "asc" | "desc"): DocSeq {
+function indexSeq(entries: ChunkedList<Entry>, start: number, end: number, order: "asc" | "desc"): DocSeq {
   const length = Math.max(0, end - start);
   return order === "asc"
-    ? { length, at: (i) => entries[start + i].doc }
-    : { length, at: (i) => entries[end - 1 - i].doc };
+    ? { length, at: (i) => entries.at(start + i)!.doc }
+    : { length, at: (i) => entries.at(end - 1 - i)!.doc };
 }
 
 type Resolved = {
@@ -442,10 +547,10 @@ export function accelerate(db: DatabaseFake): FastDb {
     const inRange = (key: unknown[]) => !beforeStart(key) && !afterEnd(key);
 
     const entries = index.entries;
-    const start = firstIndex(entries.length, (i) => !beforeStart(entries[i].key));
+    const start = firstIndex(entries.length, (i) => !beforeStart(entries.at(i)!.key));
     const end = Math.max(
       start,
-      firstIndex(entries.length, (i) => afterEnd(entries[i].key)),
+      firstIndex(entries.length, (i) => afterEnd(entries.at(i)!.key)),
     );
 
     const pending = pendingDocs(table);
@@ -455,7 +560,10 @@ export function accelerate(db: DatabaseFake): FastDb {
     } else {
       // Merge this transaction's own writes into the committed range.
       const committed: Entry[] = [];
-      for (let i = start; i < end; i++) if (!pending.has(entries[i].doc._id)) committed.push(entries[i]);
+      for (let i = start; i < end; i++) {
+        const entry = entries.at(i)!;
+        if (!pending.has(entry.doc._id)) committed.push(entry);
+      }
       const mine: Entry[] = [];
       for (const doc of pending.values()) {
         if (doc === null) continue;
@@ -577,6 +685,15 @@ export function accelerate(db: DatabaseFake): FastDb {
     },
   };
   Object.assign(db, patched);
+
+  // Schema validation on every write: a fast yes/no first; only an invalid document goes through
+  // convex-test's own (slow, throwing) validation, which produces its exact error.
+  const validate = db._validate.bind(db);
+  db._validate = (tableName: string, doc: unknown) => {
+    const validator = db._schema?.schemaValidation ? db._schema.tables.get(tableName)?.documentType : undefined;
+    if (validator === undefined || isValid(validator, resolvePending(doc))) return;
+    validate(tableName, doc);
+  };
 
   const fast: FastDb = {
     tables,

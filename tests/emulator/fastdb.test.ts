@@ -8,8 +8,13 @@
 import { convexTest } from "convex-test";
 import { defineSchema, defineTable, type GenericMutationCtx, type GenericDataModel } from "convex/server";
 import { v } from "convex/values";
-import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from "vitest";
 import { accelerateConvexTest } from "../../emulator/engine";
+import { setIndexChunkSizeForTests } from "../../emulator/fastdb";
+
+// Tiny index chunks, so ranges, pages and updates cross chunk boundaries all the time.
+beforeAll(() => setIndexChunkSizeForTests(3));
+afterAll(() => setIndexChunkSizeForTests(512));
 
 const schema = defineSchema({
   items: defineTable({
