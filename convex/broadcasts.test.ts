@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { accelerateConvexTest } from "../emulator/engine";
 import { FakeProvider } from "../tests/fakes/fakeProvider";
-import { api } from "./_generated/api";
+import { api, internal } from "./_generated/api";
 import type { Id } from "./_generated/dataModel";
 import { FANOUT_BATCH } from "./broadcasts";
 import { code, setup, userWithSenders, type TestConvex } from "./test.setup";
@@ -18,6 +18,14 @@ afterEach(() => {
 });
 
 const settle = (t: TestConvex) => t.finishAllScheduledFunctions(vi.runAllTimers, 1000);
+
+/** Let `ms` of fake time pass in small steps, running what comes due at each (runAllTimers would jump the clock). */
+async function runFor(t: TestConvex, ms: number, step = 10) {
+  for (let elapsed = 0; elapsed < ms; elapsed += step) {
+    vi.advanceTimersByTime(step);
+    await t.finishInProgressScheduledFunctions();
+  }
+}
 
 /** A group of n members: every 10th has no phone, every 25th opted out of SMS. */
 async function groupOf(t: TestConvex, userId: Id<"users">, n: number) {
@@ -46,6 +54,7 @@ describe("broadcasts", () => {
     const groupId = await groupOf(t, userId, 2000);
     const started = Date.now();
     const id = await as.mutation(api.broadcasts.create, { groupId, channel: "sms", content: "Sale today!" });
+    await runFor(t, 12_000);
     await settle(t);
 
     const b = await as.query(api.broadcasts.get, { broadcastId: id });
@@ -66,7 +75,7 @@ describe("broadcasts", () => {
     expect(times[times.length - 1] - started).toBeGreaterThanOrEqual(((messaged - 1) / 200) * 1000 - 1);
     expect(times[times.length - 1] - started).toBeLessThan((messaged / 200) * 1000 + 1000);
     const sample = await t.run(async (ctx) =>
-      ctx.db.query("messages").withIndex("by_broadcast_and_status", (q) => q.eq("broadcastId", id)).take(3),
+      ctx.db.query("messages").withIndex("by_broadcast_and_status_and_scheduledAt", (q) => q.eq("broadcastId", id)).take(3),
     );
     expect(sample[1].scheduledAt! - sample[0].scheduledAt!).toBe(5);
     expect(Math.ceil(2000 / FANOUT_BATCH)).toBeGreaterThan(1);
@@ -124,5 +133,70 @@ describe("broadcasts", () => {
     expect(b.counts.canceled + b.counts.delivered).toBe(b.counts.total - b.counts.skipped);
     expect(b.counts.queued).toBe(0);
     await expect(as.mutation(api.broadcasts.cancel, { broadcastId: second })).rejects.toMatchObject(code("INVALID_STATE"));
+  });
+
+  it("a pump running late catches up at the sender's rate, never in a burst", async () => {
+    const t = setup();
+    const { as, userId } = await userWithSenders(t);
+    const groupId = await groupOf(t, userId, 40);
+    const sender = await t.run(async (ctx) => (await ctx.db.query("senders").collect()).find((s) => s.channel === "sms")!);
+    await as.mutation(api.senders.update, { senderId: sender._id, ratePerSecond: 40 });
+    const id = await as.mutation(api.broadcasts.create, { groupId, channel: "sms", content: "x" });
+    // Run only the fan-out (not the pump), then arrive 5 s late: every slot is overdue.
+    await t.mutation(internal.broadcasts.fanOut, { broadcastId: id, run: 0, cursor: null });
+    vi.advanceTimersByTime(5_000);
+    const batch = await t.mutation(internal.dispatch.claimBroadcastBatch, { broadcastId: id });
+    expect(batch.jobs).toHaveLength(2); // 40/s × one 50 ms tick
+    expect(batch.finished).toBe(false);
+    await settle(t); // leave nothing running into the next test
+    // 40 members − 4 without a phone − 1 opted out = 35, less the 2 this test claimed and never
+    // sent: a claimed message is never sent again by anyone (the sweep would fail it as unknown).
+    expect(provider.calls).toHaveLength(33);
+  });
+
+  it("a crash during a pump's batch leaves only that message unresolved; the sweep settles it", async () => {
+    vi.stubEnv("SENDING_TIMEOUT_MS", "30000");
+    try {
+      const t = setup();
+      const { as, userId } = await userWithSenders(t);
+      const groupId = await groupOf(t, userId, 5); // member #? has no phone when i % 10 === 9: none here
+      provider.answer(["ok", "crash", "ok"], "ok");
+      const id = await as.mutation(api.broadcasts.create, { groupId, channel: "sms", content: "x" });
+      await runFor(t, 2_000);
+      let b = await as.query(api.broadcasts.get, { broadcastId: id });
+      expect(b.counts).toMatchObject({ sending: 1, delivered: 4 });
+      expect(b.status).toBe("sending");
+      vi.advanceTimersByTime(31_000);
+      await t.action(internal.dispatch.sweep, {});
+      await settle(t);
+      b = await as.query(api.broadcasts.get, { broadcastId: id });
+      expect(b).toMatchObject({ status: "completed", counts: { failed: 1, delivered: 4, sending: 0 } });
+      expect(provider.calls).toHaveLength(5);
+      const failed = await as.query(api.messages.failed, { paginationOpts: { numItems: 5, cursor: null } });
+      expect(failed.page[0].lastError?.code).toBe("UNKNOWN_OUTCOME");
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
+  it("the sweep restarts a broadcast whose pump was lost, still sending each message once", async () => {
+    const t = setup();
+    const { as, userId } = await userWithSenders(t);
+    const groupId = await groupOf(t, userId, 20);
+    const id = await as.mutation(api.broadcasts.create, { groupId, channel: "email", subject: "s", content: "x" });
+    await t.mutation(internal.broadcasts.fanOut, { broadcastId: id, run: 0, cursor: null });
+    // Lose every scheduled job (the fan-out's pump included).
+    await t.run(async (ctx) => {
+      for (const job of await ctx.db.system.query("_scheduled_functions").collect()) {
+        if (job.state.kind === "pending") await ctx.scheduler.cancel(job._id);
+      }
+    });
+    vi.advanceTimersByTime(60_000);
+    await t.action(internal.dispatch.sweep, {});
+    await runFor(t, 2_000);
+    await settle(t);
+    const b = await as.query(api.broadcasts.get, { broadcastId: id });
+    expect(b).toMatchObject({ status: "completed", counts: { delivered: 2 } }); // members 9 and 19 have email
+    expect(provider.calls).toHaveLength(2);
   });
 });

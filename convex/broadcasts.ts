@@ -2,7 +2,8 @@
  * Broadcasts: one message per member of a group. A self-rescheduling internal mutation
  * turns members into messages a batch per transaction (far below Convex's limits),
  * counting members it must skip and why; each message gets a send slot paced to its
- * sender's rate and goes through the same dispatcher as any other message.
+ * sender's rate. One pump action per broadcast (convex/dispatchActions.ts) sends them,
+ * claiming a window of slots per transaction through the same dispatcher rules as any message.
  */
 import {
   paginationOptsValidator,
@@ -15,7 +16,6 @@ import { doc } from "convex-helpers/validators";
 import { internal } from "./_generated/api";
 import type { Doc, Id } from "./_generated/dataModel";
 import { internalMutation, type MutationCtx, type QueryCtx } from "./_generated/server";
-import { scheduleDispatch } from "./dispatch";
 import { getOwned, userMutation, userQuery } from "./functions";
 import { recordAudit } from "./lib/audit";
 import { appError } from "./lib/errors";
@@ -124,6 +124,7 @@ export const fanOut = internalMutation({
     const sender = (await ctx.db.get("senders", b.senderId)) ?? (await defaultSender(ctx, b.userId, b.channel));
     const interval = 1000 / (sender?.ratePerSecond ?? 1);
     let slot = Math.max(now, sender?.nextSlotAt ?? 0);
+    const firstSlot = slot;
 
     const writes = new MessageWrites(ctx, b.userId);
     const skipped: SkipReasons = { ...b.skipped };
@@ -139,7 +140,7 @@ export const fanOut = internalMutation({
         skippedNow++;
         continue;
       }
-      const messageId = await insertMessage(ctx, writes, {
+      await insertMessage(ctx, writes, {
         userId: b.userId,
         contactId: contact._id,
         broadcastId,
@@ -156,7 +157,6 @@ export const fanOut = internalMutation({
         attempts: 0,
         source: { kind: "system", id: `broadcast:${broadcastId}` },
       });
-      await scheduleDispatch(ctx, messageId, slot);
       slot += interval;
     }
     if (sender) await ctx.db.patch("senders", sender._id, { nextSlotAt: slot });
@@ -164,6 +164,8 @@ export const fanOut = internalMutation({
     writes.broadcast(broadcastId, "skipped", skippedNow);
     await ctx.db.patch("broadcasts", broadcastId, { skipped, ...(page.isDone ? { fanOutDone: true } : {}) });
     await writes.flush(now);
+    // One pump sends the whole broadcast, starting at its first slot.
+    if (cursor === null) await ctx.scheduler.runAt(firstSlot, internal.dispatchActions.pump, { broadcastId });
     if (page.isDone) {
       // Every member may have been skipped: complete now if nothing is left in flight.
       const latest = (await ctx.db.get("broadcasts", broadcastId))!;
@@ -207,7 +209,7 @@ export const cancelPending = internalMutation({
     for (const status of ["queued", "scheduled"] as const) {
       const batch = await ctx.db
         .query("messages")
-        .withIndex("by_broadcast_and_status", (q) => q.eq("broadcastId", broadcastId).eq("status", status))
+        .withIndex("by_broadcast_and_status_and_scheduledAt", (q) => q.eq("broadcastId", broadcastId).eq("status", status))
         .take(CANCEL_BATCH);
       for (const m of batch) await transition(ctx, writes, m, "canceled", { scheduledAt: undefined });
       more ||= batch.length === CANCEL_BATCH;

@@ -1,16 +1,22 @@
 /**
- * The dispatcher. A message is sent by `dispatchActions.send`, scheduled at its exact
- * time; a cron sweep catches anything missed. Both go through `claim`, which moves the
- * message to `sending` in one transaction, so only one of them ever calls the provider.
+ * The dispatcher. Every outbound message is sent by claiming it, calling the provider, and
+ * recording the outcome:
  *
  *   claim (mutation) → provider call (action) → complete (mutation)
+ *
+ * A claim moves the message to `sending` in one transaction, so however many jobs race for it
+ * (its exact-time job, the cron sweep, a retry, a broadcast pump), only one calls the provider.
+ * Single messages are dispatched one per action (`dispatchActions.send`, scheduled at their
+ * exact time). Broadcasts are dispatched by a pump (`dispatchActions.pump`) that claims a window
+ * of due messages in one mutation, sends them paced to the sender's rate, and records the
+ * outcomes in one mutation. A cron sweep catches anything missed.
  *
  * Transient failures are retried with backoff. An SMS/WhatsApp whose outcome is unknown
  * (the action died or timed out after the request left) is never re-sent automatically:
  * the sweep fails it with UNKNOWN_OUTCOME. Email may be retried: Resend deduplicates by
  * our idempotency key.
  */
-import { v } from "convex/values";
+import { v, type Infer } from "convex/values";
 import { backoffMs, RETRY_POLICY } from "../lib/backoff";
 import { isPending } from "../lib/messageStatus";
 import { internal } from "./_generated/api";
@@ -19,18 +25,22 @@ import { internalAction, internalMutation, type MutationCtx } from "./_generated
 import { env } from "./lib/env";
 import { insertMessage, MessageWrites, transition, type MessageDoc, type NewMessage } from "./lib/messages";
 import { addressFor, defaultSender, recipientProblem, RECIPIENT_MESSAGES } from "./lib/outbound";
+import { WritesByUser } from "./lib/receipts";
 import { vChannel, vProvider, type Actor } from "./schema";
 
 /** Timers may fire a little early; a claim accepts a message due within this margin. */
 const EARLY_MS = 50;
-/** The sweep leaves due messages to their exact-time job for this long. */
+/** The sweep leaves due messages to their exact-time job (or pump) for this long. */
 export const SWEEP_GRACE_MS = 10_000;
 const SWEEP_BATCH = 100;
 
 export const vJob = v.object({
+  messageId: v.id("messages"),
   attempt: v.number(),
   channel: vChannel,
   provider: vProvider,
+  /** When the message is due (a broadcast's send slot). */
+  dueAt: v.number(),
   message: v.object({
     id: v.string(),
     channel: vChannel,
@@ -43,6 +53,7 @@ export const vJob = v.object({
     statusCallbackUrl: v.optional(v.string()),
   }),
 });
+export type Job = Infer<typeof vJob>;
 
 export const vOutcome = v.union(
   v.object({ kind: v.literal("sent"), providerMessageId: v.string() }),
@@ -55,6 +66,7 @@ export const vOutcome = v.union(
     retryAfterMs: v.optional(v.number()),
   }),
 );
+export type Outcome = Infer<typeof vOutcome>;
 
 type Ctx = Pick<MutationCtx, "db" | "scheduler">;
 
@@ -92,142 +104,254 @@ export async function createOutbound(
   return messageId;
 }
 
-async function fail(ctx: Ctx, message: MessageDoc, code: string, reason: string) {
-  const writes = new MessageWrites(ctx, message.userId);
-  const done = await transition(ctx, writes, message, "failed", {
+async function fail(ctx: Ctx, writes: MessageWrites, message: MessageDoc, code: string, reason: string) {
+  return await transition(ctx, writes, message, "failed", {
     failedAt: Date.now(),
     claimedAt: undefined,
     lastError: { code, message: reason, permanent: true },
   });
-  await writes.flush();
-  return done;
+}
+
+/**
+ * Claim one message for sending: re-check the rules (things change while a message waits),
+ * then move it to `sending`. Null when someone else's job owns it, or it failed the checks.
+ */
+async function claimMessage(
+  ctx: Ctx,
+  writes: MessageWrites,
+  message: MessageDoc,
+  now: number,
+  early = EARLY_MS,
+): Promise<Job | null> {
+  // Gone, already claimed, canceled, or moved to a later time: someone else's job.
+  if (message.direction !== "outbound" || !isPending(message.status)) return null;
+  if ((message.scheduledAt ?? 0) > now + early) return null;
+
+  const contact = await ctx.db.get("contacts", message.contactId);
+  if (!contact) {
+    await fail(ctx, writes, message, "CONTACT_REMOVED", "The contact was removed.");
+    return null;
+  }
+  const problem = recipientProblem(contact, message.channel, now);
+  if (problem) {
+    await fail(ctx, writes, message, problem, RECIPIENT_MESSAGES[problem](message.channel));
+    return null;
+  }
+  const sender =
+    (message.senderId && (await ctx.db.get("senders", message.senderId))) ||
+    (await defaultSender(ctx, message.userId, message.channel));
+  if (!sender) {
+    await fail(ctx, writes, message, "NO_SENDER", "No sender is configured for this channel.");
+    return null;
+  }
+  const to = addressFor(contact, message.channel)!;
+  const attempt = message.attempts + 1;
+  await transition(ctx, writes, message, "sending", {
+    claimedAt: now,
+    attempts: attempt,
+    to,
+    from: sender.address,
+    senderId: sender._id,
+    provider: sender.provider,
+  });
+  return {
+    messageId: message._id,
+    attempt,
+    channel: message.channel,
+    provider: sender.provider,
+    dueAt: message.scheduledAt ?? now,
+    message: {
+      id: message._id,
+      channel: message.channel,
+      to,
+      from: sender.address,
+      content: message.content,
+      ...(message.subject ? { subject: message.subject } : {}),
+      ...(message.mediaUrls?.length ? { mediaUrls: message.mediaUrls } : {}),
+      ...(sender.messagingServiceSid ? { messagingServiceSid: sender.messagingServiceSid } : {}),
+      ...(sender.provider === "twilio"
+        ? { statusCallbackUrl: `${env.siteUrl()}/webhooks/twilio/status?m=${message._id}` }
+        : {}),
+    },
+  };
+}
+
+/**
+ * Record what the provider said about one claimed message. Ignored if the message was settled
+ * meanwhile (a receipt, the sweep). Returns the provider id of a simulator send, whose delivery
+ * the caller reports.
+ */
+async function completeMessage(
+  ctx: Ctx,
+  writes: MessageWrites,
+  message: MessageDoc,
+  attempt: number,
+  outcome: Outcome,
+  now: number,
+): Promise<{ simulatedDelivery?: string }> {
+  if (message.status !== "sending" || message.attempts !== attempt) return {};
+
+  if (outcome.kind === "sent") {
+    await transition(ctx, writes, message, "sent", {
+      sentAt: now,
+      providerMessageId: outcome.providerMessageId,
+      claimedAt: undefined,
+      lastError: undefined,
+    });
+    return message.provider === "simulator" ? { simulatedDelivery: outcome.providerMessageId } : {};
+  }
+
+  const lastError = { code: outcome.code, message: outcome.message, permanent: outcome.permanent };
+  if (outcome.outcomeUnknown && message.channel !== "email") {
+    // The provider may have accepted it: never re-send blindly. A status callback may
+    // still settle it; otherwise the sweep fails it with UNKNOWN_OUTCOME.
+    await ctx.db.patch("messages", message._id, { lastError });
+    return {};
+  }
+  if (!outcome.permanent && attempt < RETRY_POLICY.maxAttempts) {
+    const retryAt = now + backoffMs(attempt, outcome.retryAfterMs);
+    await transition(ctx, writes, message, "scheduled", { scheduledAt: retryAt, claimedAt: undefined, lastError });
+    await scheduleDispatch(ctx, message._id, retryAt);
+    return {};
+  }
+  const reason = outcome.permanent ? outcome.message : `Gave up after ${attempt} attempts: ${outcome.message}`;
+  await transition(ctx, writes, message, "failed", {
+    failedAt: now,
+    claimedAt: undefined,
+    lastError: { ...lastError, message: reason, permanent: true },
+  });
+  if (outcome.code === "TWILIO_21610") {
+    // The carrier has the recipient's STOP on file: record it so nobody tries again.
+    const contact = await ctx.db.get("contacts", message.contactId);
+    if (contact && !contact.optedOut[message.channel]) {
+      await ctx.db.patch("contacts", contact._id, { optedOut: { ...contact.optedOut, [message.channel]: true } });
+    }
+  }
+  return {};
+}
+
+/** The simulator reports delivery through the same internal path real status webhooks use. */
+async function reportSimulatedDeliveries(ctx: Ctx, providerMessageIds: string[]) {
+  const delivery = env.simulatorDelivery();
+  if (!delivery.enabled || providerMessageIds.length === 0) return;
+  await ctx.scheduler.runAfter(delivery.delayMs, internal.receipts.applyMany, {
+    providerMessageIds,
+    status: "delivered",
+  });
 }
 
 export const claim = internalMutation({
   args: { messageId: v.id("messages") },
   returns: v.union(v.null(), vJob),
   handler: async (ctx, { messageId }) => {
-    const now = Date.now();
     const message = await ctx.db.get("messages", messageId);
-    // Gone, already claimed, canceled, or moved to a later time: someone else's job.
-    if (!message || message.direction !== "outbound" || !isPending(message.status)) return null;
-    if ((message.scheduledAt ?? 0) > now + EARLY_MS) return null;
-
-    // The rules are checked again at send time: things change while a message waits.
-    const contact = await ctx.db.get("contacts", message.contactId);
-    if (!contact) {
-      await fail(ctx, message, "CONTACT_REMOVED", "The contact was removed.");
-      return null;
-    }
-    const problem = recipientProblem(contact, message.channel, now);
-    if (problem) {
-      await fail(ctx, message, problem, RECIPIENT_MESSAGES[problem](message.channel));
-      return null;
-    }
-    const sender =
-      (message.senderId && (await ctx.db.get("senders", message.senderId))) ||
-      (await defaultSender(ctx, message.userId, message.channel));
-    if (!sender) {
-      await fail(ctx, message, "NO_SENDER", "No sender is configured for this channel.");
-      return null;
-    }
-    const to = addressFor(contact, message.channel)!;
-    const attempt = message.attempts + 1;
+    if (!message) return null;
     const writes = new MessageWrites(ctx, message.userId);
-    await transition(ctx, writes, message, "sending", {
-      claimedAt: now,
-      attempts: attempt,
-      to,
-      from: sender.address,
-      senderId: sender._id,
-      provider: sender.provider,
-    });
+    const job = await claimMessage(ctx, writes, message, Date.now());
     await writes.flush();
-    return {
-      attempt,
-      channel: message.channel,
-      provider: sender.provider,
-      message: {
-        id: message._id,
-        channel: message.channel,
-        to,
-        from: sender.address,
-        content: message.content,
-        ...(message.subject ? { subject: message.subject } : {}),
-        ...(message.mediaUrls?.length ? { mediaUrls: message.mediaUrls } : {}),
-        ...(sender.messagingServiceSid ? { messagingServiceSid: sender.messagingServiceSid } : {}),
-        ...(sender.provider === "twilio"
-          ? { statusCallbackUrl: `${env.siteUrl()}/webhooks/twilio/status?m=${message._id}` }
-          : {}),
-      },
-    };
+    return job;
   },
 });
 
-/** Record what the provider said. Ignored if the message was settled meanwhile (webhook, sweep). */
 export const complete = internalMutation({
   args: { messageId: v.id("messages"), attempt: v.number(), outcome: vOutcome },
   returns: v.null(),
   handler: async (ctx, { messageId, attempt, outcome }) => {
-    const now = Date.now();
     const message = await ctx.db.get("messages", messageId);
-    if (!message || message.status !== "sending" || message.attempts !== attempt) return null;
+    if (!message) return null;
     const writes = new MessageWrites(ctx, message.userId);
-
-    if (outcome.kind === "sent") {
-      await transition(ctx, writes, message, "sent", {
-        sentAt: now,
-        providerMessageId: outcome.providerMessageId,
-        claimedAt: undefined,
-        lastError: undefined,
-      });
-      await writes.flush();
-      const delivery = env.simulatorDelivery();
-      if (message.provider === "simulator" && delivery.enabled) {
-        // Delivery is reported through the same internal path real status webhooks use.
-        await ctx.scheduler.runAfter(delivery.delayMs, internal.receipts.apply, {
-          providerMessageId: outcome.providerMessageId,
-          status: "delivered",
-        });
-      }
-      return null;
-    }
-
-    const lastError = { code: outcome.code, message: outcome.message, permanent: outcome.permanent };
-    if (outcome.outcomeUnknown && message.channel !== "email") {
-      // The provider may have accepted it: never re-send blindly. A status callback may
-      // still settle it; otherwise the sweep fails it with UNKNOWN_OUTCOME.
-      await ctx.db.patch("messages", messageId, { lastError });
-      return null;
-    }
-    if (!outcome.permanent && attempt < RETRY_POLICY.maxAttempts) {
-      const retryAt = now + backoffMs(attempt, outcome.retryAfterMs);
-      await transition(ctx, writes, message, "scheduled", { scheduledAt: retryAt, claimedAt: undefined, lastError });
-      await writes.flush();
-      await scheduleDispatch(ctx, messageId, retryAt);
-      return null;
-    }
-    const reason = outcome.permanent
-      ? outcome.message
-      : `Gave up after ${attempt} attempts: ${outcome.message}`;
-    await transition(ctx, writes, message, "failed", {
-      failedAt: now,
-      claimedAt: undefined,
-      lastError: { ...lastError, message: reason, permanent: true },
-    });
+    const { simulatedDelivery } = await completeMessage(ctx, writes, message, attempt, outcome, Date.now());
     await writes.flush();
-    if (outcome.code === "TWILIO_21610") await optOutAfterCarrierStop(ctx, message);
+    await reportSimulatedDeliveries(ctx, simulatedDelivery ? [simulatedDelivery] : []);
     return null;
   },
 });
 
-/** Twilio 21610: the carrier has the recipient's STOP on file. Record it so nobody tries again. */
-async function optOutAfterCarrierStop(ctx: Ctx, message: MessageDoc) {
-  const contact = await ctx.db.get("contacts", message.contactId);
-  if (contact && !contact.optedOut[message.channel]) {
-    await ctx.db.patch("contacts", contact._id, { optedOut: { ...contact.optedOut, [message.channel]: true } });
-  }
-}
+/** How often a broadcast pump runs (convex/dispatchActions.ts). */
+export const PUMP_TICK_MS = 50;
+/** A late pump catches up on at most this much time at once (so it never bursts past a short burst). */
+const PUMP_CATCH_UP_MS = 200;
+/** The most messages one pump run claims, whatever the rate. */
+const PUMP_MAX_BATCH = 500;
+
+/**
+ * Claim a broadcast's messages whose send slot has come, in slot order: at most the sender's
+ * rate × the time since the pump's previous sends (a tick, up to PUMP_CATCH_UP_MS when the run
+ * was late), so the pump keeps the sender's pace without drifting and never bursts past it.
+ * Also says when the next queued message is due, and whether nothing is left to send.
+ */
+export const claimBroadcastBatch = internalMutation({
+  args: {
+    broadcastId: v.id("broadcasts"),
+    previousSendAt: v.optional(v.number()),
+    /** The fraction of a send left over from the previous run's allowance. */
+    carry: v.optional(v.number()),
+  },
+  returns: v.object({
+    jobs: v.array(vJob),
+    carry: v.number(),
+    nextAt: v.union(v.number(), v.null()),
+    finished: v.boolean(),
+  }),
+  handler: async (ctx, { broadcastId, previousSendAt, carry }) => {
+    const now = Date.now();
+    const broadcast = await ctx.db.get("broadcasts", broadcastId);
+    if (!broadcast) return { jobs: [], carry: 0, nextAt: null, finished: true };
+    const sender = await ctx.db.get("senders", broadcast.senderId);
+    // Sends earned since the previous ones (a token bucket: fractions carry over, nothing is banked past the cap).
+    const elapsed =
+      previousSendAt === undefined ? PUMP_TICK_MS : Math.min(PUMP_CATCH_UP_MS, Math.max(PUMP_TICK_MS, now - previousSendAt));
+    const allowance = Math.min(1, carry ?? 0) + ((sender?.ratePerSecond ?? 1) * elapsed) / 1000;
+    const perTick = Math.max(1, Math.min(PUMP_MAX_BATCH, Math.floor(allowance)));
+    const due = await ctx.db
+      .query("messages")
+      .withIndex("by_broadcast_and_status_and_scheduledAt", (q) =>
+        q.eq("broadcastId", broadcastId).eq("status", "queued").lte("scheduledAt", now),
+      )
+      .take(perTick);
+    const writes = new MessageWrites(ctx, broadcast.userId);
+    const jobs: Job[] = [];
+    for (const message of due) {
+      // Never before its slot: the slots are the sender's pace.
+      const job = await claimMessage(ctx, writes, message, now, 0);
+      if (job) jobs.push(job);
+    }
+    await writes.flush(now);
+    const next = await ctx.db
+      .query("messages")
+      .withIndex("by_broadcast_and_status_and_scheduledAt", (q) =>
+        q.eq("broadcastId", broadcastId).eq("status", "queued"),
+      )
+      .first();
+    return {
+      jobs,
+      // Unused sends are not saved up, except the fraction of one.
+      carry: due.length === perTick ? Math.max(0, allowance - perTick) : 0,
+      nextAt: next?.scheduledAt ?? null,
+      // Done when nothing waits and the fan-out will add nothing more.
+      finished: next === null && (broadcast.fanOutDone || broadcast.status !== "sending"),
+    };
+  },
+});
+
+export const completeBatch = internalMutation({
+  args: { results: v.array(v.object({ messageId: v.id("messages"), attempt: v.number(), outcome: vOutcome })) },
+  returns: v.null(),
+  handler: async (ctx, { results }) => {
+    const now = Date.now();
+    const writes = new WritesByUser(ctx);
+    const delivered: string[] = [];
+    for (const { messageId, attempt, outcome } of results) {
+      const message = await ctx.db.get("messages", messageId);
+      if (!message) continue;
+      const { simulatedDelivery } = await completeMessage(ctx, writes.for(message.userId), message, attempt, outcome, now);
+      if (simulatedDelivery) delivered.push(simulatedDelivery);
+    }
+    await writes.flush(now);
+    await reportSimulatedDeliveries(ctx, delivered);
+    return null;
+  },
+});
 
 /** One sweep step: re-dispatch due messages whose job was missed, and settle stuck claims. */
 export const sweepBatch = internalMutation({
@@ -236,14 +360,20 @@ export const sweepBatch = internalMutation({
   handler: async (ctx) => {
     const now = Date.now();
     let dispatched = 0;
+    const pumps = new Set<Id<"broadcasts">>();
     for (const status of ["scheduled", "queued"] as const) {
       const due = await ctx.db
         .query("messages")
         .withIndex("by_status_and_scheduledAt", (q) => q.eq("status", status).lte("scheduledAt", now - SWEEP_GRACE_MS))
         .take(SWEEP_BATCH);
-      for (const m of due) await scheduleDispatch(ctx, m._id);
+      for (const m of due) {
+        // A broadcast's queued messages go back to its pump (keeping the sender's pace).
+        if (status === "queued" && m.broadcastId) pumps.add(m.broadcastId);
+        else await scheduleDispatch(ctx, m._id);
+      }
       dispatched += due.length;
     }
+    for (const broadcastId of pumps) await ctx.scheduler.runAfter(0, internal.dispatchActions.pump, { broadcastId });
     const stuck = await ctx.db
       .query("messages")
       .withIndex("by_status_and_claimedAt", (q) =>
@@ -251,20 +381,21 @@ export const sweepBatch = internalMutation({
       )
       .take(SWEEP_BATCH);
     for (const m of stuck) {
+      const writes = new MessageWrites(ctx, m.userId);
       if (m.channel === "email" && m.attempts < RETRY_POLICY.maxAttempts) {
         // Safe to retry: the provider deduplicates by our idempotency key.
-        const writes = new MessageWrites(ctx, m.userId);
         await transition(ctx, writes, m, "scheduled", { scheduledAt: now, claimedAt: undefined });
-        await writes.flush();
         await scheduleDispatch(ctx, m._id);
       } else {
         await fail(
           ctx,
+          writes,
           m,
           "UNKNOWN_OUTCOME",
           "The provider may have accepted this message but never confirmed it. It was not re-sent, to avoid texting twice.",
         );
       }
+      await writes.flush(now);
     }
     return {
       dispatched,

@@ -5,7 +5,7 @@
  */
 import { v } from "convex/values";
 import { internalMutation } from "./_generated/server";
-import { applyReceipt } from "./lib/receipts";
+import { applyReceipt, WritesByUser } from "./lib/receipts";
 
 export const vReceiptStatus = v.union(v.literal("sent"), v.literal("delivered"), v.literal("read"), v.literal("failed"));
 
@@ -20,4 +20,16 @@ export const apply = internalMutation({
   },
   returns: v.object({ found: v.boolean(), applied: v.boolean() }),
   handler: async (ctx, args) => await applyReceipt(ctx, args),
+});
+
+/** Many receipts of one status at once (the simulator reports a broadcast's deliveries in batches). */
+export const applyMany = internalMutation({
+  args: { providerMessageIds: v.array(v.string()), status: vReceiptStatus },
+  returns: v.null(),
+  handler: async (ctx, { providerMessageIds, status }) => {
+    const batch = new WritesByUser(ctx);
+    for (const providerMessageId of providerMessageIds) await applyReceipt(ctx, { providerMessageId, status }, batch);
+    await batch.flush();
+    return null;
+  },
 });

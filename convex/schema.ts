@@ -251,7 +251,7 @@ export default defineSchema({
     .index("by_status_and_scheduledAt", ["status", "scheduledAt"])
     .index("by_status_and_claimedAt", ["status", "claimedAt"])
     .index("by_providerMessageId", ["providerMessageId"])
-    .index("by_broadcast_and_status", ["broadcastId", "status"]),
+    .index("by_broadcast_and_status_and_scheduledAt", ["broadcastId", "status", "scheduledAt"]),
 
   senders: defineTable(senderFields)
     .index("by_user_and_channel", ["userId", "channel"])

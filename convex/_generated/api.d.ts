@@ -31,6 +31,7 @@ import type * as api_schemas from "../api/schemas.js";
 import type * as apiKeys from "../apiKeys.js";
 import type * as auditLog from "../auditLog.js";
 import type * as auth from "../auth.js";
+import type * as benchSeed from "../benchSeed.js";
 import type * as broadcasts from "../broadcasts.js";
 import type * as contacts from "../contacts.js";
 import type * as crons from "../crons.js";
@@ -94,6 +95,7 @@ declare const fullApi: ApiFromModules<{
   apiKeys: typeof apiKeys;
   auditLog: typeof auditLog;
   auth: typeof auth;
+  benchSeed: typeof benchSeed;
   broadcasts: typeof broadcasts;
   contacts: typeof contacts;
   crons: typeof crons;

@@ -46,6 +46,7 @@ export const env = {
           }
         : {}),
       timeoutMs: num("PROVIDER_TIMEOUT_MS", 10_000),
+      ...(num("SIMULATOR_RATE_LIMIT", 0) > 0 ? { simulatorRateLimit: num("SIMULATOR_RATE_LIMIT", 0) } : {}),
     };
   },
 

@@ -1,4 +1,5 @@
 /** Apply a provider's word about a message (delivery receipts), monotonically. */
+import type { Id } from "../_generated/dataModel";
 import type { MutationCtx } from "../_generated/server";
 import { MessageWrites, transition } from "./messages";
 
@@ -13,7 +14,21 @@ export type Receipt = {
   optOut?: boolean;
 };
 
-export async function applyReceipt(ctx: Pick<MutationCtx, "db">, receipt: Receipt) {
+/** Per-user aggregate writers of one transaction, flushed once at its end. */
+export class WritesByUser {
+  private readonly byUser = new Map<Id<"users">, MessageWrites>();
+  constructor(private readonly ctx: Pick<MutationCtx, "db">) {}
+  for(userId: Id<"users">): MessageWrites {
+    let writes = this.byUser.get(userId);
+    if (!writes) this.byUser.set(userId, (writes = new MessageWrites(this.ctx, userId)));
+    return writes;
+  }
+  async flush(now = Date.now()): Promise<void> {
+    for (const writes of this.byUser.values()) await writes.flush(now);
+  }
+}
+
+export async function applyReceipt(ctx: Pick<MutationCtx, "db">, receipt: Receipt, batch?: WritesByUser) {
   let message = await ctx.db
     .query("messages")
     .withIndex("by_providerMessageId", (q) => q.eq("providerMessageId", receipt.providerMessageId))
@@ -27,7 +42,7 @@ export async function applyReceipt(ctx: Pick<MutationCtx, "db">, receipt: Receip
   if (!message) return { found: false, applied: false };
 
   const now = Date.now();
-  const writes = new MessageWrites(ctx, message.userId);
+  const writes = batch ? batch.for(message.userId) : new MessageWrites(ctx, message.userId);
   const common = { providerMessageId: receipt.providerMessageId, claimedAt: undefined };
   const sentAt = message.sentAt === undefined ? { sentAt: now } : {};
   const next =
@@ -47,7 +62,7 @@ export async function applyReceipt(ctx: Pick<MutationCtx, "db">, receipt: Receip
           ...(receipt.status === "delivered" ? { deliveredAt: now } : {}),
           ...(receipt.status === "read" ? { readAt: now, deliveredAt: message.deliveredAt ?? now } : {}),
         });
-  await writes.flush();
+  if (!batch) await writes.flush();
   if (receipt.optOut) {
     const contact = await ctx.db.get("contacts", message.contactId);
     if (contact && !contact.optedOut[message.channel]) {

@@ -115,3 +115,20 @@ describe("Resend sender (SDK)", () => {
     expect(await failure(sender.send(email))).toMatchObject({ code: "PROVIDER_TIMEOUT", permanent: false });
   });
 });
+
+describe("simulator", () => {
+  it("refuses sends past its rate limit per sending address, like Twilio's 20429", async () => {
+    const sender = new SimulatorSender("sms", 8); // burst: 2 (a quarter second's worth)
+    const send = (from: string) => sender.send({ ...sms, from, id: String(Math.random()) });
+    await expect(send("+14155550001")).resolves.toMatchObject({ providerMessageId: expect.stringMatching(/^SM/) });
+    await expect(send("+14155550001")).resolves.toBeTruthy();
+    expect(await failure(send("+14155550001"))).toMatchObject({ code: "TWILIO_20429", permanent: false });
+    await expect(send("+14155550002")).resolves.toBeTruthy(); // another sender has its own bucket
+    await new Promise((r) => setTimeout(r, 150)); // 8/s refills one in 125 ms
+    await expect(send("+14155550001")).resolves.toBeTruthy();
+  });
+
+  it("refuses numbers ending in 0000 as invalid", async () => {
+    expect(await failure(new SimulatorSender("sms").send({ ...sms, to: "+14155550000" }))).toMatchObject({ code: "TWILIO_21211", permanent: true });
+  });
+});

@@ -12,6 +12,8 @@ export type ChannelConfig = {
   resend?: Omit<ResendConfig, "timeoutMs">;
   /** Provider call timeout. */
   timeoutMs: number;
+  /** The simulator refuses sends past this rate per sending address (unset: no limit). */
+  simulatorRateLimit?: number;
 };
 
 /** The provider a new sender identity of this channel uses: the real one when configured. */
@@ -38,7 +40,7 @@ function notConfigured(provider: Provider): ChannelError {
 
 export function createSender(channel: Channel, provider: Provider, config: ChannelConfig): MessageSender {
   if (override) return override(channel, provider, config);
-  if (provider === "simulator") return new SimulatorSender(channel);
+  if (provider === "simulator") return new SimulatorSender(channel, config.simulatorRateLimit);
   if (provider === "twilio" && (channel === "sms" || channel === "whatsapp")) {
     if (!config.twilio) throw notConfigured(provider);
     return new TwilioSender(channel, { ...config.twilio, timeoutMs: config.timeoutMs });

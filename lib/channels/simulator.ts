@@ -3,7 +3,8 @@
  * app works offline. It accepts the send and returns a provider-like id; the dispatcher
  * then reports delivery through the same internal path real status webhooks use.
  * A recipient whose number ends in 0000 (or an address starting "bounce@") is refused
- * as invalid, so failures can be demonstrated too.
+ * as invalid, so failures can be demonstrated too. With a rate limit set, it refuses sends
+ * past it like Twilio does (20429), per sending address, so pacing can be checked offline.
  */
 import { ChannelError, type Channel, type MessageSender, type OutboundMessage, type SendResult } from "./types";
 
@@ -15,12 +16,42 @@ export function simulatorMessageId(channel: Channel): string {
   return channel === "email" ? crypto.randomUUID() : `SM${hex(32)}`;
 }
 
+/** Token buckets per sending address (this process only: a simulator, not a shared service). */
+const buckets = new Map<string, { tokens: number; at: number }>();
+let refusedForRate = 0;
+
+/** How many sends the simulator refused for its rate limit (benchmarks read this). */
+export function simulatorRateLimited(): number {
+  return refusedForRate;
+}
+
+function overLimit(from: string, perSecond: number): boolean {
+  const now = Date.now();
+  // Providers absorb short bursts (Twilio queues them): a quarter second's worth.
+  const burst = Math.max(1, perSecond / 4);
+  const bucket = buckets.get(from) ?? { tokens: burst, at: now };
+  bucket.tokens = Math.min(burst, bucket.tokens + ((now - bucket.at) / 1000) * perSecond);
+  bucket.at = now;
+  buckets.set(from, bucket);
+  if (bucket.tokens < 1) return true;
+  bucket.tokens -= 1;
+  return false;
+}
+
 export class SimulatorSender implements MessageSender {
   readonly provider = "simulator" as const;
 
-  constructor(private readonly channel: Channel) {}
+  /** `ratePerSecond`: refuse sends past this rate per sending address (burst: a quarter second's worth). */
+  constructor(
+    private readonly channel: Channel,
+    private readonly ratePerSecond?: number,
+  ) {}
 
   async send(message: OutboundMessage): Promise<SendResult> {
+    if (this.ratePerSecond && overLimit(message.from, this.ratePerSecond)) {
+      refusedForRate++;
+      throw new ChannelError({ code: "TWILIO_20429", message: "Too many requests (simulated rate limit)", permanent: false });
+    }
     if (this.channel === "email" ? message.to.startsWith("bounce@") : message.to.endsWith("0000")) {
       throw new ChannelError({
         code: this.channel === "email" ? "RESEND_validation_error" : "TWILIO_21211",
