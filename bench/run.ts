@@ -5,12 +5,13 @@
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { browserBenchmarks } from "./browser";
 import { databaseBenchmark } from "./database";
 import { latencyBenchmark } from "./latency";
 import { round, type Benchmark, type Metrics } from "./stats";
 
 /** Every benchmark, by name; `npm run bench -- <part of a name>` runs some. */
-const benchmarks: Benchmark[] = [latencyBenchmark, databaseBenchmark];
+const benchmarks: Benchmark[] = [latencyBenchmark, databaseBenchmark, ...browserBenchmarks];
 
 async function main() {
   const filter = process.argv[2];

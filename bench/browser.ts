@@ -1,0 +1,407 @@
+/**
+ * The inbox in a real browser: Debian's Chromium against a production build of the app
+ * (`next build` + `next start`) and the emulator, on their own ports.
+ *
+ * - inbox-first-load-js: the JavaScript the inbox route loads on first load, gzip (level 9), as
+ *   Next.js counts "First Load JS": the scripts the route's HTML loads, measured in the browser
+ *   on a cold load of /inbox (signed in, empty cache). Also reported: everything loaded by network
+ *   idle, which adds chunks loaded on demand and Next.js prefetching linked routes. Target ≤ 200 KB.
+ * - inbound-to-screen: a signed Twilio inbound webhook posted to the emulator's site port, until
+ *   its text is in the DOM of a browser with that thread open (a MutationObserver in the page;
+ *   both clocks are this machine's). 100 runs after 10 warm-up runs. Target p95 ≤ 100 ms.
+ * - thread-dom-rows: a 10,000-message thread (stored through the inbound webhook's write path),
+ *   opened and scrolled to its very beginning (every page loaded), then swept top to bottom: the
+ *   most rows in the DOM at any point. Target ≤ 150.
+ *
+ * `npm run bench -- inbox` (or `npx tsx bench/browser.ts`). BENCH_SKIP_BUILD=1 reuses an existing
+ * build made for the same ports; BENCH_APP_PORT (4500) moves the ports (+10, +11 for the emulator).
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { createRequire } from "node:module";
+import { performance } from "node:perf_hooks";
+import { gzipSync } from "node:zlib";
+import { chromium, type Browser, type BrowserContext, type Page } from "@playwright/test";
+import { ConvexClient } from "convex/browser";
+import { api } from "../convex/_generated/api";
+import type { Id } from "../convex/_generated/dataModel";
+import { startEmulator, type RunningEmulator } from "../emulator/server";
+import { twilioRequest } from "../lib/webhookSigning";
+import { generateAuthKeys } from "../scripts/auth-keys";
+import { percentile, round, type Benchmark, type Metrics } from "./stats";
+
+const APP_PORT = Number(process.env.BENCH_APP_PORT ?? 4500);
+const CONVEX_PORT = APP_PORT + 10;
+const SITE_PORT = APP_PORT + 11;
+const APP_URL = `http://localhost:${APP_PORT}`;
+const CONVEX_URL = `http://127.0.0.1:${CONVEX_PORT}`;
+const SITE_URL = `http://127.0.0.1:${SITE_PORT}`;
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const PASSWORD = "bench-password-1";
+
+const LATENCY_RUNS = 100;
+const LATENCY_WARM_UP = 10;
+const THREAD_MESSAGES = 10_000;
+/** The inbound path behind the verified Twilio webhook: seeds a long thread through the real writes. */
+const RECORD_INBOUND = "webhooks/twilio:recordInbound";
+
+type App = {
+  emulator: RunningEmulator;
+  next: ChildProcess;
+  browser: Browser;
+  /** A signed-in browser context and a backend client for the same account. */
+  context: BrowserContext;
+  client: ConvexClient;
+  smsSender: string;
+  webhookToken: string;
+};
+
+let starting: Promise<App> | null = null;
+
+function log(line: string) {
+  console.log(`  [browser bench] ${line}`);
+}
+
+function appEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    NEXT_PUBLIC_CONVEX_URL: CONVEX_URL,
+    CONVEX_SITE_URL: SITE_URL,
+    SITE_URL: APP_URL,
+    DEFAULT_COUNTRY: "US",
+    NEXT_TELEMETRY_DISABLED: "1",
+    ...extra,
+  };
+}
+
+async function waitForHttp(url: string, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const response = await fetch(url, { redirect: "manual" });
+      if (response.status < 500) return;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error(`${url} did not come up in ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+/** The app, started once for all three benchmarks and stopped when the process exits. */
+function app(): Promise<App> {
+  starting ??= startApp();
+  return starting;
+}
+
+async function startApp(): Promise<App> {
+  const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
+  if (process.env.BENCH_SKIP_BUILD !== "1") {
+    log("next build (the URLs are compiled in; takes a few minutes)…");
+    const build = spawnSync(process.execPath, [nextBin, "build"], { env: appEnv({}), stdio: ["ignore", "pipe", "pipe"], encoding: "utf8" });
+    if (build.status !== 0) throw new Error(`next build failed:\n${build.stdout}\n${build.stderr}`);
+  }
+
+  const webhookToken = randomBytes(24).toString("hex");
+  Object.assign(process.env, await generateAuthKeys(), {
+    SITE_URL: APP_URL,
+    CONVEX_SITE_URL: SITE_URL,
+    SIMULATOR_WEBHOOK_SECRET: webhookToken,
+  });
+  for (const name of ["TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "RESEND_API_KEY", "SIMULATOR_DELIVERY", "SIMULATOR_DELIVERY_DELAY_MS"]) {
+    delete process.env[name];
+  }
+  const emulator = await startEmulator({
+    port: CONVEX_PORT,
+    sitePort: SITE_PORT,
+    siteUrl: SITE_URL,
+    envFile: null,
+    dataDir: null,
+    log: () => undefined,
+  });
+
+  const next = spawn(process.execPath, [nextBin, "start", "--port", String(APP_PORT)], {
+    env: appEnv({ JWT_PRIVATE_KEY: process.env.JWT_PRIVATE_KEY!, JWKS: process.env.JWKS! }),
+    stdio: "ignore",
+  });
+  // bench/run.ts ends with process.exit(): take the server along.
+  process.on("exit", () => next.kill("SIGTERM"));
+  await waitForHttp(`${APP_URL}/signin`, 120_000);
+
+  // The account: created from a backend client (to read ids), then signed in in the browser.
+  const email = `bench-${Date.now()}@example.com`;
+  const client = new ConvexClient(emulator.url, { unsavedChangesWarning: false });
+  const { tokens } = (await client.action(api.auth.signIn, {
+    provider: "password",
+    params: { email, password: PASSWORD, flow: "signUp" },
+  })) as { tokens: { token: string } };
+  client.setAuth(async () => tokens.token);
+  const { senders } = await client.query(api.senders.list, {});
+  const sms = senders.find((s) => s.channel === "sms");
+  if (!sms) throw new Error("no SMS sender");
+
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+  });
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(`${APP_URL}/signin`);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await page.waitForURL((url) => url.pathname === "/inbox", { timeout: 60_000 });
+  await page.close();
+
+  return { emulator, next, browser, context, client, smsSender: sms.address, webhookToken };
+}
+
+async function openThread(context: BrowserContext, contactId: Id<"contacts">): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`${APP_URL}/inbox?contact=${contactId}`);
+  await page.locator("[data-thread-scroller] [data-index]").first().waitFor({ timeout: 60_000 });
+  return page;
+}
+
+export const inboxFirstLoadJsBenchmark: Benchmark = {
+  name: "inbox-first-load-js",
+  description: "JavaScript of a cold first load of /inbox (production build, signed in), gzip; target ≤ 200 KB",
+  async run(): Promise<Metrics> {
+    const { browser, context, client } = await app();
+    const contactId = await client.mutation(api.contacts.create, { name: "First Load", phone: "+14155550190" });
+    await client.mutation(api.messages.send, { contactId, channel: "sms", content: "A conversation to list" });
+    // A fresh context with the same session: an empty HTTP cache.
+    const cold = await browser.newContext({ storageState: await context.storageState(), viewport: { width: 1440, height: 900 } });
+    const page = await cold.newPage();
+    const scripts = new Map<string, { raw: number; gzip: number }>();
+    const pending: Promise<void>[] = [];
+    page.on("response", (response) => {
+      if (response.request().resourceType() !== "script") return;
+      pending.push(
+        response.body().then((body) => {
+          scripts.set(new URL(response.url()).pathname, { raw: body.length, gzip: gzipSync(body, { level: 9 }).length });
+        }),
+      );
+    });
+    const document = await page.goto(`${APP_URL}/inbox`, { waitUntil: "networkidle" });
+    const html = (await document?.text()) ?? "";
+    await page.getByRole("link", { name: /First Load/ }).waitFor();
+    await page.waitForLoadState("networkidle");
+    await Promise.all(pending);
+    const beforeOpening = new Set(scripts.keys());
+    // Then open the conversation: its pane (thread, composer, profile) loads on demand.
+    await page.getByRole("link", { name: /First Load/ }).click();
+    await page.getByRole("form", { name: "Message First Load" }).waitFor();
+    await page.waitForLoadState("networkidle");
+    await Promise.all(pending);
+    await cold.close();
+
+    // The route's own JavaScript: the scripts its HTML loads (framework, layouts, page, boundaries),
+    // as Next.js counts "First Load JS". Not counted there: chunks loaded later on demand, and
+    // Next.js prefetching the routes the navigation links to.
+    const inHtml = new Set(
+      [...html.matchAll(/<script[^>]*\ssrc="([^"]+)"[^>]*>/g)].filter((m) => !/\snoModule/i.test(m[0])).map((m) => new URL(m[1], APP_URL).pathname),
+    );
+    const sum = (filter: (path: string) => boolean, key: "raw" | "gzip") =>
+      [...scripts].filter(([path]) => filter(path)).reduce((total, [, size]) => total + size[key], 0) / 1024;
+    const firstLoad = sum((path) => inHtml.has(path), "gzip");
+    const opening = sum((path) => !beforeOpening.has(path), "gzip");
+    if (process.env.BENCH_VERBOSE) {
+      for (const [path, size] of [...scripts].sort((a, b) => b[1].gzip - a[1].gzip)) {
+        log(`${round(size.gzip / 1024, 1)} KB gzip  ${inHtml.has(path) ? "route " : "later "} ${path}`);
+      }
+    }
+    return {
+      "scripts in the route's HTML": [...scripts.keys()].filter((path) => inHtml.has(path)).length,
+      "first-load JS gzip (KB)": round(firstLoad, 1),
+      "first-load JS uncompressed (KB)": round(sum((path) => inHtml.has(path), "raw"), 1),
+      "all JS by network idle, gzip (KB)": round(sum((path) => beforeOpening.has(path), "gzip"), 1),
+      "of which later: link prefetch (KB)": round(sum((path) => !inHtml.has(path) && beforeOpening.has(path), "gzip"), 1),
+      "opening a conversation loads, gzip (KB)": round(opening, 1),
+      "target (KB)": 200,
+      verdict: firstLoad <= 200 ? "met" : "MISSED",
+    };
+  },
+};
+
+export const inboundToScreenBenchmark: Benchmark = {
+  name: "inbox-inbound-to-screen",
+  description: `signed Twilio inbound webhook → text in the DOM of an open thread, ${LATENCY_RUNS} runs; target p95 ≤ 100 ms`,
+  async run(): Promise<Metrics> {
+    const { context, client, smsSender, webhookToken } = await app();
+    const phone = "+14155550191";
+    const contactId = await client.mutation(api.contacts.create, { name: "Latency Bench", phone });
+    await client.mutation(api.messages.send, { contactId, channel: "sms", content: "Hello before the benchmark" });
+    const page = await openThread(context, contactId);
+    // Plain JavaScript: functions compiled by tsx would call its __name() helper, which the page lacks.
+    await page.evaluate(`
+      window.waitForText = (text) => new Promise((resolve) => {
+        const root = document.querySelector("[data-thread-scroller]");
+        const found = () => {
+          const dom = performance.timeOrigin + performance.now();
+          requestAnimationFrame(() => resolve({ dom, frame: performance.timeOrigin + performance.now() }));
+        };
+        if (root.textContent.includes(text)) return found();
+        const observer = new MutationObserver(() => {
+          if (root.textContent.includes(text)) {
+            observer.disconnect();
+            found();
+          }
+        });
+        observer.observe(root, { childList: true, subtree: true, characterData: true });
+      });
+    `);
+
+    const url = `${SITE_URL}/webhooks/twilio/inbound`;
+    const dom: number[] = [];
+    const frame: number[] = [];
+    const webhook: number[] = [];
+    for (let i = 0; i < LATENCY_WARM_UP + LATENCY_RUNS; i++) {
+      const text = `Inbound ${i} ${randomBytes(4).toString("hex")}`;
+      await page.evaluate((t) => {
+        const w = window as unknown as { waitForText: (text: string) => Promise<unknown>; pending?: Promise<unknown> };
+        w.pending = w.waitForText(t);
+      }, text);
+      const params = {
+        AccountSid: `AC${"0".repeat(32)}`,
+        MessageSid: `SM${randomBytes(16).toString("hex")}`,
+        From: phone,
+        To: smsSender,
+        Body: text,
+        NumMedia: "0",
+      };
+      const started = performance.timeOrigin + performance.now();
+      const response = await fetch(url, twilioRequest(webhookToken, url, params));
+      const answered = performance.timeOrigin + performance.now();
+      if (!response.ok) throw new Error(`webhook answered ${response.status}: ${await response.text()}`);
+      const seen = (await page.evaluate(() => (window as unknown as { pending: Promise<{ dom: number; frame: number }> }).pending)) as {
+        dom: number;
+        frame: number;
+      };
+      if (i >= LATENCY_WARM_UP) {
+        dom.push(seen.dom - started);
+        frame.push(seen.frame - started);
+        webhook.push(answered - started);
+      }
+      // Let the read receipt (markRead) and the simulator settle before the next message.
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await page.close();
+    const p95 = percentile(dom, 95);
+    return {
+      runs: LATENCY_RUNS,
+      "in DOM p50 (ms)": round(percentile(dom, 50)),
+      "in DOM p95 (ms)": round(p95),
+      "in DOM max (ms)": round(Math.max(...dom)),
+      "next frame p50 (ms)": round(percentile(frame, 50)),
+      "next frame p95 (ms)": round(percentile(frame, 95)),
+      "webhook answered p50 (ms)": round(percentile(webhook, 50)),
+      "target p95 (ms)": 100,
+      verdict: p95 <= 100 ? "met" : "MISSED",
+    };
+  },
+};
+
+export const threadDomRowsBenchmark: Benchmark = {
+  name: "inbox-thread-dom-rows",
+  description: `rows in the DOM for a ${THREAD_MESSAGES.toLocaleString("en-US")}-message thread, opened and scrolled through; target ≤ 150`,
+  async run(): Promise<Metrics> {
+    const { context, client, emulator, smsSender } = await app();
+    const phone = "+14155550192";
+    const contactId = await client.mutation(api.contacts.create, { name: "Long Thread", phone });
+    // 10,000 texts from the contact, stored as the verified Twilio webhook stores them (run
+    // in-process: the signature check and HTTP are what the latency benchmark measures).
+    const seeded = performance.now();
+    for (let i = 0; i < THREAD_MESSAGES; i++) {
+      const body = `Message ${i + 1} of the long thread${i % 7 === 0 ? ": a longer one, to give the rows different heights when the text wraps onto a second or even a third line in a narrower thread pane." : "."}`;
+      await emulator.engine.runAny(RECORD_INBOUND, { messageSid: `SMseed${i}x${randomBytes(8).toString("hex")}`, from: phone, to: smsSender, body, media: [] });
+    }
+    log(`seeded ${THREAD_MESSAGES} messages in ${Math.round(performance.now() - seeded)} ms`);
+
+    const opened = performance.now();
+    const page = await openThread(context, contactId);
+    const openMs = performance.now() - opened;
+    const scroller = page.locator("[data-thread-scroller]");
+    const rowCount = () => page.locator("[data-thread-scroller] [data-index]").count();
+    const rowsAtOpen = await rowCount();
+    let maxRows = rowsAtOpen;
+
+    // Scroll to the top again and again: each time the next older page loads above.
+    const loadStarted = performance.now();
+    for (;;) {
+      const loaded = Number(await scroller.getAttribute("data-rows"));
+      if ((await page.getByText("This is the beginning of your conversation").count()) > 0) break;
+      await scroller.evaluate((el) => {
+        el.scrollTop = 0;
+      });
+      await page
+        .waitForFunction(
+          (before) => Number(document.querySelector("[data-thread-scroller]")?.getAttribute("data-rows")) > before,
+          loaded,
+          { timeout: 30_000 },
+        )
+        .catch(() => undefined);
+      maxRows = Math.max(maxRows, await rowCount());
+    }
+    const loadAllMs = performance.now() - loadStarted;
+    const totalRows = Number(await scroller.getAttribute("data-rows"));
+
+    // Sweep the whole thread, top to bottom, counting rows and slow frames.
+    const sweep = await scroller.evaluate(async (el) => {
+      const frameTimes: number[] = [];
+      let most = 0;
+      let last = performance.now();
+      el.scrollTop = 0;
+      while (el.scrollTop + el.clientHeight < el.scrollHeight - 2) {
+        el.scrollTop += el.clientHeight * 0.9;
+        await new Promise((r) => requestAnimationFrame(r));
+        const now = performance.now();
+        frameTimes.push(now - last);
+        last = now;
+        most = Math.max(most, el.querySelectorAll("[data-index]").length);
+      }
+      frameTimes.sort((a, b) => a - b);
+      return { steps: frameTimes.length, most, p95Frame: frameTimes[Math.floor(frameTimes.length * 0.95)] ?? 0 };
+    });
+    maxRows = Math.max(maxRows, sweep.most);
+    await page.close();
+    return {
+      messages: THREAD_MESSAGES,
+      "thread rows (messages + day headings)": totalRows,
+      "rows in DOM at open": rowsAtOpen,
+      "most rows in DOM": maxRows,
+      "open to first rows (ms)": round(openMs, 0),
+      "scroll to the beginning, all pages (s)": round(loadAllMs / 1000, 1),
+      "sweep steps": sweep.steps,
+      "sweep frame p95 (ms)": round(sweep.p95Frame, 1),
+      target: 150,
+      verdict: maxRows <= 150 ? "met" : "MISSED",
+    };
+  },
+};
+
+export const browserBenchmarks: Benchmark[] = [inboxFirstLoadJsBenchmark, inboundToScreenBenchmark, threadDomRowsBenchmark];
+
+/** Stop the app (the runner exits the process anyway; this is for running this file alone). */
+export async function stopBrowserBenchmarks(): Promise<void> {
+  if (!starting) return;
+  const { browser, client, emulator, next } = await starting;
+  await browser.close();
+  await client.close();
+  next.kill("SIGTERM");
+  await emulator.close();
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  (async () => {
+    for (const benchmark of browserBenchmarks) {
+      console.log(`\n▶ ${benchmark.name}: ${benchmark.description}`);
+      console.table(Object.entries(await benchmark.run()).map(([metric, value]) => ({ metric, value })));
+    }
+    await stopBrowserBenchmarks();
+    process.exit(0);
+  })().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
