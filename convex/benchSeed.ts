@@ -6,7 +6,8 @@
  */
 import { v } from "convex/values";
 import type { Id } from "./_generated/dataModel";
-import { internalMutation } from "./_generated/server";
+import { internalMutation } from "./functions";
+
 import { newContact } from "./lib/contacts";
 import { insertMessage, MessageWrites } from "./lib/messages";
 import { adjustContactCount } from "./lib/stats";

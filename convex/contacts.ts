@@ -2,10 +2,10 @@ import { paginationOptsValidator, paginationResultValidator } from "convex/serve
 import { v } from "convex/values";
 import { doc } from "convex-helpers/validators";
 import { normalizeSearchQuery } from "../lib/search";
-import { getOwned, userMutation, userQuery } from "./functions";
+import { getOwned, internalMutation, userMutation, userQuery } from "./functions";
 import { recordAudit } from "./lib/audit";
 import { internal } from "./_generated/api";
-import { internalMutation } from "./_generated/server";
+
 import {
   createContact,
   deleteContactMemberships,

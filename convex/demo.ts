@@ -5,7 +5,8 @@
  */
 import { v } from "convex/values";
 import type { Id } from "./_generated/dataModel";
-import { internalMutation } from "./_generated/server";
+import { internalMutation } from "./functions";
+
 import { createOutbound } from "./dispatch";
 import { insertContact } from "./lib/contacts";
 import { insertMessage, MessageWrites } from "./lib/messages";

@@ -4,13 +4,19 @@
  * decide access.
  */
 import { getAuthUserId } from "@convex-dev/auth/server";
-import { customAction, customCtx, customMutation, customQuery } from "convex-helpers/server/customFunctions";
+import {
+  customAction,
+  customCtx,
+  customMutation,
+  customQuery,
+  type Customization,
+} from "convex-helpers/server/customFunctions";
 import { v } from "convex/values";
 import type { Doc, Id, TableNames } from "./_generated/dataModel";
 import {
   action,
-  internalMutation,
-  internalQuery,
+  internalMutation as rawInternalMutation,
+  internalQuery as rawInternalQuery,
   mutation,
   query,
   type ActionCtx,
@@ -18,7 +24,38 @@ import {
   type QueryCtx,
 } from "./_generated/server";
 import { appError } from "./lib/errors";
+import { meterDb, meteringEnabled, report, type Meter } from "./lib/metering";
 import type { Actor } from "./schema";
+
+/**
+ * Every query and mutation builder adds `extra` to ctx, and in bench mode (BENCH_METRICS=1,
+ * local emulator only) counts the documents the function reads and writes (convex/lib/metering.ts).
+ */
+function builder<Ctx extends { db: object }, Extra extends Record<string, unknown>>(
+  extra: (ctx: Ctx) => Promise<Extra> | Extra,
+): Customization<Ctx, Record<string, never>, Extra & { db: Ctx["db"] }, Record<string, never>> {
+  return {
+    args: {},
+    input: async (ctx: Ctx) => {
+      const added = await extra(ctx);
+      const { db, onSuccess } = metered(ctx.db);
+      return { ctx: { ...added, db }, args: {}, onSuccess };
+    },
+  };
+}
+
+/** `db` as is, or (bench mode) counting into a meter reported when the function succeeds. */
+function metered<DB extends object>(db: DB): { db: DB; onSuccess?: () => void } {
+  if (!meteringEnabled()) return { db };
+  const meter: Meter = { reads: 0, writes: 0 };
+  return { db: meterDb(db, meter), onSuccess: () => report(meter) };
+}
+
+const nothing = () => ({});
+
+/** Internal queries and mutations (scheduler, webhooks, API, crons): the same builders, metered in bench mode. */
+export const internalQuery = customQuery(rawInternalQuery, builder<QueryCtx, Record<never, never>>(nothing));
+export const internalMutation = customMutation(rawInternalMutation, builder<MutationCtx, Record<never, never>>(nothing));
 
 async function requireUserId(ctx: QueryCtx | MutationCtx | ActionCtx): Promise<Id<"users">> {
   const userId = await getAuthUserId(ctx);
@@ -29,13 +66,13 @@ async function requireUserId(ctx: QueryCtx | MutationCtx | ActionCtx): Promise<I
 /** A query run as the signed-in user: `ctx.userId` is set, signed-out callers get UNAUTHENTICATED. */
 export const userQuery = customQuery(
   query,
-  customCtx(async (ctx) => ({ userId: await requireUserId(ctx) })),
+  builder(async (ctx: QueryCtx) => ({ userId: await requireUserId(ctx) })),
 );
 
 /** A mutation run as the signed-in user; `ctx.actor` is the audit actor. */
 export const userMutation = customMutation(
   mutation,
-  customCtx(async (ctx) => {
+  builder(async (ctx: MutationCtx) => {
     const userId = await requireUserId(ctx);
     const actor: Actor = { kind: "user", id: userId };
     return { userId, actor };
@@ -51,7 +88,7 @@ export const userAction = customAction(
 /** A query that also works signed out: `ctx.userId` is null then. */
 export const optionalUserQuery = customQuery(
   query,
-  customCtx(async (ctx) => ({ userId: await getAuthUserId(ctx) })),
+  builder(async (ctx: QueryCtx) => ({ userId: await getAuthUserId(ctx) })),
 );
 
 /**
@@ -59,15 +96,24 @@ export const optionalUserQuery = customQuery(
  * passes `userId` and the key's display prefix; `ctx.actor` is the key, for the audit log.
  * Internal only: nothing outside this deployment can call them with a userId of its choice.
  */
-const apiCustomization = {
-  args: { userId: v.id("users"), keyPrefix: v.string() },
-  input: async (_ctx: unknown, { userId, keyPrefix }: { userId: Id<"users">; keyPrefix: string }) => {
-    const actor: Actor = { kind: "apiKey", id: keyPrefix };
-    return { ctx: { userId, actor }, args: {} };
-  },
-};
-export const apiQuery = customQuery(internalQuery, apiCustomization);
-export const apiMutation = customMutation(internalMutation, apiCustomization);
+const apiArgs = { userId: v.id("users"), keyPrefix: v.string() };
+function apiCustomization<Ctx extends { db: object }>(): Customization<
+  Ctx,
+  typeof apiArgs,
+  { userId: Id<"users">; actor: Actor; db: Ctx["db"] },
+  Record<string, never>
+> {
+  return {
+    args: apiArgs,
+    input: async (ctx: Ctx, { userId, keyPrefix }: { userId: Id<"users">; keyPrefix: string }) => {
+      const actor: Actor = { kind: "apiKey", id: keyPrefix };
+      const { db, onSuccess } = metered(ctx.db);
+      return { ctx: { userId, actor, db }, args: {}, onSuccess };
+    },
+  };
+}
+export const apiQuery = customQuery(rawInternalQuery, apiCustomization<QueryCtx>());
+export const apiMutation = customMutation(rawInternalMutation, apiCustomization<MutationCtx>());
 
 type OwnedTable = {
   [T in TableNames]: Doc<T> extends { userId: Id<"users"> } ? T : never;

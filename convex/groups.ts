@@ -2,8 +2,8 @@ import { paginationOptsValidator, paginationResultValidator } from "convex/serve
 import { v } from "convex/values";
 import { doc } from "convex-helpers/validators";
 import { internal } from "./_generated/api";
-import { internalMutation } from "./_generated/server";
-import { getOwned, userMutation, userQuery } from "./functions";
+
+import { getOwned, internalMutation, userMutation, userQuery } from "./functions";
 import { CONTACT_LIMITS, PURGE_BATCH } from "./lib/contacts";
 import {
   addGroupMembers,

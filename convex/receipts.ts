@@ -4,7 +4,8 @@
  * a late or repeated receipt never moves a message backwards (see convex/lib/receipts.ts).
  */
 import { v } from "convex/values";
-import { internalMutation } from "./_generated/server";
+import { internalMutation } from "./functions";
+
 import { applyReceipt, WritesByUser } from "./lib/receipts";
 
 export const vReceiptStatus = v.union(v.literal("sent"), v.literal("delivered"), v.literal("read"), v.literal("failed"));

@@ -7,7 +7,8 @@
 import { v } from "convex/values";
 import { rateLimit, type RateLimitConfig } from "convex-helpers/server/rateLimit";
 import { internal } from "../_generated/api";
-import { internalMutation } from "../_generated/server";
+import { internalMutation } from "../functions";
+
 import { isKeyActive } from "../lib/apiKeys";
 import { env } from "../lib/env";
 

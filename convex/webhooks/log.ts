@@ -1,5 +1,5 @@
 import { v } from "convex/values";
-import { internalMutation } from "../_generated/server";
+import { internalMutation } from "../functions";
 
 /** Count a rejected webhook request by provider and reason (its content is never kept). */
 export const reject = internalMutation({

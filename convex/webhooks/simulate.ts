@@ -1,6 +1,6 @@
 import { v } from "convex/values";
-import { internalQuery } from "../_generated/server";
-import { getOwned } from "../functions";
+
+import { getOwned, internalQuery } from "../functions";
 import { appError } from "../lib/errors";
 import { addressFor, defaultSender } from "../lib/outbound";
 import { vChannel } from "../schema";

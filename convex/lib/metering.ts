@@ -1,0 +1,95 @@
+/**
+ * Bench mode: count the documents a function reads and writes, through the function builders
+ * (convex/functions.ts), without touching any function. On when BENCH_METRICS=1, which only the
+ * benchmark sets on the local emulator; the counts go to a sink the benchmark installs on
+ * globalThis. Reads are documents returned to the function (by get, first, unique, take,
+ * collect, paginate or iteration); writes are inserts, patches, replaces and deletes.
+ */
+export type Meter = { reads: number; writes: number };
+type Sink = (meter: Meter) => void;
+
+const SINK = "__unifiedInboxMeter";
+
+export function meteringEnabled(): boolean {
+  // eslint-disable-next-line @convex-dev/no-process-env -- bench mode only, read where the builders are made
+  return process.env.BENCH_METRICS === "1";
+}
+
+export function report(meter: Meter): void {
+  (globalThis as unknown as Record<string, Sink | undefined>)[SINK]?.(meter);
+}
+
+/** Install the benchmark's sink (the benchmark runs the emulator in its own process). */
+export function setMeterSink(sink: Sink | null): void {
+  (globalThis as unknown as Record<string, Sink | null>)[SINK] = sink;
+}
+
+const TERMINALS = new Set(["first", "unique", "take", "collect", "paginate"]);
+const CHAINED = new Set(["withIndex", "withSearchIndex", "order", "filter", "fullTableScan", "limit"]);
+const WRITES = new Set(["insert", "patch", "replace", "delete"]);
+
+function countResult(meter: Meter, method: string, result: unknown): void {
+  if (method === "take" || method === "collect") meter.reads += (result as unknown[]).length;
+  else if (method === "paginate") meter.reads += (result as { page: unknown[] }).page.length;
+  else if (result !== null) meter.reads += 1;
+}
+
+function meterQuery<Q extends object>(query: Q, meter: Meter): Q {
+  return new Proxy(query, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      if (prop === Symbol.asyncIterator && typeof value === "function") {
+        return () => {
+          const iterator = (value as () => AsyncIterator<unknown>).call(target);
+          return {
+            next: async () => {
+              const step = await iterator.next();
+              if (!step.done) meter.reads += 1;
+              return step;
+            },
+            return: iterator.return?.bind(iterator),
+          };
+        };
+      }
+      if (typeof prop !== "string" || typeof value !== "function") return value;
+      if (CHAINED.has(prop)) {
+        return (...args: unknown[]) => meterQuery((value as (...a: unknown[]) => object).apply(target, args), meter);
+      }
+      if (TERMINALS.has(prop)) {
+        return async (...args: unknown[]) => {
+          const result = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+          countResult(meter, prop, result);
+          return result;
+        };
+      }
+      return (value as (...a: unknown[]) => unknown).bind(target);
+    },
+  });
+}
+
+/** A `ctx.db` that counts into `meter`. */
+export function meterDb<DB extends object>(db: DB, meter: Meter): DB {
+  return new Proxy(db, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      if (typeof prop !== "string" || typeof value !== "function") return value;
+      if (prop === "query") {
+        return (...args: unknown[]) => meterQuery((value as (...a: unknown[]) => object).apply(target, args), meter);
+      }
+      if (prop === "get") {
+        return async (...args: unknown[]) => {
+          const doc = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+          if (doc !== null) meter.reads += 1;
+          return doc;
+        };
+      }
+      if (WRITES.has(prop)) {
+        return async (...args: unknown[]) => {
+          meter.writes += 1;
+          return await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+        };
+      }
+      return (value as (...a: unknown[]) => unknown).bind(target);
+    },
+  });
+}
