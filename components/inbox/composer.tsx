@@ -178,7 +178,7 @@ export function Composer({
                   "relative inline-flex cursor-pointer items-center gap-1.5 rounded-full border px-3 py-1 text-sm font-medium",
                   "has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-offset-2 has-[:focus-visible]:outline-indigo-600",
                   checked ? "border-indigo-600 bg-indigo-600 text-white" : "border-slate-300 bg-white text-slate-800 hover:bg-slate-50",
-                  !s.available && "cursor-not-allowed border-dashed bg-slate-50 text-slate-500 hover:bg-slate-50",
+                  !s.available && "cursor-not-allowed border-dashed bg-slate-50 text-slate-600 hover:bg-slate-50",
                   !s.available && checked && "border-red-400 bg-red-50 text-red-800",
                 )}
               >

@@ -395,11 +395,11 @@ const ConversationRow = memo(function ConversationRow({
           <span className={cn("min-w-0 flex-1 truncate text-sm", unread > 0 ? "text-slate-800" : "text-slate-600")}>
             {contact.lastMessagePreview !== undefined ? (
               <>
-                {contact.lastMessageDirection === "outbound" ? <span className="text-slate-500">You: </span> : null}
+                {contact.lastMessageDirection === "outbound" ? <span className="font-medium text-slate-600">You: </span> : null}
                 {contact.lastMessagePreview || "Attachment"}
               </>
             ) : (
-              <span className="text-slate-500 italic">{address ? `${address} · no messages yet` : "No messages yet"}</span>
+              <span className="text-slate-600 italic">{address ? `${address} · no messages yet` : "No messages yet"}</span>
             )}
           </span>
           {unread > 0 ? (
