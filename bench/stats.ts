@@ -9,3 +9,19 @@ export function percentile(samples: number[], p: number): number {
 }
 
 export const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+/** One reported figure: what was measured, how often, the statistics, and its target. */
+export type Figure = {
+  name: string;
+  measured: string;
+  unit: string;
+  runs: number;
+  value?: number;
+  median?: number;
+  p95?: number;
+  p99?: number;
+  target: string;
+  /** null: informational, no target. */
+  met: boolean | null;
+  notes?: string;
+};

@@ -161,3 +161,18 @@ export const broadcastAttempts = internalMutation({
     return { messages, calls };
   },
 });
+
+/** Status counts of the given messages (the fault soak's final tally). */
+export const statusCounts = internalMutation({
+  args: { messageIds: v.array(v.id("messages")) },
+  returns: v.record(v.string(), v.number()),
+  handler: async (ctx, { messageIds }) => {
+    const counts: Record<string, number> = {};
+    for (const id of messageIds) {
+      const m = await ctx.db.get("messages", id);
+      const key = m?.status ?? "missing";
+      counts[key] = (counts[key] ?? 0) + 1;
+    }
+    return counts;
+  },
+});

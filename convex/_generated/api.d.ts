@@ -51,6 +51,7 @@ import type * as lib_errors from "../lib/errors.js";
 import type * as lib_groups from "../lib/groups.js";
 import type * as lib_inbound from "../lib/inbound.js";
 import type * as lib_messages from "../lib/messages.js";
+import type * as lib_metering from "../lib/metering.js";
 import type * as lib_outbound from "../lib/outbound.js";
 import type * as lib_receipts from "../lib/receipts.js";
 import type * as lib_senders from "../lib/senders.js";
@@ -115,6 +116,7 @@ declare const fullApi: ApiFromModules<{
   "lib/groups": typeof lib_groups;
   "lib/inbound": typeof lib_inbound;
   "lib/messages": typeof lib_messages;
+  "lib/metering": typeof lib_metering;
   "lib/outbound": typeof lib_outbound;
   "lib/receipts": typeof lib_receipts;
   "lib/senders": typeof lib_senders;

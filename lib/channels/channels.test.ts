@@ -105,6 +105,15 @@ describe("Resend sender (SDK)", () => {
     expect(req.body.html).toBe("<p>Ready</p>\n<p>Thanks &lt;3</p>");
   });
 
+  it("a retry after a timeout is the same email (the provider keeps the idempotency key)", async () => {
+    const sender = createSender("email", "resend", config());
+    server.script({ kind: "hang" });
+    expect(await failure(sender.send({ ...email, id: "m-hang" }))).toMatchObject({ code: "PROVIDER_TIMEOUT" });
+    await sender.send({ ...email, id: "m-hang" });
+    expect(server.received).toHaveLength(2);
+    expect(server.accepted("resend")).toHaveLength(1);
+  });
+
   it("classifies errors and honours Retry-After", async () => {
     const sender = createSender("email", "resend", config());
     server.script({ kind: "status", status: 422, resendName: "validation_error" });

@@ -39,7 +39,11 @@ function notConfigured(provider: Provider): ChannelError {
 }
 
 export function createSender(channel: Channel, provider: Provider, config: ChannelConfig): MessageSender {
-  if (override) return override(channel, provider, config);
+  return override ? override(channel, provider, config) : realSender(channel, provider, config);
+}
+
+/** The implementation for a channel and provider, ignoring any test override. */
+export function realSender(channel: Channel, provider: Provider, config: ChannelConfig): MessageSender {
   if (provider === "simulator") return new SimulatorSender(channel, config.simulatorRateLimit);
   if (provider === "twilio" && (channel === "sms" || channel === "whatsapp")) {
     if (!config.twilio) throw notConfigured(provider);

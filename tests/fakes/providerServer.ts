@@ -44,6 +44,11 @@ export class FakeProviderServer {
   private faults: Fault[] = [];
   /** Decide a fault per request (overrides the script), e.g. for random fault soaks. */
   decide: ((r: Received) => Fault) | null = null;
+  /** Enforce a provider rate limit: a token bucket of `perSecond` with `burst`; excess gets 429/20429. */
+  rateLimit: { perSecond: number; burst: number } | null = null;
+  private bucket = { tokens: 0, at: 0 };
+  /** Requests refused by the rate limit. */
+  rateLimited = 0;
   private server: Server | null = null;
   private seq = 0;
   private readonly hanging = new Set<ServerResponse>();
@@ -97,11 +102,17 @@ export class FakeProviderServer {
       accepted: false,
     };
     this.received.push(received);
-    const fault = this.decide?.(received) ?? this.faults.shift() ?? { kind: "ok" };
+    const limited: Fault = { kind: "status", status: 429, twilioCode: 20429, resendName: "rate_limit_exceeded" };
+    const fault: Fault = this.overLimit() ? limited : (this.decide?.(received) ?? this.faults.shift() ?? { kind: "ok" });
+    if (fault.kind === "status" && fault.status === 429) this.rateLimited++;
 
     if (fault.kind === "hang") {
-      received.accepted = true; // it got there: the outcome is unknown to the caller
-      received.id = this.newId(received.provider);
+      // It got there and was processed; only the answer is lost (the caller times out).
+      // Like Resend, a repeat with the same idempotency key is the same email.
+      const replay = resend && received.idempotencyKey ? this.idempotent.get(received.idempotencyKey) : undefined;
+      received.accepted = replay === undefined;
+      received.id = replay ?? this.newId(received.provider);
+      if (resend && received.idempotencyKey && replay === undefined) this.idempotent.set(received.idempotencyKey, received.id);
       this.hanging.add(res);
       return;
     }
@@ -126,6 +137,25 @@ export class FakeProviderServer {
       ? { sid: received.id, status: "queued", to: received.body.To, from: received.body.From ?? null }
       : { id: received.id };
     res.writeHead(twilio ? 201 : 200, { "content-type": "application/json" }).end(JSON.stringify(payload));
+  }
+
+  private overLimit(): boolean {
+    if (!this.rateLimit) return false;
+    const now = Date.now();
+    const { perSecond, burst } = this.rateLimit;
+    if (this.bucket.at === 0) this.bucket = { tokens: burst, at: now };
+    this.bucket.tokens = Math.min(burst, this.bucket.tokens + ((now - this.bucket.at) / 1000) * perSecond);
+    this.bucket.at = now;
+    if (this.bucket.tokens < 1) return true;
+    this.bucket.tokens -= 1;
+    return false;
+  }
+
+  /** Our message id: Twilio's status-callback URL carries it (`?m=`), Resend's idempotency key too. */
+  static messageIdOf(r: Received): string | null {
+    if (r.provider === "resend") return r.idempotencyKey?.replace(/^message-/, "") ?? null;
+    const callback = r.body.StatusCallback;
+    return typeof callback === "string" ? new URL(callback).searchParams.get("m") : null;
   }
 
   private newId(provider: "twilio" | "resend"): string {
