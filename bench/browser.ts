@@ -12,6 +12,8 @@
  * - thread-dom-rows: a 10,000-message thread (stored through the inbound webhook's write path),
  *   opened and scrolled to its very beginning (every page loaded), then swept top to bottom: the
  *   most rows in the DOM at any point. Target ≤ 150.
+ * - inbox-list-10k: the conversation list with 10,000 conversations, scrolled to its end and
+ *   swept: rows in the DOM (the same budget of 150).
  *
  * `npm run bench -- inbox` (or `npx tsx bench/browser.ts`). BENCH_SKIP_BUILD=1 reuses an existing
  * build made for the same ports; BENCH_APP_PORT (4500) moves the ports (+10, +11 for the emulator).
@@ -122,11 +124,17 @@ async function startApp(): Promise<App> {
 
   const next = spawn(process.execPath, [nextBin, "start", "--port", String(APP_PORT)], {
     env: appEnv({ JWT_PRIVATE_KEY: process.env.JWT_PRIVATE_KEY!, JWKS: process.env.JWKS! }),
-    stdio: "ignore",
+    stdio: ["ignore", "ignore", "pipe"],
   });
+  let stderr = "";
+  next.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<never>((_, reject) =>
+    next.once("exit", (code) => reject(new Error(`next start exited (${code}); is there a build (run without BENCH_SKIP_BUILD)?\n${stderr}`))),
+  );
+  exited.catch(() => undefined); // after start-up, stopping the server is expected
   // bench/run.ts ends with process.exit(): take the server along.
   process.on("exit", () => next.kill("SIGTERM"));
-  await waitForHttp(`${APP_URL}/signin`, 120_000);
+  await Promise.race([waitForHttp(`${APP_URL}/signin`, 120_000), exited]);
 
   // The account: created from a backend client (to read ids), then signed in in the browser.
   const email = `bench-${Date.now()}@example.com`;
@@ -380,7 +388,86 @@ export const threadDomRowsBenchmark: Benchmark = {
   },
 };
 
-export const browserBenchmarks: Benchmark[] = [inboxFirstLoadJsBenchmark, inboundToScreenBenchmark, threadDomRowsBenchmark];
+const LIST_CONVERSATIONS = 10_000;
+
+export const listDomRowsBenchmark: Benchmark = {
+  name: "inbox-list-10k",
+  description: `the conversation list with ${LIST_CONVERSATIONS.toLocaleString("en-US")} conversations: opened, scrolled to the end (every page loaded) and swept; rows in the DOM`,
+  async run(): Promise<Metrics> {
+    const { context, emulator, smsSender } = await app();
+    // 10,000 people text in (each becomes a contact with a conversation), through the inbound write path.
+    const seeded = performance.now();
+    for (let i = 0; i < LIST_CONVERSATIONS; i++) {
+      await emulator.engine.runAny(RECORD_INBOUND, {
+        messageSid: `SMlist${i}x${randomBytes(8).toString("hex")}`,
+        from: `+1415${String(3_000_000 + i).padStart(7, "0")}`,
+        to: smsSender,
+        body: `Hello from customer ${i + 1}`,
+        media: [],
+      });
+    }
+    log(`seeded ${LIST_CONVERSATIONS} conversations in ${Math.round(performance.now() - seeded)} ms`);
+
+    const page = await context.newPage();
+    const opened = performance.now();
+    await page.goto(`${APP_URL}/inbox`);
+    const list = page.locator("[data-conversation-list]");
+    await list.locator("li").first().waitFor({ timeout: 60_000 });
+    const openMs = performance.now() - opened;
+    const rowCount = () => list.locator("li").count();
+    const rowsAtOpen = await rowCount();
+    let maxRows = rowsAtOpen;
+
+    const loadStarted = performance.now();
+    for (;;) {
+      const loaded = Number(await list.getAttribute("data-rows"));
+      if (loaded >= LIST_CONVERSATIONS) break;
+      await list.evaluate((el) => {
+        el.scrollTop = el.scrollHeight;
+      });
+      await page
+        .waitForFunction((before) => Number(document.querySelector("[data-conversation-list]")?.getAttribute("data-rows")) > before, loaded, {
+          timeout: 30_000,
+        })
+        .catch(() => undefined);
+      maxRows = Math.max(maxRows, await rowCount());
+      if (Number(await list.getAttribute("data-rows")) === loaded) break; // nothing more came
+    }
+    const loadAllMs = performance.now() - loadStarted;
+    const loadedRows = Number(await list.getAttribute("data-rows"));
+    const sweep = await list.evaluate(async (el) => {
+      const frameTimes: number[] = [];
+      let most = 0;
+      let last = performance.now();
+      el.scrollTop = 0;
+      while (el.scrollTop + el.clientHeight < el.scrollHeight - 2) {
+        el.scrollTop += el.clientHeight * 0.9;
+        await new Promise((r) => requestAnimationFrame(r));
+        const now = performance.now();
+        frameTimes.push(now - last);
+        last = now;
+        most = Math.max(most, el.querySelectorAll("li").length);
+      }
+      frameTimes.sort((a, b) => a - b);
+      return { steps: frameTimes.length, most, p95Frame: frameTimes[Math.floor(frameTimes.length * 0.95)] ?? 0 };
+    });
+    maxRows = Math.max(maxRows, sweep.most);
+    await page.close();
+    return {
+      conversations: LIST_CONVERSATIONS,
+      "rows loaded": loadedRows,
+      "open to first rows (ms)": round(openMs, 0),
+      "rows in DOM at open": rowsAtOpen,
+      "most rows in DOM": maxRows,
+      "scroll to the end, all pages (s)": round(loadAllMs / 1000, 1),
+      "sweep frame p95 (ms)": round(sweep.p95Frame, 1),
+      "budget (rows)": 150,
+      verdict: maxRows <= 150 && loadedRows >= LIST_CONVERSATIONS ? "met" : "MISSED",
+    };
+  },
+};
+
+export const browserBenchmarks: Benchmark[] = [inboxFirstLoadJsBenchmark, inboundToScreenBenchmark, threadDomRowsBenchmark, listDomRowsBenchmark];
 
 /** Stop the app (the runner exits the process anyway; this is for running this file alone). */
 export async function stopBrowserBenchmarks(): Promise<void> {

@@ -280,6 +280,7 @@ function VirtualRows({
     <div
       ref={scrollRef}
       data-conversation-list
+      data-rows={rows.length}
       className={cn("relative min-h-0 flex-1 overflow-y-auto overscroll-contain", dimmed && "opacity-60 transition-opacity")}
     >
       <ul
