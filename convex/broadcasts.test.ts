@@ -199,4 +199,18 @@ describe("broadcasts", () => {
     expect(b).toMatchObject({ status: "completed", counts: { delivered: 2 } }); // members 9 and 19 have email
     expect(provider.calls).toHaveLength(2);
   });
+
+  it("lists a group's own broadcasts, newest first, and remembers the group's size", async () => {
+    const t = setup();
+    const { as, userId } = await userWithSenders(t);
+    const a = await groupOf(t, userId, 3);
+    const b = await t.run(async (ctx) => ctx.db.insert("groups", { userId, name: "B", sortName: "b", memberCount: 0 }));
+    const first = await as.mutation(api.broadcasts.create, { groupId: a, channel: "sms", content: "1", scheduledAt: Date.now() + 60_000 });
+    await as.mutation(api.broadcasts.create, { groupId: b, channel: "sms", content: "other", scheduledAt: Date.now() + 60_000 });
+    const second = await as.mutation(api.broadcasts.create, { groupId: a, channel: "sms", content: "2", scheduledAt: Date.now() + 60_000 });
+    const page = await as.query(api.broadcasts.listForGroup, { groupId: a, paginationOpts: { numItems: 10, cursor: null } });
+    expect(page.page.map((x) => x._id)).toEqual([second, first]);
+    expect(page.page[0].members).toBe(3);
+    await settle(t);
+  });
 });

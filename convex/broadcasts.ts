@@ -69,6 +69,7 @@ export async function createBroadcast(
     userId,
     groupId: group._id,
     groupName: group.name,
+    members: group.memberCount,
     channel: request.channel,
     senderId: sender._id,
     ...content,
@@ -259,6 +260,20 @@ export const list = userQuery({
       .withIndex("by_user", (q) => q.eq("userId", ctx.userId))
       .order("desc")
       .paginate(paginationOpts),
+});
+
+/** A group's broadcasts, newest first. */
+export const listForGroup = userQuery({
+  args: { groupId: v.id("groups"), paginationOpts: paginationOptsValidator },
+  returns: paginationResultValidator(vBroadcast),
+  handler: async (ctx, { groupId, paginationOpts }) => {
+    await getOwned(ctx, "groups", groupId);
+    return await ctx.db
+      .query("broadcasts")
+      .withIndex("by_group", (q) => q.eq("groupId", groupId))
+      .order("desc")
+      .paginate(paginationOpts);
+  },
 });
 
 /** Broadcasts waiting for their time, soonest first. */

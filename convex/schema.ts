@@ -194,6 +194,8 @@ export const broadcastFields = {
   userId: v.id("users"),
   groupId: v.id("groups"),
   groupName: v.string(),
+  /** The group's size when the broadcast was created (progress shows against it until fan-out ends). */
+  members: v.optional(v.number()),
   channel: vChannel,
   senderId: v.id("senders"),
   content: v.string(),
@@ -262,7 +264,8 @@ export default defineSchema({
     // Newest-first list needs creation order, which the status index does not give.
     // eslint-disable-next-line @convex-dev/no-duplicate-indexes
     .index("by_user", ["userId"])
-    .index("by_user_and_status_and_scheduledAt", ["userId", "status", "scheduledAt"]),
+    .index("by_user_and_status_and_scheduledAt", ["userId", "status", "scheduledAt"])
+    .index("by_group", ["groupId"]),
 
   /**
    * Analytics aggregates, one document per user and UTC day: message counts keyed

@@ -34,6 +34,8 @@ export const list = userQuery({
   returns: v.object({
     senders: v.array(vSender),
     configured: v.object({ twilio: v.boolean(), resend: v.boolean() }),
+    /** The deployment's site URL: webhooks and the REST API (`/api/v1`) live under it. */
+    siteUrl: v.string(),
     webhooks: v.object({ twilioInbound: v.string(), twilioStatus: v.string(), resend: v.string() }),
   }),
   handler: async (ctx) => {
@@ -51,6 +53,7 @@ export const list = userQuery({
     return {
       senders,
       configured: { twilio: config.twilio !== undefined, resend: config.resend !== undefined },
+      siteUrl: site,
       webhooks: {
         twilioInbound: `${site}/webhooks/twilio/inbound`,
         twilioStatus: `${site}/webhooks/twilio/status`,

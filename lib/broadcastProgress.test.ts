@@ -38,4 +38,10 @@ describe("skipReasons", () => {
     ]);
     expect(skipReasons({ noAddress: 0, optedOut: 0, whatsappWindowClosed: 0 })).toEqual([]);
   });
+
+  it("shows progress against the group's size until the fan-out has handled every member", () => {
+    const partial = { ...zero, total: 200, queued: 150, delivered: 50 };
+    expect(broadcastProgress({ status: "sending", fanOutDone: false, members: 1000, counts: partial })).toMatchObject({ members: 1000, percent: 5 });
+    expect(broadcastProgress({ status: "sending", fanOutDone: true, members: 1000, counts: partial })).toMatchObject({ members: 200, percent: 25 });
+  });
 });

@@ -27,11 +27,14 @@ export function broadcastProgress(b: {
   counts: BroadcastCounts;
   status: BroadcastStatus;
   fanOutDone: boolean;
+  /** The group's size at creation: the total until fan-out has handled every member. */
+  members?: number;
 }): BroadcastProgress {
   const c = b.counts;
   const pending = c.scheduled + c.queued + c.sending;
-  const members = c.total;
-  const settled = Math.max(0, members - pending);
+  const members = b.fanOutDone || b.status === "canceled" ? c.total : Math.max(c.total, b.members ?? 0);
+  // Members the fan-out has not reached yet are as pending as queued messages.
+  const settled = Math.max(0, c.total - pending);
   return {
     members,
     messages: Math.max(0, members - c.skipped),

@@ -32,6 +32,7 @@ export const ERROR_CODES = {
   NO_SENDER: "No sender is configured for that channel. Add one in Settings.",
   DUPLICATE_SENDER: "That sender address is already in use.",
   RATE_LIMITED: "Too many requests. Slow down and try again.",
+  SIMULATION_FAILED: "The simulated message did not reach the webhook.",
   // REST API
   INVALID_API_KEY: "The API key is missing, not valid, expired or revoked.",
   PAYLOAD_TOO_LARGE: "The request body is too large.",

@@ -15,7 +15,7 @@ import { BroadcastComposer } from "./broadcast-composer";
 import { BroadcastProgressCard } from "./broadcast-progress";
 
 /** How many of the account's latest broadcasts are searched for this group's (see RecentBroadcasts). */
-const RECENT_WINDOW = 50;
+const RECENT_WINDOW = 10;
 
 /**
  * The group page's broadcast column: a composer, then the live progress of what was just sent,
@@ -45,13 +45,10 @@ export function GroupBroadcastPanel({ group }: { group: Doc<"groups"> }) {
   );
 }
 
-/**
- * This group's broadcasts among the account's latest RECENT_WINDOW. There is no per-group
- * broadcast query (broadcasts have no group index), so older ones are not listed here.
- */
+/** This group's latest RECENT_WINDOW broadcasts. */
 function RecentBroadcasts({ group, activeId, onOpen }: { group: Doc<"groups">; activeId: Id<"broadcasts"> | null; onOpen: (id: Id<"broadcasts">) => void }) {
-  const recent = usePaginatedQuery(api.broadcasts.list, {}, { initialNumItems: RECENT_WINDOW });
-  const mine = recent.results.filter((b) => b.groupId === group._id);
+  const recent = usePaginatedQuery(api.broadcasts.listForGroup, { groupId: group._id }, { initialNumItems: RECENT_WINDOW });
+  const mine = recent.results;
   return (
     <Card title="Recent broadcasts">
       {recent.status === "LoadingFirstPage" ? (

@@ -15,7 +15,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { PlusIcon } from "@/components/ui/icons";
 import { SkeletonRows } from "@/components/ui/skeleton";
 import { CreateApiKeyDialog } from "./create-api-key-dialog";
-import { siteUrlOf, useSenders } from "./use-senders";
+import { useSenders } from "./use-senders";
 
 type ApiKey = FunctionReturnType<typeof api.apiKeys.list>[number];
 
@@ -41,7 +41,7 @@ export function ApiKeysSection() {
   const [creating, setCreating] = useState(false);
   const [revoking, setRevoking] = useState<ApiKey | null>(null);
   const [revoke] = useMutationWithToast(api.apiKeys.revoke);
-  const base = senders ? `${siteUrlOf(senders.webhooks)}/api/v1` : null;
+  const base = senders ? `${senders.siteUrl}/api/v1` : null;
 
   const createButton = (
     <Button variant="primary" onClick={() => setCreating(true)}>

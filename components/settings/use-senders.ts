@@ -16,7 +16,3 @@ export function simulatedChannels(configured: { twilio: boolean; resend: boolean
   return [...(configured.twilio ? [] : (["sms", "whatsapp"] as const)), ...(configured.resend ? [] : (["email"] as const))];
 }
 
-/** The deployment's site URL (where webhooks and the REST API live), from a webhook URL it printed. */
-export function siteUrlOf(webhooks: { resend: string }): string {
-  return webhooks.resend.replace(/\/webhooks\/resend$/, "");
-}

@@ -39,6 +39,7 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   RATE_LIMITED: 429,
   TOO_MANY_ATTEMPTS: 429,
   INTERNAL: 500,
+  SIMULATION_FAILED: 502,
 };
 
 export type ErrorDetails = Record<string, unknown>;

@@ -73,8 +73,10 @@ export const simulateInbound = userAction({
       url = `${env.siteUrl()}/webhooks/twilio/inbound`;
       init = twilioRequest(token, url, params);
     }
-    const response = await fetch(url, init);
-    if (!response.ok) throw new Error(`The webhook answered ${response.status}`);
+    const response = await fetch(url, init).catch(() => null);
+    if (!response?.ok) {
+      throw appError("SIMULATION_FAILED", `The webhook at ${url} answered ${response ? response.status : "nothing"}.`);
+    }
     return { status: response.status, providerMessageId: args.channel === "email" ? id : `SM${id}` };
   },
 });

@@ -388,6 +388,20 @@ describe("simulated inbound", () => {
     await expect(other.as.action(api.webhooks.node.simulateInbound, { contactId, channel: "sms", content: "x" })).rejects.toMatchObject(code("NOT_FOUND"));
   });
 
+  it("reports a webhook that refuses the request with a code", async () => {
+    const t = setup();
+    const { as } = await userWithSenders(t);
+    const contactId = await as.mutation(api.contacts.create, { name: "Ann", phone: ANN });
+    vi.stubGlobal("fetch", async () => new Response("nope", { status: 403 }));
+    try {
+      await expect(as.action(api.webhooks.node.simulateInbound, { contactId, channel: "sms", content: "x" })).rejects.toMatchObject(
+        code("SIMULATION_FAILED"),
+      );
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
   it("is refused when a real provider is configured", async () => {
     vi.stubEnv("TWILIO_ACCOUNT_SID", "AC" + "1".repeat(32));
     vi.stubEnv("TWILIO_AUTH_TOKEN", "real");
