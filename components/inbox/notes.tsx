@@ -2,7 +2,7 @@
 
 /** A contact's notes: add, edit and delete, `@mentions` highlighted, private notes marked. */
 import { usePaginatedQuery } from "convex/react";
-import { useId, useState, type FormEvent } from "react";
+import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import { toast } from "sonner";
 import { api } from "@/convex/_generated/api";
 import type { Doc, Id } from "@/convex/_generated/dataModel";
@@ -11,7 +11,7 @@ import { formatDateTime } from "@/lib/format";
 import { splitMentions } from "@/lib/mentions";
 import { useMutationWithToast } from "@/lib/use-mutation-with-toast";
 import { Badge } from "@/components/ui/badge";
-import { Button } from "@/components/ui/button";
+import { Button, buttonClasses } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Checkbox, Textarea } from "@/components/ui/field";
 import { PencilIcon, TrashIcon } from "@/components/ui/icons";
@@ -162,6 +162,13 @@ function NoteItem({ note, onDelete }: { note: Doc<"notes">; onDelete: () => void
   const [isPrivate, setIsPrivate] = useState(note.isPrivate);
   const [error, setError] = useState<string | null>(null);
   const [update, saving] = useMutationWithToast(api.notes.update);
+  // Back from editing (saved or not), focus returns to the note's Edit button.
+  const editButton = useRef<HTMLButtonElement>(null);
+  const wasEditing = useRef(false);
+  useEffect(() => {
+    if (wasEditing.current && !editing) editButton.current?.focus();
+    wasEditing.current = editing;
+  }, [editing]);
 
   async function onSave(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -242,10 +249,10 @@ function NoteItem({ note, onDelete }: { note: Doc<"notes">; onDelete: () => void
           </Badge>
         ) : null}
         <span className="ml-auto flex gap-0.5">
-          <Button
-            size="sm"
-            variant="ghost"
-            className="h-7 px-1.5"
+          <button
+            ref={editButton}
+            type="button"
+            className={buttonClasses({ variant: "ghost", size: "sm", className: "h-7 px-1.5" })}
             onClick={() => {
               setContent(note.content);
               setIsPrivate(note.isPrivate);
@@ -254,7 +261,7 @@ function NoteItem({ note, onDelete }: { note: Doc<"notes">; onDelete: () => void
           >
             <PencilIcon className="size-3.5" />
             <span className="sr-only">Edit note</span>
-          </Button>
+          </button>
           <Button size="sm" variant="danger-ghost" className="h-7 px-1.5" onClick={onDelete}>
             <TrashIcon className="size-3.5" />
             <span className="sr-only">Delete note</span>

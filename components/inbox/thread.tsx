@@ -58,6 +58,14 @@ export function Thread({
   useMarkRead(contact, readingLatest);
 
   const [cancelling, setCancelling] = useState<Doc<"messages"> | null>(null);
+  // After a cancel the button that opened the dialog is gone: focus goes to the thread instead.
+  // (This effect runs after the dialog's own focus restore, which finds nothing to return to.)
+  const focusThreadOnClose = useRef(false);
+  useEffect(() => {
+    if (cancelling !== null || !focusThreadOnClose.current) return;
+    focusThreadOnClose.current = false;
+    document.querySelector<HTMLElement>("[data-thread-scroller]")?.focus();
+  }, [cancelling]);
   const [cancel] = useMutationWithToast(api.messages.cancel);
   const [retry] = useMutationWithToast(api.messages.retry);
   const actions = useMemo<MessageActions>(
@@ -106,6 +114,7 @@ export function Thread({
           const result = await cancel({ messageId: cancelling._id });
           if (!result.ok) throw result.error;
           toast.success("Scheduled message canceled");
+          focusThreadOnClose.current = true;
         }}
       >
         {cancelling ? (

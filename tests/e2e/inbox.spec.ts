@@ -153,6 +153,7 @@ test("schedule a message 5 seconds ahead and see it go out; cancel another", asy
   await dialog.getByRole("button", { name: "Cancel message" }).click();
   await expect(dialog).toBeHidden();
   await expect(tomorrow.getByText("Canceled", { exact: true })).toBeVisible();
+  await expect(page.getByRole("region", { name: "Messages with Alan Turing" })).toBeFocused();
   await shot(page, testInfo, "canceled");
 });
 
@@ -205,6 +206,7 @@ test("notes with @mentions, and the keyboard", async ({ page }, testInfo) => {
   await notes.getByRole("checkbox", { name: "Private", exact: true }).check();
   await notes.getByRole("button", { name: "Save" }).click();
   await expect(note.getByText("Private")).toBeVisible();
+  await expect(note.getByRole("button", { name: "Edit note" })).toBeFocused();
   await shot(page, testInfo, "note-with-mention");
   await note.getByRole("button", { name: "Delete note" }).click();
   await page.getByRole("alertdialog", { name: "Delete this note?" }).getByRole("button", { name: "Delete note" }).click();
