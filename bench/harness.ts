@@ -3,7 +3,7 @@
  * fresh auth keys, the simulator's webhook secret, and helpers to sign users up and call
  * functions, internal ones included.
  */
-import { ConvexClient } from "convex/browser";
+import { ConvexClient, ConvexHttpClient } from "convex/browser";
 import type { Value } from "convex/values";
 import { api } from "../convex/_generated/api";
 import type { Id } from "../convex/_generated/dataModel";
@@ -11,6 +11,13 @@ import { startEmulator, type RunningEmulator } from "../emulator/server";
 import { generateAuthKeys } from "../scripts/auth-keys";
 
 export const BENCH_WEBHOOK_SECRET = "bench-simulator-secret";
+
+/**
+ * Every emulator a benchmark process starts serves its site on this one port (one at a time):
+ * convex/auth.config.ts is evaluated once per process, so the token issuer it names (the site
+ * URL) must stay the same. bench/browser.ts uses the same port.
+ */
+export const BENCH_SITE_PORT = Number(process.env.BENCH_APP_PORT ?? 4500) + 11;
 
 /** Variables a benchmark may set; cleared before each backend starts so runs don't leak into each other. */
 const VARIABLES = [
@@ -28,7 +35,24 @@ const VARIABLES = [
   "API_RATE_LIMIT_BURST",
 ];
 
-export type User = { email: string; token: string; userId: Id<"users">; client: ConvexClient };
+export type User = {
+  email: string;
+  token: string;
+  userId: Id<"users">;
+  client: ConvexClient;
+  /** One-shot calls over HTTP: every call runs the function (no client-side cache). */
+  http: ConvexHttpClient;
+};
+
+let keys: Promise<Record<string, string>> | null = null;
+/**
+ * One auth key pair per process: the app's modules are loaded once and Convex Auth keeps the
+ * first private key it imports, so every emulator this process starts must share it.
+ */
+export function benchAuthKeys(): Promise<Record<string, string>> {
+  keys ??= generateAuthKeys();
+  return keys;
+}
 
 export class Backend {
   private readonly clients: ConvexClient[] = [];
@@ -37,12 +61,12 @@ export class Backend {
   static async start(env: Record<string, string> = {}): Promise<Backend> {
     for (const name of VARIABLES) delete process.env[name];
     delete process.env.CONVEX_SITE_URL;
-    Object.assign(process.env, await generateAuthKeys(), {
+    Object.assign(process.env, await benchAuthKeys(), {
       SITE_URL: "http://localhost:3000",
       SIMULATOR_WEBHOOK_SECRET: BENCH_WEBHOOK_SECRET,
       ...env,
     });
-    const emulator = await startEmulator({ port: 0, sitePort: 0, envFile: null, dataDir: null, log: () => undefined });
+    const emulator = await startEmulator({ port: 0, sitePort: BENCH_SITE_PORT, envFile: null, dataDir: null, log: () => undefined });
     // Functions compute public URLs (signatures, status callbacks) from this.
     process.env.CONVEX_SITE_URL = emulator.siteUrl;
     return new Backend(emulator);
@@ -58,7 +82,9 @@ export class Backend {
     client.setAuth(async () => tokens.token);
     const viewer = await client.query(api.users.viewer, {});
     if (!viewer) throw new Error("sign-up failed");
-    return { email, token: tokens.token, userId: viewer._id, client };
+    const http = new ConvexHttpClient(this.emulator.url);
+    http.setAuth(tokens.token);
+    return { email, token: tokens.token, userId: viewer._id, client, http };
   }
 
   /** Run any function (internal ones too) as the system. */

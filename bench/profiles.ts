@@ -38,11 +38,16 @@ export async function seedProfile(backend: Backend, user: User, size: ProfileSiz
   const from = now - YEAR_MS;
   const to = now - 60_000;
   const longThread = contactIds[0];
-  // The long thread first, then the rest spread over every contact.
+  // A message on every day of the year (so every date range has its days), the long thread,
+  // then the rest at random over every contact.
+  const days = Math.floor((to - from) / 86_400_000) + 1;
+  await backend.run("benchSeed:messages", {
+    userId: user.userId, contactIds: contactIds.slice(1, 101), count: days, from, to, seed: seed * 1000 + 999, scheduled: 0, spreadDaily: true,
+  });
   await backend.run("benchSeed:messages", {
     userId: user.userId, contactIds: [longThread], count: LONG_THREAD, from, to, seed: seed * 1000, scheduled: 0,
   });
-  const rest = size.messages - LONG_THREAD;
+  const rest = size.messages - LONG_THREAD - days;
   let batch = 0;
   for (let done = 0; done < rest; done += MESSAGE_BATCH, batch++) {
     const count = Math.min(MESSAGE_BATCH, rest - done);

@@ -45,13 +45,13 @@ const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 let sidSeq = 0;
 
 const PROBES = (backend: Backend): Probe[] => [
-  { name: "inbox first page", page: 25, run: (p) => p.user.client.query(api.inbox.conversations, { paginationOpts: { numItems: 25, cursor: null } }) },
-  { name: "thread first page", page: 50, run: (p) => p.user.client.query(api.messages.thread, { contactId: p.longThread, paginationOpts: { numItems: 50, cursor: null } }) },
-  { name: "thread older page", page: 50, run: (p) => p.user.client.query(api.messages.thread, { contactId: p.longThread, paginationOpts: { numItems: 50, cursor: p.olderCursor } }) },
-  { name: "conversation search", page: 20, run: (p) => p.user.client.query(api.contacts.search, { query: "example", limit: 20 }) },
-  { name: "analytics, 90 days", page: 90, run: (p) => p.user.client.query(api.analytics.summary, { from: day(Date.now() - 89 * 86_400_000), to: day(Date.now()) }) },
-  { name: "scheduled list page", page: 50, run: (p) => p.user.client.query(api.messages.upcoming, { paginationOpts: { numItems: 50, cursor: null } }) },
-  { name: "contact list page", page: 50, run: (p) => p.user.client.query(api.contacts.list, { paginationOpts: { numItems: 50, cursor: null } }) },
+  { name: "inbox first page", page: 25, run: (p) => p.user.http.query(api.inbox.conversations, { paginationOpts: { numItems: 25, cursor: null } }) },
+  { name: "thread first page", page: 50, run: (p) => p.user.http.query(api.messages.thread, { contactId: p.longThread, paginationOpts: { numItems: 50, cursor: null } }) },
+  { name: "thread older page", page: 50, run: (p) => p.user.http.query(api.messages.thread, { contactId: p.longThread, paginationOpts: { numItems: 50, cursor: p.olderCursor } }) },
+  { name: "conversation search", page: 20, run: (p) => p.user.http.query(api.contacts.search, { query: "example", limit: 20 }) },
+  { name: "analytics, 90 days", page: 90, run: (p) => p.user.http.query(api.analytics.summary, { from: day(Date.now() - 89 * 86_400_000), to: day(Date.now()) }) },
+  { name: "scheduled list page", page: 50, run: (p) => p.user.http.query(api.messages.upcoming, { paginationOpts: { numItems: 50, cursor: null } }) },
+  { name: "contact list page", page: 50, run: (p) => p.user.http.query(api.contacts.list, { paginationOpts: { numItems: 50, cursor: null } }) },
   {
     name: "inbound webhook",
     page: null,
@@ -196,15 +196,16 @@ export async function scaleFigures(opts: Options): Promise<Figure[]> {
     await large.user.client.mutation(api.senders.setDefault, { senderId: simulator._id });
     let maxReads = 0;
     let maxWrites = 0;
-    setMeterSink((m) => {
-      maxReads = Math.max(maxReads, m.reads);
-      maxWrites = Math.max(maxWrites, m.writes);
-    });
-    try {
-      figures.push(...(await runBroadcast(backend, large, { members: opts.quick ? 2_000 : 10_000, heldMessages: largeSize.messages })));
-    } finally {
-      setMeterSink(null);
-    }
+    figures.push(
+      ...(await runBroadcast(backend, large, {
+        members: opts.quick ? 2_000 : 10_000,
+        heldMessages: largeSize.messages,
+        onMeter: (m) => {
+          maxReads = Math.max(maxReads, m.reads);
+          maxWrites = Math.max(maxWrites, m.writes);
+        },
+      })),
+    );
     figures.push({
       name: "broadcast: largest transaction",
       measured: "most documents read / written by any one transaction while the broadcast ran (fan-out, pump, receipts)",

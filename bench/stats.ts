@@ -1,6 +1,8 @@
 /** What a benchmark is, and the statistics they report. */
 export type Metrics = Record<string, number | string>;
-export type Benchmark = { name: string; description: string; run(): Promise<Metrics> };
+export type RunOptions = { quick: boolean; log: (line: string) => void };
+/** A named group of figures; `npm run bench -- <part of a name>` runs some. */
+export type Benchmark = { name: string; description: string; run(opts: RunOptions): Promise<Figure[]> };
 
 /** The p-th percentile (0–100) of `samples`, nearest rank. */
 export function percentile(samples: number[], p: number): number {

@@ -97,9 +97,11 @@ export const messages = internalMutation({
     to: v.number(),
     seed: v.number(),
     scheduled: v.number(),
+    /** Place message i on day i of the span (one per day), instead of at random. */
+    spreadDaily: v.optional(v.boolean()),
   },
   returns: v.null(),
-  handler: async (ctx, { userId, contactIds, count, from, to, seed, scheduled }) => {
+  handler: async (ctx, { userId, contactIds, count, from, to, seed, scheduled, spreadDaily }) => {
     const random = rng(seed);
     const writes = new MessageWrites(ctx, userId);
     const sender = await ctx.db
@@ -112,12 +114,10 @@ export const messages = internalMutation({
       const channel: Channel = r < 0.6 ? "sms" : r < 0.8 ? "whatsapp" : "email";
       const future = i >= count;
       const inbound = !future && random() < 0.45;
-      // The first message of every day is placed on that day, so every day of the span has data.
-      const days = Math.floor((to - from) / 86_400_000);
       const at = future
         ? to + Math.floor(random() * 30 * 86_400_000) + 3_600_000
-        : seed * count + i < days
-          ? from + (seed * count + i) * 86_400_000 + Math.floor(random() * 86_400_000)
+        : spreadDaily
+          ? Math.min(to, from + i * 86_400_000 + Math.floor(random() * 3_600_000))
           : from + Math.floor(random() * (to - from));
       const s = random();
       const status = future ? "scheduled" : inbound ? "received" : s < 0.7 ? "delivered" : s < 0.85 ? "read" : s < 0.95 ? "sent" : "failed";

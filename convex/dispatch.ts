@@ -277,31 +277,32 @@ const PUMP_MAX_BATCH = 500;
 
 /**
  * Claim a broadcast's messages whose send slot has come, in slot order: at most the sender's
- * rate × the time since the pump's previous sends (a tick, up to PUMP_CATCH_UP_MS when the run
- * was late), so the pump keeps the sender's pace without drifting and never bursts past it.
+ * rate × the time since the pump's previous claim (a tick, up to PUMP_CATCH_UP_MS when the run
+ * was late; fractions carried over), so the pump keeps the sender's pace without drifting and
+ * never bursts past it.
  * Also says when the next queued message is due, and whether nothing is left to send.
  */
 export const claimBroadcastBatch = internalMutation({
   args: {
     broadcastId: v.id("broadcasts"),
-    previousSendAt: v.optional(v.number()),
+    previousClaimAt: v.optional(v.number()),
     /** The fraction of a send left over from the previous run's allowance. */
     carry: v.optional(v.number()),
   },
   returns: v.object({
     jobs: v.array(vJob),
     carry: v.number(),
+    claimedAt: v.number(),
     nextAt: v.union(v.number(), v.null()),
     finished: v.boolean(),
   }),
-  handler: async (ctx, { broadcastId, previousSendAt, carry }) => {
+  handler: async (ctx, { broadcastId, previousClaimAt, carry }) => {
     const now = Date.now();
     const broadcast = await ctx.db.get("broadcasts", broadcastId);
-    if (!broadcast) return { jobs: [], carry: 0, nextAt: null, finished: true };
+    if (!broadcast) return { jobs: [], carry: 0, claimedAt: now, nextAt: null, finished: true };
     const sender = await ctx.db.get("senders", broadcast.senderId);
-    // Sends earned since the previous ones (a token bucket: fractions carry over, nothing is banked past the cap).
-    const elapsed =
-      previousSendAt === undefined ? PUMP_TICK_MS : Math.min(PUMP_CATCH_UP_MS, Math.max(PUMP_TICK_MS, now - previousSendAt));
+    // Sends earned since the previous claim (a token bucket: fractions carry over, nothing is banked past the cap).
+    const elapsed = previousClaimAt === undefined ? PUMP_TICK_MS : Math.min(PUMP_CATCH_UP_MS, now - previousClaimAt);
     const allowance = Math.min(1, carry ?? 0) + ((sender?.ratePerSecond ?? 1) * elapsed) / 1000;
     const perTick = Math.max(1, Math.min(PUMP_MAX_BATCH, Math.floor(allowance)));
     const due = await ctx.db
@@ -328,6 +329,7 @@ export const claimBroadcastBatch = internalMutation({
       jobs,
       // Unused sends are not saved up, except the fraction of one.
       carry: due.length === perTick ? Math.max(0, allowance - perTick) : 0,
+      claimedAt: now,
       nextAt: next?.scheduledAt ?? null,
       // Done when nothing waits and the fan-out will add nothing more.
       finished: next === null && (broadcast.fanOutDone || broadcast.status !== "sending"),

@@ -45,20 +45,18 @@ export const send = internalAction({
 
 /**
  * A broadcast's sender. Each run claims the messages whose send slot has come (at most the
- * sender's rate × the time since its previous sends, so it neither drifts nor bursts),
+ * sender's rate × the time since its previous claim, so it neither drifts nor bursts),
  * sends them, records all outcomes in one transaction, and schedules the next run at the
  * next slot. Nothing sleeps: pacing is the scheduler's.
  */
 export const pump = internalAction({
-  args: { broadcastId: v.id("broadcasts"), previousSendAt: v.optional(v.number()), carry: v.optional(v.number()) },
+  args: { broadcastId: v.id("broadcasts"), previousClaimAt: v.optional(v.number()), carry: v.optional(v.number()) },
   returns: v.null(),
-  handler: async (ctx, { broadcastId, previousSendAt, carry }) => {
+  handler: async (ctx, { broadcastId, previousClaimAt, carry }) => {
     const started = Date.now();
-    const batch = await ctx.runMutation(internal.dispatch.claimBroadcastBatch, { broadcastId, previousSendAt, carry });
+    const batch = await ctx.runMutation(internal.dispatch.claimBroadcastBatch, { broadcastId, previousClaimAt, carry });
     let crash: unknown = null;
-    let sentAt = previousSendAt;
     if (batch.jobs.length > 0) {
-      sentAt = Date.now();
       const config = env.channelConfig();
       const settled = await Promise.allSettled(batch.jobs.map((job) => callProvider(job, config)));
       const results = [];
@@ -75,7 +73,8 @@ export const pump = internalAction({
       const next = Math.max(batch.nextAt ?? started + PUMP_TICK_MS, started + PUMP_TICK_MS);
       await ctx.scheduler.runAt(next, internal.dispatchActions.pump, {
         broadcastId,
-        ...(sentAt !== undefined ? { previousSendAt: sentAt, carry: batch.carry } : {}),
+        previousClaimAt: batch.claimedAt,
+        carry: batch.carry,
       });
     }
     if (crash !== null) throw crash;
