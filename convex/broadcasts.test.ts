@@ -148,10 +148,23 @@ describe("broadcasts", () => {
     const batch = await t.mutation(internal.dispatch.claimBroadcastBatch, { broadcastId: id });
     expect(batch.jobs).toHaveLength(2); // 40/s × one 50 ms tick
     expect(batch.finished).toBe(false);
+    // The bucket after that batch went out: empty. 100 ms later it holds 4 sends, and a second
+    // late by far catches up only by its capacity, 200 ms worth (8 sends), never in a burst.
+    const emptyAt = Date.now();
+    vi.advanceTimersByTime(100);
+    const refilled = await t.mutation(internal.dispatch.claimBroadcastBatch, { broadcastId: id, bucket: { level: 0, at: emptyAt } });
+    expect(refilled.jobs).toHaveLength(4);
+    vi.advanceTimersByTime(10_000);
+    const capped = await t.mutation(internal.dispatch.claimBroadcastBatch, { broadcastId: id, bucket: { level: 0, at: Date.now() - 10_000 } });
+    expect(capped.jobs).toHaveLength(8);
+    // Just after a batch emptied it, nothing is claimed, and the next run is due when one send is back.
+    const empty = await t.mutation(internal.dispatch.claimBroadcastBatch, { broadcastId: id, bucket: { level: 0.5, at: Date.now() } });
+    expect(empty.jobs).toHaveLength(0);
+    expect(empty.nextAt).toBe(Date.now() + 13); // half a send at 40/s: 12.5 ms, rounded up
     await settle(t); // leave nothing running into the next test
-    // 40 members − 4 without a phone − 1 opted out = 35, less the 2 this test claimed and never
+    // 40 members − 4 without a phone − 1 opted out = 35, less the 14 this test claimed and never
     // sent: a claimed message is never sent again by anyone (the sweep would fail it as unknown).
-    expect(provider.calls).toHaveLength(33);
+    expect(provider.calls).toHaveLength(21);
   });
 
   it("a crash during a pump's batch leaves only that message unresolved; the sweep settles it", async () => {

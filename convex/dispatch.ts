@@ -26,6 +26,7 @@ import { internalMutation } from "./functions";
 import { env } from "./lib/env";
 import { insertMessage, MessageWrites, transition, type MessageDoc, type NewMessage } from "./lib/messages";
 import { addressFor, defaultSender, recipientProblem, RECIPIENT_MESSAGES } from "./lib/outbound";
+import { bucketCapacity, levelAt, nextSendAt } from "./lib/pacing";
 import { WritesByUser } from "./lib/receipts";
 import { vChannel, vProvider, type Actor } from "./schema";
 
@@ -275,42 +276,50 @@ const PUMP_CATCH_UP_MS = 200;
 /** The most messages one pump run claims, whatever the rate. */
 const PUMP_MAX_BATCH = 500;
 
+const vBucket = v.object({ level: v.number(), at: v.number() });
+
 /**
- * Claim a broadcast's messages whose send slot has come, in slot order: at most the sender's
- * rate × the time since the pump's previous claim (a tick, up to PUMP_CATCH_UP_MS when the run
- * was late; fractions carried over), so the pump keeps the sender's pace without drifting and
- * never bursts past it.
- * Also says when the next queued message is due, and whether nothing is left to send.
+ * Claim a broadcast's messages whose send slot has come, in slot order: at most what the pump's
+ * token bucket holds (`convex/lib/pacing.ts`), so the pump keeps the sender's pace without
+ * drifting and never bursts past it. The bucket was measured when the previous batch went to
+ * the provider; the pump measures it again when this one goes (`pace`).
+ * Also says when the next run should come, and whether nothing is left to send.
  */
 export const claimBroadcastBatch = internalMutation({
   args: {
     broadcastId: v.id("broadcasts"),
-    previousClaimAt: v.optional(v.number()),
-    /** The fraction of a send left over from the previous run's allowance. */
-    carry: v.optional(v.number()),
+    /** The bucket just after the previous batch was sent; none on a pump's first run. */
+    bucket: v.optional(vBucket),
   },
   returns: v.object({
     jobs: v.array(vJob),
-    carry: v.number(),
-    claimedAt: v.number(),
+    /** The sender's pace, for measuring the bucket when the batch is sent. */
+    pace: v.object({ ratePerSecond: v.number(), capacity: v.number(), level: v.number(), at: v.number() }),
     nextAt: v.union(v.number(), v.null()),
     finished: v.boolean(),
   }),
-  handler: async (ctx, { broadcastId, previousClaimAt, carry }) => {
+  handler: async (ctx, { broadcastId, bucket }) => {
     const now = Date.now();
     const broadcast = await ctx.db.get("broadcasts", broadcastId);
-    if (!broadcast) return { jobs: [], carry: 0, claimedAt: now, nextAt: null, finished: true };
-    const sender = await ctx.db.get("senders", broadcast.senderId);
-    // Sends earned since the previous claim (a token bucket: fractions carry over, nothing is banked past the cap).
-    const elapsed = previousClaimAt === undefined ? PUMP_TICK_MS : Math.min(PUMP_CATCH_UP_MS, now - previousClaimAt);
-    const allowance = Math.min(1, carry ?? 0) + ((sender?.ratePerSecond ?? 1) * elapsed) / 1000;
-    const perTick = Math.max(1, Math.min(PUMP_MAX_BATCH, Math.floor(allowance)));
-    const due = await ctx.db
-      .query("messages")
-      .withIndex("by_broadcast_and_status_and_scheduledAt", (q) =>
-        q.eq("broadcastId", broadcastId).eq("status", "queued").lte("scheduledAt", now),
-      )
-      .take(perTick);
+    const sender = broadcast && (await ctx.db.get("senders", broadcast.senderId));
+    const ratePerSecond = sender?.ratePerSecond ?? 1;
+    const capacity = bucketCapacity(ratePerSecond, PUMP_CATCH_UP_MS);
+    // A first run starts with one tick's worth (at least one send).
+    const level = bucket
+      ? levelAt(bucket, now, ratePerSecond, capacity)
+      : Math.min(capacity, Math.max(1, (ratePerSecond * PUMP_TICK_MS) / 1000));
+    const pace = { ratePerSecond, capacity, level, at: now };
+    if (!broadcast) return { jobs: [], pace, nextAt: null, finished: true };
+    const room = Math.min(PUMP_MAX_BATCH, Math.floor(level));
+    const due =
+      room === 0
+        ? []
+        : await ctx.db
+            .query("messages")
+            .withIndex("by_broadcast_and_status_and_scheduledAt", (q) =>
+              q.eq("broadcastId", broadcastId).eq("status", "queued").lte("scheduledAt", now),
+            )
+            .take(room);
     const writes = new MessageWrites(ctx, broadcast.userId);
     const jobs: Job[] = [];
     for (const message of due) {
@@ -327,10 +336,9 @@ export const claimBroadcastBatch = internalMutation({
       .first();
     return {
       jobs,
-      // Unused sends are not saved up, except the fraction of one.
-      carry: due.length === perTick ? Math.max(0, allowance - perTick) : 0,
-      claimedAt: now,
-      nextAt: next?.scheduledAt ?? null,
+      pace,
+      // The next slot, or when the bucket holds a send again if that is later.
+      nextAt: next ? Math.max(next.scheduledAt ?? now, nextSendAt({ level: level - jobs.length, at: now }, ratePerSecond)) : null,
       // Done when nothing waits and the fan-out will add nothing more.
       finished: next === null && (broadcast.fanOutDone || broadcast.status !== "sending"),
     };

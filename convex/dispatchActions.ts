@@ -7,6 +7,7 @@ import { internal } from "./_generated/api";
 import { internalAction } from "./_generated/server";
 import { PUMP_TICK_MS, type Job, type Outcome } from "./dispatch";
 import { env } from "./lib/env";
+import { levelAt } from "./lib/pacing";
 
 /**
  * Call the provider for one claimed job. A classified provider error becomes an outcome;
@@ -44,17 +45,21 @@ export const send = internalAction({
 });
 
 /**
- * A broadcast's sender. Each run claims the messages whose send slot has come (at most the
- * sender's rate × the time since its previous claim, so it neither drifts nor bursts),
- * sends them, records all outcomes in one transaction, and schedules the next run at the
- * next slot. Nothing sleeps: pacing is the scheduler's.
+ * A broadcast's sender. Each run claims the messages whose send slot has come (at most what the
+ * sender's token bucket holds, measured when the previous batch went out, so it neither drifts
+ * nor bursts), sends them, records all outcomes in one transaction, and schedules the next run
+ * at the next slot. Nothing sleeps: pacing is the scheduler's.
  */
 export const pump = internalAction({
-  args: { broadcastId: v.id("broadcasts"), previousClaimAt: v.optional(v.number()), carry: v.optional(v.number()) },
+  args: { broadcastId: v.id("broadcasts"), bucket: v.optional(v.object({ level: v.number(), at: v.number() })) },
   returns: v.null(),
-  handler: async (ctx, { broadcastId, previousClaimAt, carry }) => {
+  handler: async (ctx, { broadcastId, bucket }) => {
     const started = Date.now();
-    const batch = await ctx.runMutation(internal.dispatch.claimBroadcastBatch, { broadcastId, previousClaimAt, carry });
+    const batch = await ctx.runMutation(internal.dispatch.claimBroadcastBatch, { broadcastId, bucket });
+    // The bucket as the provider sees it: refilled up to this moment, less this batch.
+    const sentAt = Date.now();
+    const { ratePerSecond, capacity } = batch.pace;
+    const after = { level: levelAt(batch.pace, sentAt, ratePerSecond, capacity) - batch.jobs.length, at: sentAt };
     let crash: unknown = null;
     if (batch.jobs.length > 0) {
       const config = env.channelConfig();
@@ -71,11 +76,7 @@ export const pump = internalAction({
     if (!batch.finished) {
       // The next slot, but never sooner than one tick after this run began: at most rate × tick per run.
       const next = Math.max(batch.nextAt ?? started + PUMP_TICK_MS, started + PUMP_TICK_MS);
-      await ctx.scheduler.runAt(next, internal.dispatchActions.pump, {
-        broadcastId,
-        previousClaimAt: batch.claimedAt,
-        carry: batch.carry,
-      });
+      await ctx.scheduler.runAt(next, internal.dispatchActions.pump, { broadcastId, bucket: after });
     }
     if (crash !== null) throw crash;
     return null;

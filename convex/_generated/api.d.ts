@@ -53,6 +53,7 @@ import type * as lib_inbound from "../lib/inbound.js";
 import type * as lib_messages from "../lib/messages.js";
 import type * as lib_metering from "../lib/metering.js";
 import type * as lib_outbound from "../lib/outbound.js";
+import type * as lib_pacing from "../lib/pacing.js";
 import type * as lib_receipts from "../lib/receipts.js";
 import type * as lib_senders from "../lib/senders.js";
 import type * as lib_stats from "../lib/stats.js";
@@ -118,6 +119,7 @@ declare const fullApi: ApiFromModules<{
   "lib/messages": typeof lib_messages;
   "lib/metering": typeof lib_metering;
   "lib/outbound": typeof lib_outbound;
+  "lib/pacing": typeof lib_pacing;
   "lib/receipts": typeof lib_receipts;
   "lib/senders": typeof lib_senders;
   "lib/stats": typeof lib_stats;
