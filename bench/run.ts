@@ -76,6 +76,8 @@ async function main() {
     node: process.version,
   };
   const date = new Date().toISOString();
+  // A run of some benchmarks by name says so, and which.
+  const mode = `${quick ? "quick" : "full"}${filters.length ? ` run of ${filters.join(", ")}` : " run"}`;
   const dir = path.join(import.meta.dirname, "results");
   mkdirSync(dir, { recursive: true });
   const write = (name: string, content: string) => {
@@ -83,15 +85,15 @@ async function main() {
     writeFileSync(`${file}.tmp`, content);
     renameSync(`${file}.tmp`, file);
   };
-  write("latest.json", JSON.stringify({ date, mode: quick ? "quick" : "full", seconds, machine, failures, figures }, null, 2) + "\n");
+  write("latest.json", JSON.stringify({ date, mode, seconds, machine, failures, figures }, null, 2) + "\n");
   const missed = figures.filter((f) => f.met === false);
   write(
     "latest.md",
     markdown(
       figures,
-      `# Benchmarks (${quick ? "quick" : "full"} run)\n\n${date}, ${machine.cpus} × ${machine.cpu}, Node ${machine.node}; ${seconds} s. ` +
+      `# Benchmarks (${mode})\n\n${date}, ${machine.cpus} × ${machine.cpu}, Node ${machine.node}; ${seconds} s. ` +
         `${figures.length} figures, ${missed.length} missed${failures.length ? `, ${failures.length} benchmark(s) failed: ${failures.join(", ")}` : ""}. ` +
-        "Reproduce with `npm run bench`" + (quick ? " -- --quick" : "") + ".",
+        `Reproduce with \`npm run bench${args.length ? ` -- ${args.join(" ")}` : ""}\`.`,
     ),
   );
   console.log(`\n${figures.length} figures in ${seconds} s; missed: ${missed.map((f) => f.name).join(", ") || "none"}`);

@@ -34,7 +34,7 @@ describe("pump pacing", () => {
     const random = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
     while (clock < 10_000) {
       const claimAt = clock;
-      const level = ours ? levelAt(ours, claimAt, rate, capacity) : 10;
+      const level: number = ours ? levelAt(ours, claimAt, rate, capacity) : 10;
       const n = Math.floor(level);
       const sentAt = claimAt + Math.floor(random() * 120); // the claim's delay
       ours = { level: levelAt({ level, at: claimAt }, sentAt, rate, capacity) - n, at: sentAt };
