@@ -8,7 +8,7 @@ import type { Doc, Id } from "@/convex/_generated/dataModel";
 import type { Channel } from "@/convex/schema";
 import { appErrorOf, errorDetail } from "@/lib/app-error";
 import { ERROR_CODES } from "@/lib/errors";
-import { formatPhone } from "@/lib/phone";
+import { usePhoneFormat } from "@/lib/use-phone-format";
 import { useMutationWithToast } from "@/lib/use-mutation-with-toast";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
@@ -102,6 +102,7 @@ function LoadContact({ contactId, ...props }: FormProps & { contactId: Id<"conta
 }
 
 function ContactForm({ contact, formId, onSaving, onDone, onOpenContact }: FormProps & { contact: Doc<"contacts"> | null }) {
+  const formatPhone = usePhoneFormat();
   const initial = {
     name: contact?.name ?? "",
     phone: contact?.phone ? formatPhone(contact.phone) : "",

@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useEffect, useRef } from "react";
 import type { Doc, Id } from "@/convex/_generated/dataModel";
 import { EMPTY_VALUE, formatDateTime, formatShortDate } from "@/lib/format";
-import { formatPhone } from "@/lib/phone";
+import { usePhoneFormat } from "@/lib/use-phone-format";
 import { useMediaQuery } from "@/lib/use-media-query";
 import { Button, buttonClasses } from "@/components/ui/button";
 import { Checkbox } from "@/components/ui/field";
@@ -29,6 +29,7 @@ export function ContactsTable({
   onDelete: (contact: Doc<"contacts">) => void;
   caption: string;
 }) {
+  const formatPhone = usePhoneFormat();
   // The groups column needs a query per row: only subscribe where the column shows (2xl).
   const showGroups = useMediaQuery("(min-width: 96rem)");
   const selectedHere = contacts.filter((c) => selected.has(c._id)).length;

@@ -6,7 +6,7 @@ import { api } from "@/convex/_generated/api";
 import type { Doc, Id } from "@/convex/_generated/dataModel";
 import { chunk, formatCount } from "@/lib/format";
 import { MAX_MEMBERS_PER_CALL } from "@/lib/groups";
-import { formatPhone } from "@/lib/phone";
+import { usePhoneFormat } from "@/lib/use-phone-format";
 import { toastError, useMutationWithToast } from "@/lib/use-mutation-with-toast";
 import { useContactRows } from "@/components/contacts/use-contact-rows";
 import { Button } from "@/components/ui/button";
@@ -62,6 +62,7 @@ function Picker({
   onCount: (count: number) => void;
   onDone: () => void;
 }) {
+  const formatPhone = usePhoneFormat();
   const [search, setSearch] = useState("");
   const { mode, rows, stale, list } = useContactRows(search, 20);
   const [picked, setPicked] = useState<ReadonlyMap<Id<"contacts">, string>>(new Map());

@@ -6,7 +6,7 @@ import { toast } from "sonner";
 import { api } from "@/convex/_generated/api";
 import type { Doc } from "@/convex/_generated/dataModel";
 import { EMPTY_VALUE } from "@/lib/format";
-import { formatPhone } from "@/lib/phone";
+import { usePhoneFormat } from "@/lib/use-phone-format";
 import { useMutationWithToast } from "@/lib/use-mutation-with-toast";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -18,6 +18,7 @@ const PAGE_SIZE = 25;
 
 /** A group's members, a page at a time, each removable (with Undo). */
 export function GroupMembers({ group, onAddMembers }: { group: Doc<"groups">; onAddMembers: () => void }) {
+  const formatPhone = usePhoneFormat();
   const members = usePaginatedQuery(api.groups.listMembers, { groupId: group._id }, { initialNumItems: PAGE_SIZE });
   const [removeMembers] = useMutationWithToast(api.groups.removeMembers);
   const [addMembers] = useMutationWithToast(api.groups.addMembers);

@@ -16,7 +16,7 @@ import { CHANNEL_NAMES, CHANNEL_ORDER } from "@/lib/channelAvailability";
 import { cn } from "@/lib/cn";
 import { EMPTY_VALUE, formatDateTime } from "@/lib/format";
 import { addressFor, whatsappWindowEndsAt } from "@/lib/outboundRules";
-import { formatPhone } from "@/lib/phone";
+import { usePhoneFormat } from "@/lib/use-phone-format";
 import { useNow } from "@/lib/use-now";
 import { Button } from "@/components/ui/button";
 import { CloseIcon, PencilIcon } from "@/components/ui/icons";
@@ -38,6 +38,7 @@ export function ContactProfile({
   onClose: () => void;
   focusOnMount: boolean;
 }) {
+  const formatPhone = usePhoneFormat();
   const [dialog, setDialog] = useState<ContactDialogTarget | null>(null);
   const senders = useQuery(api.senders.list);
   const headingRef = useRef<HTMLHeadingElement>(null);

@@ -26,7 +26,7 @@ import { Spinner } from "@/components/ui/spinner";
 import { Avatar } from "./avatar";
 import { ChannelIcon } from "./channel-icon";
 import { conversationHref } from "./use-inbox-url";
-import { usePhoneFormat } from "./use-phone-format";
+import { usePhoneFormat } from "@/lib/use-phone-format";
 import { useRowWindow } from "./use-row-window";
 
 export const CONVERSATIONS_PAGE_SIZE = 40;

@@ -11,7 +11,7 @@ import { api } from "@/convex/_generated/api";
 import type { Doc, Id } from "@/convex/_generated/dataModel";
 import type { Channel } from "@/convex/schema";
 import { cn } from "@/lib/cn";
-import { formatPhone } from "@/lib/phone";
+import { usePhoneFormat } from "@/lib/use-phone-format";
 import { viewerTimeZone } from "@/lib/schedule";
 import { Button, buttonClasses } from "@/components/ui/button";
 import { ArrowLeftIcon } from "@/components/ui/icons";
@@ -121,6 +121,7 @@ function ThreadHeader({
   onBack: () => void;
   onToggleDetails: () => void;
 }) {
+  const formatPhone = usePhoneFormat();
   const address = [contact.phone ? formatPhone(contact.phone) : null, contact.email].filter(Boolean).join(" · ");
   return (
     <header className="flex items-center gap-2 border-b border-slate-200 bg-white px-2 py-2 sm:px-4">

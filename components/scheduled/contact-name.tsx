@@ -3,12 +3,13 @@
 import { useQuery } from "convex/react";
 import { api } from "@/convex/_generated/api";
 import type { Id } from "@/convex/_generated/dataModel";
-import { formatPhone } from "@/lib/phone";
 import { ErrorBoundary } from "@/components/ui/error-boundary";
+import { usePhoneFormat } from "@/lib/use-phone-format";
 
-function address(to: string | undefined): string {
-  if (!to) return "Unknown recipient";
-  return to.startsWith("+") ? formatPhone(to) : to;
+function Address({ to }: { to: string | undefined }) {
+  const formatPhone = usePhoneFormat(to?.startsWith("+") ?? false);
+  if (!to) return <>Unknown recipient</>;
+  return <>{to.startsWith("+") ? formatPhone(to) : to}</>;
 }
 
 /**
@@ -17,7 +18,7 @@ function address(to: string | undefined): string {
  */
 export function ContactName({ contactId, to }: { contactId: Id<"contacts">; to?: string }) {
   return (
-    <ErrorBoundary fallback={() => <>{address(to)}</>}>
+    <ErrorBoundary fallback={() => <Address to={to} />}>
       <Name contactId={contactId} to={to} />
     </ErrorBoundary>
   );
@@ -25,5 +26,5 @@ export function ContactName({ contactId, to }: { contactId: Id<"contacts">; to?:
 
 function Name({ contactId, to }: { contactId: Id<"contacts">; to?: string }) {
   const contact = useQuery(api.contacts.get, { contactId });
-  return <>{contact?.name ?? address(to)}</>;
+  return contact ? <>{contact.name}</> : <Address to={to} />;
 }

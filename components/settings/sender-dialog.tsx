@@ -7,7 +7,7 @@ import type { Doc } from "@/convex/_generated/dataModel";
 import { CHANNELS, type Channel } from "@/convex/schema";
 import { appErrorOf, errorDetail } from "@/lib/app-error";
 import { CHANNEL_NAMES } from "@/lib/channelAvailability";
-import { formatPhone } from "@/lib/phone";
+import { usePhoneFormat } from "@/lib/use-phone-format";
 import { useMutationWithToast } from "@/lib/use-mutation-with-toast";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
@@ -79,6 +79,7 @@ function SenderForm({
   onSaving: (saving: boolean) => void;
   onDone: () => void;
 }) {
+  const formatPhone = usePhoneFormat();
   const [channel, setChannel] = useState<Channel>(sender?.channel ?? initialChannel);
   const [errors, setErrors] = useState<Errors>({});
   const addressRef = useRef<HTMLInputElement>(null);

@@ -6,7 +6,7 @@ import { api } from "@/convex/_generated/api";
 import type { Doc } from "@/convex/_generated/dataModel";
 import { CHANNELS, type Channel } from "@/convex/schema";
 import { CHANNEL_NAMES } from "@/lib/channelAvailability";
-import { formatPhone } from "@/lib/phone";
+import { usePhoneFormat } from "@/lib/use-phone-format";
 import { useMutationWithToast } from "@/lib/use-mutation-with-toast";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -19,12 +19,17 @@ import { SenderDialog } from "./sender-dialog";
 import { useSenders, type SendersInfo } from "./use-senders";
 import { WebhookUrls } from "./webhook-urls";
 
-export function senderAddress(sender: Pick<Doc<"senders">, "channel" | "address">): string {
-  return sender.channel === "email" ? sender.address : formatPhone(sender.address);
+type SenderAddress = (sender: Pick<Doc<"senders">, "channel" | "address">) => string;
+
+/** How a sender is shown: its from-address, or its number formatted once the formatter has loaded. */
+function useSenderAddress(): SenderAddress {
+  const formatPhone = usePhoneFormat();
+  return (sender) => (sender.channel === "email" ? sender.address : formatPhone(sender.address));
 }
 
 /** Sender identities per channel (add, edit, make default, remove), and the webhook URLs to paste. */
 export function SendersSection() {
+  const senderAddress = useSenderAddress();
   const info = useSenders();
   const [editing, setEditing] = useState<{ sender: Doc<"senders"> | null; channel?: Channel } | null>(null);
   const [removing, setRemoving] = useState<Doc<"senders"> | null>(null);
@@ -90,13 +95,13 @@ export function SendersSection() {
           toast.success(`Removed ${senderAddress(removing)}`);
         }}
       >
-        {removing ? removeConsequence(removing, info) : null}
+        {removing ? removeConsequence(removing, info, senderAddress) : null}
       </ConfirmDialog>
     </>
   );
 }
 
-function removeConsequence(sender: Doc<"senders">, info: SendersInfo | undefined): string {
+function removeConsequence(sender: Doc<"senders">, info: SendersInfo | undefined, senderAddress: SenderAddress): string {
   const others = info?.senders.filter((s) => s.channel === sender.channel && s._id !== sender._id) ?? [];
   const name = CHANNEL_NAMES[sender.channel];
   if (others.length === 0) {
@@ -141,6 +146,7 @@ function ChannelSenders({
   onRemove: (sender: Doc<"senders">) => void;
   onMakeDefault: (sender: Doc<"senders">) => void;
 }) {
+  const senderAddress = useSenderAddress();
   const headingId = `senders-${channel}`;
   return (
     <section aria-labelledby={headingId} className="px-5 py-4">

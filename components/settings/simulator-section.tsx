@@ -10,7 +10,7 @@ import { appErrorOf } from "@/lib/app-error";
 import { CHANNEL_NAMES } from "@/lib/channelAvailability";
 import { describeError } from "@/lib/errors";
 import { formatCount } from "@/lib/format";
-import { formatPhone } from "@/lib/phone";
+import { usePhoneFormat } from "@/lib/use-phone-format";
 import { useContactRows } from "@/components/contacts/use-contact-rows";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
@@ -51,6 +51,7 @@ export function SimulatorSection() {
 }
 
 function SimulatorForm({ channels }: { channels: Channel[] }) {
+  const formatPhone = usePhoneFormat();
   const [search, setSearch] = useState("");
   const { mode, rows } = useContactRows(search, PICKER_SIZE);
   const [contact, setContact] = useState<Doc<"contacts"> | null>(null);
