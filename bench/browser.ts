@@ -265,7 +265,7 @@ export const routesFirstLoadJsBenchmark: Benchmark = {
   async run(): Promise<Figure[]> {
     const { browser, context, client } = await app();
     // A broadcast to show on its progress page.
-    const contactId = await client.mutation(api.contacts.create, { name: "Route Member", phone: "+14155550191" });
+    const contactId = await client.mutation(api.contacts.create, { name: "Route Member", phone: "+14155550189" });
     const groupId = await client.mutation(api.groups.create, { name: "Route Group" });
     await client.mutation(api.groups.addMembers, { groupId, contactIds: [contactId] });
     const broadcastId = await client.mutation(api.broadcasts.create, { groupId, channel: "sms", content: "Route check" });
