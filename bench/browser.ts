@@ -182,9 +182,11 @@ function recordScripts(page: Page): { scripts: ScriptSizes; settled: () => Promi
   page.on("response", (response) => {
     if (response.request().resourceType() !== "script") return;
     pending.push(
-      response.body().then((body) => {
-        scripts.set(new URL(response.url()).pathname, { raw: body.length, gzip: gzipSync(body, { level: 9 }).length });
-      }),
+      response.body().then(
+        (body) => void scripts.set(new URL(response.url()).pathname, { raw: body.length, gzip: gzipSync(body, { level: 9 }).length }),
+        // A script still arriving when the page closes (a late prefetch) is not part of the load.
+        () => undefined,
+      ),
     );
   });
   return { scripts, settled: async () => void (await Promise.all(pending)) };
