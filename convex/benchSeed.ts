@@ -146,19 +146,28 @@ export const messages = internalMutation({
 /** A broadcast's messages and the provider calls made for them (attempts), for the benchmark. */
 export const broadcastAttempts = internalMutation({
   args: { broadcastId: v.id("broadcasts") },
-  returns: v.object({ messages: v.number(), calls: v.number() }),
+  returns: v.object({ messages: v.number(), calls: v.number(), firstSlotAt: v.number(), firstSentAt: v.number(), lastSentAt: v.number() }),
   handler: async (ctx, { broadcastId }) => {
     let messages = 0;
     let calls = 0;
+    let firstSentAt = Infinity;
+    let firstSlotAt = Infinity;
+    let lastSentAt = 0;
     for (const status of ["sent", "delivered", "read", "failed", "sending"] as const) {
       for await (const m of ctx.db
         .query("messages")
         .withIndex("by_broadcast_and_status_and_scheduledAt", (q) => q.eq("broadcastId", broadcastId).eq("status", status))) {
         messages++;
         calls += m.attempts;
+        firstSlotAt = Math.min(firstSlotAt, m.scheduledAt ?? Infinity);
+        const at = m.sentAt ?? m.failedAt;
+        if (at !== undefined) {
+          firstSentAt = Math.min(firstSentAt, at);
+          lastSentAt = Math.max(lastSentAt, at);
+        }
       }
     }
-    return { messages, calls };
+    return { messages, calls, firstSlotAt, firstSentAt, lastSentAt };
   },
 });
 

@@ -24,8 +24,10 @@ import { addressFor, checkScheduledAt, cleanOutbound, defaultSender, recipientPr
 import schema, { vChannel, type Actor, type BroadcastCounts, type Channel, type SkipReasons } from "./schema";
 
 const vBroadcast = doc(schema, "broadcasts");
-/** Members turned into messages per transaction: ~2 reads, 2 writes and 1 scheduled job each. */
-export const FANOUT_BATCH = 200;
+/** Members turned into messages per transaction: ~3 reads and 2 writes each. */
+export const FANOUT_BATCH = 100;
+/** The first batch is smaller, so the first messages go out while the rest are still being created. */
+const FANOUT_FIRST_BATCH = 25;
 const CANCEL_BATCH = 200;
 
 const ZERO_COUNTS: BroadcastCounts = {
@@ -121,7 +123,7 @@ export const fanOut = internalMutation({
     const page = await ctx.db
       .query("groupMemberships")
       .withIndex("by_group_and_contact", (q) => q.eq("groupId", b.groupId))
-      .paginate({ numItems: FANOUT_BATCH, cursor });
+      .paginate({ numItems: cursor === null ? FANOUT_FIRST_BATCH : FANOUT_BATCH, cursor });
     const sender = (await ctx.db.get("senders", b.senderId)) ?? (await defaultSender(ctx, b.userId, b.channel));
     const interval = 1000 / (sender?.ratePerSecond ?? 1);
     let slot = Math.max(now, sender?.nextSlotAt ?? 0);
