@@ -1,28 +1,5 @@
-/** Icons of the inbox (24×24, stroke = currentColor), in the style of components/ui/icons. Decorative unless given a `title`. */
-import type { SVGProps } from "react";
-
-type IconProps = SVGProps<SVGSVGElement> & { title?: string };
-
-function Icon({ title, children, className = "size-5", ...rest }: IconProps & { children: React.ReactNode }) {
-  return (
-    <svg
-      viewBox="0 0 24 24"
-      fill="none"
-      stroke="currentColor"
-      strokeWidth={1.8}
-      strokeLinecap="round"
-      strokeLinejoin="round"
-      className={className}
-      aria-hidden={title ? undefined : true}
-      role={title ? "img" : undefined}
-      focusable="false"
-      {...rest}
-    >
-      {title ? <title>{title}</title> : null}
-      {children}
-    </svg>
-  );
-}
+/** Icons of the inbox, drawn in the shared frame of components/ui/icons. Decorative unless given a `title`. */
+import { Icon, type IconProps } from "@/components/ui/icons";
 
 export const SmsIcon = (p: IconProps) => (
   <Icon {...p}>

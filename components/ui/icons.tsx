@@ -1,9 +1,10 @@
 /** Inline SVG icons (24×24, stroke = currentColor). Decorative unless given a `title`. */
 import type { SVGProps } from "react";
 
-type IconProps = SVGProps<SVGSVGElement> & { title?: string };
+export type IconProps = SVGProps<SVGSVGElement> & { title?: string };
 
-function Icon({ title, children, className = "size-5", ...rest }: IconProps & { children: React.ReactNode }) {
+/** The frame every icon shares; feature folders draw their own icons with it. */
+export function Icon({ title, children, className = "size-5", ...rest }: IconProps & { children: React.ReactNode }) {
   return (
     <svg
       viewBox="0 0 24 24"
