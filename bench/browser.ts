@@ -25,7 +25,7 @@ import { randomBytes } from "node:crypto";
 import { createRequire } from "node:module";
 import { performance } from "node:perf_hooks";
 import { gzipSync } from "node:zlib";
-import { chromium, type Browser, type BrowserContext, type Page } from "@playwright/test";
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from "@playwright/test";
 import { ConvexClient } from "convex/browser";
 import { api } from "../convex/_generated/api";
 import type { Id } from "../convex/_generated/dataModel";
@@ -382,6 +382,29 @@ export const inboundToScreenBenchmark: Benchmark = {
   },
 };
 
+/**
+ * Scroll a virtualized list from top to bottom, a screenful at a time, one frame per step:
+ * the most rows (`rowSelector`) in the DOM at any step, and the p95 frame time.
+ */
+function sweepRows(scroller: Locator, rowSelector: string) {
+  return scroller.evaluate(async (el, selector) => {
+    const frameTimes: number[] = [];
+    let most = 0;
+    let last = performance.now();
+    el.scrollTop = 0;
+    while (el.scrollTop + el.clientHeight < el.scrollHeight - 2) {
+      el.scrollTop += el.clientHeight * 0.9;
+      await new Promise((r) => requestAnimationFrame(r));
+      const now = performance.now();
+      frameTimes.push(now - last);
+      last = now;
+      most = Math.max(most, el.querySelectorAll(selector).length);
+    }
+    frameTimes.sort((a, b) => a - b);
+    return { steps: frameTimes.length, most, p95Frame: frameTimes[Math.floor(frameTimes.length * 0.95)] ?? 0 };
+  }, rowSelector);
+}
+
 export const threadDomRowsBenchmark: Benchmark = {
   name: "inbox-thread-dom-rows",
   description: `rows in the DOM for a ${THREAD_MESSAGES.toLocaleString("en-US")}-message thread, opened and scrolled through; target ≤ 150`,
@@ -427,22 +450,7 @@ export const threadDomRowsBenchmark: Benchmark = {
     const totalRows = Number(await scroller.getAttribute("data-rows"));
 
     // Sweep the whole thread, top to bottom, counting rows and slow frames.
-    const sweep = await scroller.evaluate(async (el) => {
-      const frameTimes: number[] = [];
-      let most = 0;
-      let last = performance.now();
-      el.scrollTop = 0;
-      while (el.scrollTop + el.clientHeight < el.scrollHeight - 2) {
-        el.scrollTop += el.clientHeight * 0.9;
-        await new Promise((r) => requestAnimationFrame(r));
-        const now = performance.now();
-        frameTimes.push(now - last);
-        last = now;
-        most = Math.max(most, el.querySelectorAll("[data-index]").length);
-      }
-      frameTimes.sort((a, b) => a - b);
-      return { steps: frameTimes.length, most, p95Frame: frameTimes[Math.floor(frameTimes.length * 0.95)] ?? 0 };
-    });
+    const sweep = await sweepRows(scroller, "[data-index]");
     maxRows = Math.max(maxRows, sweep.most);
     await page.close();
     return [
@@ -507,22 +515,7 @@ export const listDomRowsBenchmark: Benchmark = {
     }
     const loadAllMs = performance.now() - loadStarted;
     const loadedRows = Number(await list.getAttribute("data-rows"));
-    const sweep = await list.evaluate(async (el) => {
-      const frameTimes: number[] = [];
-      let most = 0;
-      let last = performance.now();
-      el.scrollTop = 0;
-      while (el.scrollTop + el.clientHeight < el.scrollHeight - 2) {
-        el.scrollTop += el.clientHeight * 0.9;
-        await new Promise((r) => requestAnimationFrame(r));
-        const now = performance.now();
-        frameTimes.push(now - last);
-        last = now;
-        most = Math.max(most, el.querySelectorAll("li").length);
-      }
-      frameTimes.sort((a, b) => a - b);
-      return { steps: frameTimes.length, most, p95Frame: frameTimes[Math.floor(frameTimes.length * 0.95)] ?? 0 };
-    });
+    const sweep = await sweepRows(list, "li");
     maxRows = Math.max(maxRows, sweep.most);
     await page.close();
     return [
