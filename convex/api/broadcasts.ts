@@ -4,7 +4,7 @@ import { internal } from "../_generated/api";
 import { createBroadcast } from "../broadcasts";
 import { apiMutation, apiQuery, getOwned, getOwnedByString } from "../functions";
 import { vChannel } from "../schema";
-import { onceForKey, vIdempotency } from "./idempotency";
+import { idempotencyOf, onceForKey, storedResponse, vIdempotency } from "./idempotency";
 import { broadcastJson } from "./resources";
 import { defineRoute, type ApiRoute } from "./route";
 import * as s from "./schemas";
@@ -55,13 +55,9 @@ export const broadcastRoutes: ApiRoute[] = [
         ...ctx.auth,
         ...rest,
         ...(scheduledAt !== undefined ? { scheduledAt: Date.parse(scheduledAt) } : {}),
-        idempotency: idempotencyKey === null ? null : { key: idempotencyKey, requestHash: bodyHash },
+        idempotency: idempotencyOf(idempotencyKey, bodyHash),
       });
-      return {
-        status: result.status,
-        body: result.body,
-        ...(result.replayed ? { headers: { "Idempotent-Replayed": "true" } } : {}),
-      };
+      return storedResponse(result);
     },
   }),
   defineRoute({

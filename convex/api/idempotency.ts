@@ -11,6 +11,7 @@ import type { Id } from "../_generated/dataModel";
 import { type MutationCtx } from "../_generated/server";
 import { internalMutation } from "../functions";
 import { appError } from "../lib/errors";
+import type { ApiResult } from "./route";
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 
@@ -18,6 +19,20 @@ export const vIdempotency = v.union(v.null(), v.object({ key: v.string(), reques
 export type Idempotency = Infer<typeof vIdempotency>;
 
 export type StoredResult = { status: number; body: unknown; replayed: boolean };
+
+/** A request's idempotency, for the mutation that sends: none without an `Idempotency-Key`. */
+export function idempotencyOf(key: string | null, requestHash: string): Idempotency {
+  return key === null ? null : { key, requestHash };
+}
+
+/** The HTTP answer of an idempotent send: the first response, marked when it is a replay. */
+export function storedResponse(result: StoredResult): ApiResult {
+  return {
+    status: result.status,
+    body: result.body,
+    ...(result.replayed ? { headers: { "Idempotent-Replayed": "true" } } : {}),
+  };
+}
 
 /**
  * Run `send` once per (user, Idempotency-Key). The same key with another route or body

@@ -13,7 +13,7 @@ import { apiMutation, apiQuery, getOwned, getOwnedByString } from "../functions"
 import { createContact, findContactByEmail, findContactByPhone, parseEmail, parsePhone } from "../lib/contacts";
 import { cancelMessage, listMessages, sendToContact, upcomingMessages } from "../messages";
 import { vChannel, vDirection, vMessageStatus, type Actor, type Channel } from "../schema";
-import { onceForKey, vIdempotency } from "./idempotency";
+import { idempotencyOf, onceForKey, storedResponse, vIdempotency } from "./idempotency";
 import { broadcastJson, messageJson, pageOptions, readPage } from "./resources";
 import { defineRoute, type ApiRoute } from "./route";
 import * as s from "./schemas";
@@ -137,13 +137,9 @@ export const messageRoutes: ApiRoute[] = [
         ...ctx.auth,
         ...rest,
         ...(scheduledAt !== undefined ? { scheduledAt: Date.parse(scheduledAt) } : {}),
-        idempotency: idempotencyKey === null ? null : { key: idempotencyKey, requestHash: bodyHash },
+        idempotency: idempotencyOf(idempotencyKey, bodyHash),
       });
-      return {
-        status: result.status,
-        body: result.body,
-        ...(result.replayed ? { headers: { "Idempotent-Replayed": "true" } } : {}),
-      };
+      return storedResponse(result);
     },
   }),
   defineRoute({
