@@ -2,10 +2,11 @@
 
 import { usePaginatedQuery } from "convex/react";
 import Link from "next/link";
-import { useState } from "react";
+import { useState, type ReactNode } from "react";
 import { toast } from "sonner";
 import { api } from "@/convex/_generated/api";
 import type { Doc } from "@/convex/_generated/dataModel";
+import type { Channel } from "@/convex/schema";
 import { formatCount, formatDateTime } from "@/lib/format";
 import { mergeByTime } from "@/lib/mergeByTime";
 import { viewerTimeZone, zoneLabel } from "@/lib/schedule";
@@ -25,7 +26,7 @@ const PAGE_SIZE = 25;
 
 type Canceling = { kind: "message"; message: Doc<"messages"> } | { kind: "broadcast"; broadcast: Doc<"broadcasts"> };
 
-function preview(item: { channel: string; subject?: string; content: string }): string {
+function preview(item: Previewed): string {
   const text = item.channel === "email" && item.subject ? `${item.subject} — ${item.content}` : item.content;
   return text.replace(/\s+/g, " ").trim() || "(attachment only)";
 }
@@ -152,65 +153,91 @@ function When({ at, label }: { at: number; label?: string }) {
   );
 }
 
+type Previewed = { channel: Channel; subject?: string; content: string };
+
+/** One row of these lists: when, to whom on which channel, what it says (and more), and what can be done. */
+function Row({ when, who, item, children, actions }: { when: ReactNode; who: ReactNode; item: Previewed; children?: ReactNode; actions: ReactNode }) {
+  return (
+    <li className="flex flex-wrap items-start gap-x-4 gap-y-2 px-4 py-3 sm:flex-nowrap">
+      <div className="w-44 shrink-0">{when}</div>
+      <div className="min-w-0 flex-1 basis-60">
+        <p className="flex flex-wrap items-center gap-2">
+          <span className="font-medium text-slate-900">{who}</span>
+          <ChannelBadge channel={item.channel} />
+        </p>
+        <p className="mt-0.5 line-clamp-2 text-sm break-words text-slate-600">{preview(item)}</p>
+        {children}
+      </div>
+      <div className="flex gap-1">{actions}</div>
+    </li>
+  );
+}
+
+function RowLink({ href, children }: { href: string; children: ReactNode }) {
+  return (
+    <Link href={href} className="rounded-md px-2.5 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-100">
+      {children}
+    </Link>
+  );
+}
+
+function OpenConversation({ message }: { message: Doc<"messages"> }) {
+  return (
+    <RowLink href={`/inbox?contact=${message.contactId}`}>
+      Open<span className="sr-only"> the conversation</span>
+    </RowLink>
+  );
+}
+
 function MessageRow({ message, onReschedule, onCancel }: { message: Doc<"messages">; onReschedule: () => void; onCancel: () => void }) {
   const retrying = message.attempts > 0;
   return (
-    <li className="flex flex-wrap items-start gap-x-4 gap-y-2 px-4 py-3 sm:flex-nowrap">
-      <div className="w-44 shrink-0">
-        <When at={message.scheduledAt ?? message.at} label="Due" />
-        {retrying ? <p className="text-xs text-amber-800">Retry {message.attempts + 1}{message.lastError ? `: ${message.lastError.message}` : ""}</p> : null}
-      </div>
-      <div className="min-w-0 flex-1 basis-60">
-        <p className="flex flex-wrap items-center gap-2">
-          <span className="font-medium text-slate-900">
-            <ContactName contactId={message.contactId} to={message.to} />
-          </span>
-          <ChannelBadge channel={message.channel} />
-        </p>
-        <p className="mt-0.5 line-clamp-2 text-sm break-words text-slate-600">{preview(message)}</p>
-      </div>
-      <div className="flex gap-1">
-        <Link href={`/inbox?contact=${message.contactId}`} className="rounded-md px-2.5 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-100">
-          Open<span className="sr-only"> the conversation</span>
-        </Link>
-        <Button size="sm" variant="ghost" onClick={onReschedule}>
-          Reschedule
-        </Button>
-        <Button size="sm" variant="danger-ghost" onClick={onCancel}>
-          Cancel<span className="sr-only"> message</span>
-        </Button>
-      </div>
-    </li>
+    <Row
+      when={
+        <>
+          <When at={message.scheduledAt ?? message.at} label="Due" />
+          {retrying ? <p className="text-xs text-amber-800">Retry {message.attempts + 1}{message.lastError ? `: ${message.lastError.message}` : ""}</p> : null}
+        </>
+      }
+      who={<ContactName contactId={message.contactId} to={message.to} />}
+      item={message}
+      actions={
+        <>
+          <OpenConversation message={message} />
+          <Button size="sm" variant="ghost" onClick={onReschedule}>
+            Reschedule
+          </Button>
+          <Button size="sm" variant="danger-ghost" onClick={onCancel}>
+            Cancel<span className="sr-only"> message</span>
+          </Button>
+        </>
+      }
+    />
   );
 }
 
 function BroadcastRow({ broadcast, onReschedule, onCancel }: { broadcast: Doc<"broadcasts">; onReschedule: () => void; onCancel: () => void }) {
   return (
-    <li className="flex flex-wrap items-start gap-x-4 gap-y-2 px-4 py-3 sm:flex-nowrap">
-      <div className="w-44 shrink-0">
-        <When at={broadcast.scheduledAt ?? broadcast._creationTime} label="Due" />
-      </div>
-      <div className="min-w-0 flex-1 basis-60">
-        <p className="flex flex-wrap items-center gap-2">
-          <span className="font-medium text-slate-900">
-            Broadcast to <Link href={`/groups/${broadcast.groupId}`} className="hover:underline">{broadcast.groupName}</Link>
-          </span>
-          <ChannelBadge channel={broadcast.channel} />
-        </p>
-        <p className="mt-0.5 line-clamp-2 text-sm break-words text-slate-600">{preview(broadcast)}</p>
-      </div>
-      <div className="flex gap-1">
-        <Link href={`/broadcasts/${broadcast._id}`} className="rounded-md px-2.5 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-100">
-          Details
-        </Link>
-        <Button size="sm" variant="ghost" onClick={onReschedule}>
-          Reschedule
-        </Button>
-        <Button size="sm" variant="danger-ghost" onClick={onCancel}>
-          Cancel<span className="sr-only"> broadcast</span>
-        </Button>
-      </div>
-    </li>
+    <Row
+      when={<When at={broadcast.scheduledAt ?? broadcast._creationTime} label="Due" />}
+      who={
+        <>
+          Broadcast to <Link href={`/groups/${broadcast.groupId}`} className="hover:underline">{broadcast.groupName}</Link>
+        </>
+      }
+      item={broadcast}
+      actions={
+        <>
+          <RowLink href={`/broadcasts/${broadcast._id}`}>Details</RowLink>
+          <Button size="sm" variant="ghost" onClick={onReschedule}>
+            Reschedule
+          </Button>
+          <Button size="sm" variant="danger-ghost" onClick={onCancel}>
+            Cancel<span className="sr-only"> broadcast</span>
+          </Button>
+        </>
+      }
+    />
   );
 }
 
@@ -244,35 +271,28 @@ function Failed() {
       ) : (
         <ul className="divide-y divide-slate-100" aria-label="Failed messages">
           {failed.results.map((message) => (
-            <li key={message._id} className="flex flex-wrap items-start gap-x-4 gap-y-2 px-4 py-3 sm:flex-nowrap">
-              <div className="w-44 shrink-0">
-                <When at={message.failedAt ?? message.at} label="Failed" />
-              </div>
-              <div className="min-w-0 flex-1 basis-60">
-                <p className="flex flex-wrap items-center gap-2">
-                  <span className="font-medium text-slate-900">
-                    <ContactName contactId={message.contactId} to={message.to} />
-                  </span>
-                  <ChannelBadge channel={message.channel} />
-                </p>
-                <p className="mt-0.5 line-clamp-2 text-sm break-words text-slate-600">{preview(message)}</p>
-                <p className="mt-1 flex items-start gap-1.5 text-sm text-red-800">
-                  <AlertIcon className="mt-0.5 size-4 shrink-0" />
-                  <span>
-                    <span className="sr-only">Reason: </span>
-                    {message.lastError?.message ?? "No reason was given."}
-                  </span>
-                </p>
-              </div>
-              <div className="flex gap-1">
-                <Link href={`/inbox?contact=${message.contactId}`} className="rounded-md px-2.5 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-100">
-                  Open<span className="sr-only"> the conversation</span>
-                </Link>
-                <Button size="sm" onClick={() => void onRetry(message)} loading={retrying.has(message._id)}>
-                  Retry
-                </Button>
-              </div>
-            </li>
+            <Row
+              key={message._id}
+              when={<When at={message.failedAt ?? message.at} label="Failed" />}
+              who={<ContactName contactId={message.contactId} to={message.to} />}
+              item={message}
+              actions={
+                <>
+                  <OpenConversation message={message} />
+                  <Button size="sm" onClick={() => void onRetry(message)} loading={retrying.has(message._id)}>
+                    Retry
+                  </Button>
+                </>
+              }
+            >
+              <p className="mt-1 flex items-start gap-1.5 text-sm text-red-800">
+                <AlertIcon className="mt-0.5 size-4 shrink-0" />
+                <span>
+                  <span className="sr-only">Reason: </span>
+                  {message.lastError?.message ?? "No reason was given."}
+                </span>
+              </p>
+            </Row>
           ))}
         </ul>
       )}
