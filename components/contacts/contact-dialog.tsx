@@ -10,8 +10,7 @@ import { appErrorOf, errorDetail } from "@/lib/app-error";
 import { ERROR_CODES } from "@/lib/errors";
 import { usePhoneFormat } from "@/lib/use-phone-format";
 import { useMutationWithToast } from "@/lib/use-mutation-with-toast";
-import { Button } from "@/components/ui/button";
-import { Dialog } from "@/components/ui/dialog";
+import { Dialog, FormDialogFooter } from "@/components/ui/dialog";
 import { ErrorBoundary } from "@/components/ui/error-boundary";
 import { Checkbox, FormError, Input } from "@/components/ui/field";
 import { Skeleton } from "@/components/ui/skeleton";
@@ -51,14 +50,9 @@ export function ContactDialog({
       description={editing ? undefined : "A contact needs a phone number or an email address."}
       dismissible={!saving}
       footer={
-        <>
-          <Button onClick={onClose} disabled={saving}>
-            Cancel
-          </Button>
-          <Button type="submit" form={formId} variant="primary" loading={saving}>
-            Save
-          </Button>
-        </>
+        <FormDialogFooter formId={formId} busy={saving} onCancel={onClose}>
+          Save
+        </FormDialogFooter>
       }
     >
       {target?.kind === "open" ? (

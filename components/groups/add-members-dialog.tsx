@@ -10,7 +10,7 @@ import { usePhoneFormat } from "@/lib/use-phone-format";
 import { toastError, useMutationWithToast } from "@/lib/use-mutation-with-toast";
 import { useContactRows } from "@/components/contacts/use-contact-rows";
 import { Button } from "@/components/ui/button";
-import { Dialog } from "@/components/ui/dialog";
+import { Dialog, FormDialogFooter } from "@/components/ui/dialog";
 import { Checkbox, Input } from "@/components/ui/field";
 import { CloseIcon, SearchIcon } from "@/components/ui/icons";
 import { SkeletonRows } from "@/components/ui/skeleton";
@@ -34,14 +34,9 @@ export function AddMembersDialog({ group, open, onClose }: { group: Doc<"groups"
       size="lg"
       dismissible={!busy}
       footer={
-        <>
-          <Button onClick={close} disabled={busy}>
-            Cancel
-          </Button>
-          <Button type="submit" form={formId} variant="primary" loading={busy} disabled={count === 0}>
-            {count > 0 ? `Add ${formatCount(count, "contact")}` : "Add contacts"}
-          </Button>
-        </>
+        <FormDialogFooter formId={formId} busy={busy} onCancel={close} submitDisabled={count === 0}>
+          {count > 0 ? `Add ${formatCount(count, "contact")}` : "Add contacts"}
+        </FormDialogFooter>
       }
     >
       <Picker formId={formId} group={group} onBusy={setBusy} onCount={setCount} onDone={close} />

@@ -9,7 +9,7 @@ import { chunk, formatCount } from "@/lib/format";
 import { MAX_MEMBERS_PER_CALL } from "@/lib/groups";
 import { toastError, useMutationWithToast } from "@/lib/use-mutation-with-toast";
 import { Button } from "@/components/ui/button";
-import { Dialog } from "@/components/ui/dialog";
+import { Dialog, FormDialogFooter } from "@/components/ui/dialog";
 import { FormError, Input } from "@/components/ui/field";
 import { SkeletonRows } from "@/components/ui/skeleton";
 import { appErrorOf } from "@/lib/app-error";
@@ -41,14 +41,9 @@ export function AddToGroupDialog({
       description={`${formatCount(contactIds.length, "contact")} selected.`}
       dismissible={!busy}
       footer={
-        <>
-          <Button onClick={onClose} disabled={busy}>
-            Cancel
-          </Button>
-          <Button type="submit" form={formId} variant="primary" loading={busy}>
-            Add to group
-          </Button>
-        </>
+        <FormDialogFooter formId={formId} busy={busy} onCancel={onClose}>
+          Add to group
+        </FormDialogFooter>
       }
     >
       <AddToGroupForm formId={formId} contactIds={contactIds} onBusy={setBusy} onDone={() => { onAdded?.(); onClose(); }} />

@@ -6,8 +6,7 @@ import { api } from "@/convex/_generated/api";
 import type { Doc, Id } from "@/convex/_generated/dataModel";
 import { appErrorOf, errorDetail } from "@/lib/app-error";
 import { useMutationWithToast } from "@/lib/use-mutation-with-toast";
-import { Button } from "@/components/ui/button";
-import { Dialog } from "@/components/ui/dialog";
+import { Dialog, FormDialogFooter } from "@/components/ui/dialog";
 import { Input, Textarea } from "@/components/ui/field";
 
 /** Create a group (`group` null) or rename one / change its description. */
@@ -32,14 +31,9 @@ export function GroupDialog({
       title={group ? "Edit group" : "New group"}
       dismissible={!saving}
       footer={
-        <>
-          <Button onClick={onClose} disabled={saving}>
-            Cancel
-          </Button>
-          <Button type="submit" form={formId} variant="primary" loading={saving}>
-            Save
-          </Button>
-        </>
+        <FormDialogFooter formId={formId} busy={saving} onCancel={onClose}>
+          Save
+        </FormDialogFooter>
       }
     >
       <GroupForm formId={formId} group={group} onSaving={setSaving} onDone={onClose} onCreated={onCreated} />

@@ -9,8 +9,7 @@ import { ERROR_CODES } from "@/lib/errors";
 import { formatDateTime } from "@/lib/format";
 import { parseDateTimeLocalValue, toDateTimeLocalValue, viewerTimeZone } from "@/lib/schedule";
 import { useMutationWithToast } from "@/lib/use-mutation-with-toast";
-import { Button } from "@/components/ui/button";
-import { Dialog } from "@/components/ui/dialog";
+import { Dialog, FormDialogFooter } from "@/components/ui/dialog";
 import { FormError } from "@/components/ui/field";
 import { WhenField } from "./when-field";
 
@@ -30,14 +29,9 @@ export function RescheduleDialog({ target, onClose }: { target: RescheduleTarget
       description={target ? `${target.title}, now due ${formatDateTime(target.at)}.` : undefined}
       dismissible={!saving}
       footer={
-        <>
-          <Button onClick={onClose} disabled={saving}>
-            Cancel
-          </Button>
-          <Button type="submit" form={formId} variant="primary" loading={saving}>
-            Reschedule
-          </Button>
-        </>
+        <FormDialogFooter formId={formId} busy={saving} onCancel={onClose}>
+          Reschedule
+        </FormDialogFooter>
       }
     >
       {target ? <RescheduleForm key={`${target.kind}-${target.id}`} target={target} formId={formId} onSaving={setSaving} onDone={onClose} /> : null}

@@ -6,7 +6,7 @@ import { appErrorOf, errorDetail } from "@/lib/app-error";
 import { useMutationWithToast } from "@/lib/use-mutation-with-toast";
 import { Button } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
-import { Dialog } from "@/components/ui/dialog";
+import { Dialog, FormDialogFooter } from "@/components/ui/dialog";
 import { Input, Select } from "@/components/ui/field";
 import { AlertIcon } from "@/components/ui/icons";
 
@@ -44,14 +44,9 @@ export function CreateApiKeyDialog({ open, onClose }: { open: boolean; onClose: 
             Done
           </Button>
         ) : (
-          <>
-            <Button onClick={close} disabled={saving}>
-              Cancel
-            </Button>
-            <Button type="submit" form={formId} variant="primary" loading={saving}>
-              Create key
-            </Button>
-          </>
+          <FormDialogFooter formId={formId} busy={saving} onCancel={close}>
+            Create key
+          </FormDialogFooter>
         )
       }
     >

@@ -9,8 +9,7 @@ import { appErrorOf, errorDetail } from "@/lib/app-error";
 import { CHANNEL_NAMES } from "@/lib/channelAvailability";
 import { usePhoneFormat } from "@/lib/use-phone-format";
 import { useMutationWithToast } from "@/lib/use-mutation-with-toast";
-import { Button } from "@/components/ui/button";
-import { Dialog } from "@/components/ui/dialog";
+import { Dialog, FormDialogFooter } from "@/components/ui/dialog";
 import { Input, Select } from "@/components/ui/field";
 import { PROVIDER_NAMES } from "./provider-badge";
 
@@ -41,14 +40,9 @@ export function SenderDialog({
       description={sender ? undefined : "A number or address your messages are sent from."}
       dismissible={!saving}
       footer={
-        <>
-          <Button onClick={onClose} disabled={saving}>
-            Cancel
-          </Button>
-          <Button type="submit" form={formId} variant="primary" loading={saving}>
-            {sender ? "Save" : "Add sender"}
-          </Button>
-        </>
+        <FormDialogFooter formId={formId} busy={saving} onCancel={onClose}>
+          {sender ? "Save" : "Add sender"}
+        </FormDialogFooter>
       }
     >
       <SenderForm

@@ -10,6 +10,7 @@
  */
 import { useEffect, useId, useRef, type ReactNode } from "react";
 import { cn } from "@/lib/cn";
+import { Button } from "./button";
 import { CloseIcon } from "./icons";
 
 export type DialogProps = {
@@ -166,5 +167,32 @@ export function Dialog({
         </div>
       ) : null}
     </dialog>
+  );
+}
+
+/** The footer of a dialog holding a form: Cancel, and the button that submits the form `formId`. */
+export function FormDialogFooter({
+  formId,
+  busy,
+  onCancel,
+  submitDisabled,
+  children,
+}: {
+  formId: string;
+  busy: boolean;
+  onCancel: () => void;
+  submitDisabled?: boolean;
+  /** The submit button's label. */
+  children: ReactNode;
+}) {
+  return (
+    <>
+      <Button onClick={onCancel} disabled={busy}>
+        Cancel
+      </Button>
+      <Button type="submit" form={formId} variant="primary" loading={busy} disabled={submitDisabled}>
+        {children}
+      </Button>
+    </>
   );
 }
