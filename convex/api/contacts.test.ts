@@ -5,7 +5,7 @@ import { api } from "../_generated/api";
 import type { Id } from "../_generated/dataModel";
 import { setup, type TestConvex } from "../test.setup";
 import * as s from "./schemas";
-import { apiUser, call, type ApiResponse } from "./test.helpers";
+import { apiUser, call, expectError, type ApiResponse } from "./test.helpers";
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -13,11 +13,6 @@ beforeEach(() => {
 afterEach(() => {
   vi.useRealTimers();
 });
-
-function expectError(res: ApiResponse, status: number, code: string) {
-  expect(res.status, JSON.stringify(res.body)).toBe(status);
-  expect(res.body.error.code).toBe(code);
-}
 
 async function world(t: TestConvex) {
   const owner = await apiUser(t);

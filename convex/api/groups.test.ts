@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { setup, type TestConvex } from "../test.setup";
 import * as s from "./schemas";
-import { apiUser, call, type ApiResponse } from "./test.helpers";
+import { apiUser, call, expectError } from "./test.helpers";
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -11,11 +11,6 @@ beforeEach(() => {
 afterEach(() => {
   vi.useRealTimers();
 });
-
-function expectError(res: ApiResponse, status: number, code: string) {
-  expect(res.status, JSON.stringify(res.body)).toBe(status);
-  expect(res.body.error.code).toBe(code);
-}
 
 async function world(t: TestConvex) {
   const owner = await apiUser(t);

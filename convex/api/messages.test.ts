@@ -6,7 +6,7 @@ import { api } from "../_generated/api";
 import type { Id } from "../_generated/dataModel";
 import { insertContactFixture, setup, type TestConvex } from "../test.setup";
 import * as s from "./schemas";
-import { apiUser, call, type ApiResponse } from "./test.helpers";
+import { apiUser, call, expectError, type ApiResponse } from "./test.helpers";
 
 let provider: FakeProvider;
 beforeEach(() => {
@@ -18,11 +18,6 @@ afterEach(() => {
   FakeProvider.uninstall();
   vi.useRealTimers();
 });
-
-function expectError(res: ApiResponse, status: number, code: string) {
-  expect(res.status, JSON.stringify(res.body)).toBe(status);
-  expect(res.body.error.code).toBe(code);
-}
 
 const inAnHour = () => new Date(Date.now() + 3600_000).toISOString();
 

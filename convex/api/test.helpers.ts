@@ -1,4 +1,5 @@
 /** Helpers for the REST API's tests: a user with an API key, and a JSON client over `t.fetch`. */
+import { expect } from "vitest";
 import { api } from "../_generated/api";
 import { userWithSenders, type TestConvex } from "../test.setup";
 
@@ -14,6 +15,12 @@ export async function apiUser(t: TestConvex, email = "owner@example.com", keyNam
 /** `body` is parsed JSON, read loosely by tests (and checked with the response schemas where it matters). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type ApiResponse = { status: number; body: any; headers: Headers };
+
+/** The response is the error `code` with HTTP `status` (the body is shown when it is not). */
+export function expectError(res: ApiResponse, status: number, code: string): void {
+  expect(res.status, JSON.stringify(res.body)).toBe(status);
+  expect(res.body.error.code).toBe(code);
+}
 
 export type CallOptions = {
   key?: string | null;
