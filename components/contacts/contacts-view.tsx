@@ -11,7 +11,7 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { EmptyState } from "@/components/ui/empty-state";
-import { Input } from "@/components/ui/field";
+import { SearchInput } from "@/components/ui/field";
 import { ContactsIcon, PlusIcon, SearchIcon } from "@/components/ui/icons";
 import { PageHeader } from "@/components/ui/page-header";
 import { SkeletonRows } from "@/components/ui/skeleton";
@@ -80,16 +80,13 @@ export function ContactsView() {
 
       <Card>
         <div className="flex flex-wrap items-center gap-3 border-b border-slate-200 p-4">
-          <Input
+          <SearchInput
             label="Search contacts"
             hideLabel
-            type="search"
             placeholder="Search by name, phone or email"
             value={search}
             onChange={(e) => setSearch(e.target.value)}
-            leading={<SearchIcon className="size-4" />}
             className="min-w-0 flex-1 basis-64"
-            autoComplete="off"
           />
           <div aria-live="polite" className="flex min-h-5 items-center gap-2 text-sm text-slate-600">
             {stale && mode === "search" ? (

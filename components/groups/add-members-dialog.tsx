@@ -11,8 +11,8 @@ import { toastError, useMutationWithToast } from "@/lib/use-mutation-with-toast"
 import { useContactRows } from "@/components/contacts/use-contact-rows";
 import { Button } from "@/components/ui/button";
 import { Dialog, FormDialogFooter } from "@/components/ui/dialog";
-import { Checkbox, Input } from "@/components/ui/field";
-import { CloseIcon, SearchIcon } from "@/components/ui/icons";
+import { Checkbox, SearchInput } from "@/components/ui/field";
+import { CloseIcon } from "@/components/ui/icons";
 import { SkeletonRows } from "@/components/ui/skeleton";
 import { Spinner } from "@/components/ui/spinner";
 
@@ -98,18 +98,11 @@ function Picker({
 
   return (
     <form id={formId} onSubmit={(e) => void onSubmit(e)} className="space-y-3">
-      <Input
+      <SearchInput
         label="Search contacts"
-        type="search"
         placeholder="Name, phone or email"
         value={search}
         onChange={(e) => setSearch(e.target.value)}
-        onKeyDown={(e) => {
-          // Enter in the search box searches; it should not submit the selection.
-          if (e.key === "Enter") e.preventDefault();
-        }}
-        leading={<SearchIcon className="size-4" />}
-        autoComplete="off"
       />
 
       {picked.size > 0 ? (

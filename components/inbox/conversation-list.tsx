@@ -19,7 +19,7 @@ import { useDebouncedValue } from "@/lib/use-debounced-value";
 import { useNow } from "@/lib/use-now";
 import { buttonClasses } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
-import { Input } from "@/components/ui/field";
+import { SearchInput } from "@/components/ui/field";
 import { ChatIcon, SearchIcon } from "@/components/ui/icons";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Spinner } from "@/components/ui/spinner";
@@ -79,10 +79,9 @@ export function ConversationList({
         <h1 id={headingId} className="text-lg font-semibold text-slate-900">
           Inbox
         </h1>
-        <Input
+        <SearchInput
           label="Search contacts"
           hideLabel
-          type="search"
           placeholder="Search by name, phone or email"
           value={search}
           onChange={(e) => setSearch(e.target.value)}
@@ -93,8 +92,6 @@ export function ConversationList({
               document.querySelector<HTMLElement>(`[data-conversation-list] [data-row-index="0"]`)?.focus();
             }
           }}
-          leading={<SearchIcon className="size-4" />}
-          autoComplete="off"
         />
         <div className="flex items-center gap-2" role="group" aria-label="Filters">
           <div className="inline-flex rounded-md border border-slate-300 p-0.5 text-sm" role="group" aria-label="Show">

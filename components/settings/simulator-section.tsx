@@ -14,8 +14,7 @@ import { usePhoneFormat } from "@/lib/use-phone-format";
 import { useContactRows } from "@/components/contacts/use-contact-rows";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
-import { FormError, Input, Select, Textarea } from "@/components/ui/field";
-import { SearchIcon } from "@/components/ui/icons";
+import { FormError, Input, SearchInput, Select, Textarea } from "@/components/ui/field";
 import { SkeletonRows } from "@/components/ui/skeleton";
 import { simulatedChannels, useSenders } from "./use-senders";
 
@@ -96,18 +95,12 @@ function SimulatorForm({ channels }: { channels: Channel[] }) {
         <legend id={legendId} className="mb-1.5 text-sm font-medium text-slate-800">
           From contact
         </legend>
-        <Input
+        <SearchInput
           label="Search contacts"
           hideLabel
-          type="search"
           placeholder="Search by name, phone or email"
           value={search}
           onChange={(e) => setSearch(e.target.value)}
-          onKeyDown={(e) => {
-            if (e.key === "Enter") e.preventDefault();
-          }}
-          leading={<SearchIcon className="size-4" />}
-          autoComplete="off"
         />
         <div className="mt-2 rounded-md border border-slate-200">
           {rows === undefined ? (

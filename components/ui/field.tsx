@@ -6,7 +6,7 @@
  */
 import { useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from "react";
 import { cn } from "@/lib/cn";
-import { AlertIcon } from "./icons";
+import { AlertIcon, SearchIcon } from "./icons";
 
 type FieldOwnProps = {
   label: string;
@@ -89,6 +89,25 @@ export function Input({ label, hideLabel, hint, error, className, inputClassName
         />
       </div>
     </FieldFrame>
+  );
+}
+
+/**
+ * A search box: the search icon, no autocomplete, and Enter never submits a surrounding form
+ * (searching is live; a form around it is for what was picked).
+ */
+export function SearchInput({ onKeyDown, ...rest }: Omit<InputProps, "type" | "leading">) {
+  return (
+    <Input
+      type="search"
+      autoComplete="off"
+      leading={<SearchIcon className="size-4" />}
+      onKeyDown={(e) => {
+        onKeyDown?.(e);
+        if (!e.defaultPrevented && e.key === "Enter") e.preventDefault();
+      }}
+      {...rest}
+    />
   );
 }
 
