@@ -3,6 +3,7 @@ import nextVitals from "eslint-config-next/core-web-vitals";
 import nextTs from "eslint-config-next/typescript";
 import convexPlugin from "@convex-dev/eslint-plugin";
 import tseslint from "typescript-eslint";
+import { runtimePlugin } from "./scripts/lint-rules.mjs";
 
 export default defineConfig([
   ...nextVitals,
@@ -20,6 +21,12 @@ export default defineConfig([
       "@typescript-eslint/no-misused-promises": ["error", { checksVoidReturn: { attributes: false } }],
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
     },
+  },
+  {
+    // Convex's default runtime and the browser have no Node: Node-only code lives behind "use node".
+    files: ["convex/**/*.ts", "lib/**/*.ts", "lib/**/*.tsx"],
+    plugins: { runtime: runtimePlugin },
+    rules: { "runtime/no-node-in-default-runtime": "error" },
   },
   {
     // Environment variables are read in one module only (see convex/lib/env.ts): typed env

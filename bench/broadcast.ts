@@ -8,7 +8,7 @@ import { performance } from "node:perf_hooks";
 import { api } from "../convex/_generated/api";
 import type { Doc, Id } from "../convex/_generated/dataModel";
 import { setMeterSink, type Meter } from "../convex/lib/metering";
-import { simulatorRateLimited } from "../lib/channels/simulator";
+import { simulatorRateLimited } from "../convex/channels/simulator";
 import type { Backend } from "./harness";
 import type { Profile } from "./profiles";
 import { round, type Figure } from "./stats";

@@ -30,7 +30,7 @@ import { ConvexClient } from "convex/browser";
 import { api } from "../convex/_generated/api";
 import type { Id } from "../convex/_generated/dataModel";
 import { startEmulator, type RunningEmulator } from "../emulator/server";
-import { twilioRequest } from "../lib/webhookSigning";
+import { twilioRequest } from "../convex/webhooks/signing";
 import { BENCH_SITE_PORT, benchAuthKeys } from "./harness";
 import { percentile, round, type Benchmark, type Figure } from "./stats";
 

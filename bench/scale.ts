@@ -13,7 +13,7 @@ import { performance } from "node:perf_hooks";
 import { api } from "../convex/_generated/api";
 import type { Id } from "../convex/_generated/dataModel";
 import { setMeterSink, type Meter } from "../convex/lib/metering";
-import { twilioRequest } from "../lib/webhookSigning";
+import { twilioRequest } from "../convex/webhooks/signing";
 import { FakeProviderServer } from "../tests/fakes/providerServer";
 import { runBroadcast } from "./broadcast";
 import { Backend, waitFor, type User } from "./harness";

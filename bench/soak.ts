@@ -7,7 +7,7 @@
  */
 import { api } from "../convex/_generated/api";
 import type { Id } from "../convex/_generated/dataModel";
-import { realSender, setSenderFactoryForTests } from "../lib/channels/factory";
+import { realSender, setSenderFactoryForTests } from "../convex/channels/factory";
 import { FakeProviderServer, type Fault } from "../tests/fakes/providerServer";
 import { Backend } from "./harness";
 import type { Figure } from "./stats";

@@ -5,7 +5,7 @@
  */
 import { performance } from "node:perf_hooks";
 import { api } from "../convex/_generated/api";
-import { twilioRequest } from "../lib/webhookSigning";
+import { twilioRequest } from "../convex/webhooks/signing";
 import { Backend, BENCH_WEBHOOK_SECRET } from "./harness";
 import { percentile, round, type Figure } from "./stats";
 

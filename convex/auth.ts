@@ -1,7 +1,7 @@
 import { Password } from "@convex-dev/auth/providers/Password";
 import { convexAuth } from "@convex-dev/auth/server";
 import { ConvexError } from "convex/values";
-import { normalizeEmail } from "../lib/email";
+import { normalizeEmail } from "./lib/email";
 import { MIN_PASSWORD_LENGTH } from "../lib/password";
 import type { MutationCtx } from "./_generated/server";
 import { appError } from "./lib/errors";

@@ -1,7 +1,7 @@
 import { paginationOptsValidator, paginationResultValidator } from "convex/server";
 import { v } from "convex/values";
 import { doc } from "convex-helpers/validators";
-import { normalizeSearchQuery } from "../lib/search";
+import { normalizeSearchQuery } from "./lib/search";
 import { getOwned, internalMutation, userMutation, userQuery } from "./functions";
 import { recordAudit } from "./lib/audit";
 import { internal } from "./_generated/api";

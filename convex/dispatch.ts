@@ -17,7 +17,7 @@
  * our idempotency key.
  */
 import { v, type Infer } from "convex/values";
-import { backoffMs, RETRY_POLICY } from "../lib/backoff";
+import { backoffMs, RETRY_POLICY } from "./lib/backoff";
 import { isPending } from "../lib/messageStatus";
 import { internal } from "./_generated/api";
 import type { Doc, Id } from "./_generated/dataModel";

@@ -1,8 +1,8 @@
 "use node";
 /** The provider calls, in Node (the twilio SDK needs it). Read via claim, call out, write via complete. */
 import { v } from "convex/values";
-import { createSender, type ChannelConfig } from "../lib/channels/factory";
-import { isChannelError } from "../lib/channels/types";
+import { createSender } from "./channels/factory";
+import { isChannelError, type ChannelConfig } from "./channels/types";
 import { internal } from "./_generated/api";
 import { internalAction } from "./_generated/server";
 import { PUMP_TICK_MS, type Job, type Outcome } from "./dispatch";

@@ -1,7 +1,7 @@
 // @vitest-environment node
 /** The messaging engine: send, schedule, dispatch, retries, at-most-once, cancel/reschedule races. */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { RETRY_POLICY } from "../lib/backoff";
+import { RETRY_POLICY } from "./lib/backoff";
 import { FakeProvider } from "../tests/fakes/fakeProvider";
 import { api, internal } from "./_generated/api";
 import type { Id } from "./_generated/dataModel";
@@ -349,8 +349,8 @@ describe("errors and backoff", () => {
     expect(await message(t, id)).toMatchObject({ status: "delivered", attempts: 1 });
     await expect(as.mutation(api.messages.retry, { messageId: id })).rejects.toMatchObject(code("INVALID_STATE"));
 
-    const { ChannelError } = await import("../lib/channels/types");
-    const { setSenderFactoryForTests } = await import("../lib/channels/factory");
+    const { ChannelError } = await import("./channels/types");
+    const { setSenderFactoryForTests } = await import("./channels/factory");
     setSenderFactoryForTests((_c, p) => ({
       provider: p,
       send: async () => {

@@ -7,7 +7,7 @@ import type { MessageStatus } from "../lib/messageStatus";
 // Shared validators: the one definition of each enum, used by functions and the UI.
 export const vChannel = v.union(v.literal("sms"), v.literal("whatsapp"), v.literal("email"));
 export type Channel = Infer<typeof vChannel>;
-export const CHANNELS: readonly Channel[] = ["sms", "whatsapp", "email"];
+export const CHANNELS: readonly Channel[] = vChannel.members.map((member) => member.value);
 
 export const vDirection = v.union(v.literal("inbound"), v.literal("outbound"));
 export type Direction = Infer<typeof vDirection>;

@@ -1,6 +1,6 @@
 import { v } from "convex/values";
 import { doc } from "convex-helpers/validators";
-import { defaultProvider } from "../lib/channels/factory";
+import { defaultProvider } from "./channels/types";
 import { getOwned, userMutation, userQuery } from "./functions";
 import { recordAudit } from "./lib/audit";
 import { parseEmail, parsePhone } from "./lib/contacts";

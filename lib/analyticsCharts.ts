@@ -1,7 +1,7 @@
 /** The analytics summary (convex/analytics.ts `summary`) shaped for the dashboard's charts and tables. */
 import { STATUS_LABELS, type MessageStatus } from "./messageStatus";
 
-type Channel = "sms" | "whatsapp" | "email";
+import type { Channel } from "../convex/schema";
 const CHANNEL_LABELS: Record<Channel, string> = { sms: "SMS", whatsapp: "WhatsApp", email: "Email" };
 
 export type ChannelSlice = { channel: Channel; label: string; sent: number; received: number; total: number };

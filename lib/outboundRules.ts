@@ -5,7 +5,9 @@
  * convex/lib/outbound.ts enforces them; lib/channelAvailability.ts words them for the UI.
  */
 
-export type Channel = "sms" | "whatsapp" | "email";
+import type { Channel } from "../convex/schema";
+
+export type { Channel };
 
 /** A free-form WhatsApp message may only be sent within this long of the contact's last WhatsApp message. */
 export const WHATSAPP_WINDOW_MS = 24 * 60 * 60 * 1000;

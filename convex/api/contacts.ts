@@ -1,7 +1,7 @@
 /** REST API: /contacts. Internal functions run as the API key's user; the routes call them. */
 import { paginationOptsValidator } from "convex/server";
 import { v } from "convex/values";
-import { normalizeSearchQuery } from "../../lib/search";
+import { normalizeSearchQuery } from "../lib/search";
 import { internal } from "../_generated/api";
 import { apiMutation, apiQuery, getOwned, getOwnedByString } from "../functions";
 import { createContact, removeContact, updateContact } from "../lib/contacts";

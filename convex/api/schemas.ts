@@ -10,6 +10,7 @@ import { MESSAGE_STATUSES } from "../../lib/messageStatus";
 import { CONTACT_LIMITS } from "../lib/contacts";
 import { MAX_MEMBERS_PER_CALL } from "../lib/groups";
 import { CONTENT_LIMITS } from "../lib/outbound";
+import { CHANNELS } from "../schema";
 
 /** Largest request body accepted; bigger ones get 413 before they are parsed. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -19,7 +20,7 @@ export const MAX_PAGE_SIZE = 100;
 // ---------------------------------------------------------------------------------------
 // Building blocks
 
-export const Channel = z.enum(["sms", "whatsapp", "email"]).meta({ id: "Channel" });
+export const Channel = z.enum(CHANNELS).meta({ id: "Channel" });
 export const Direction = z.enum(["inbound", "outbound"]).meta({ id: "Direction" });
 export const MessageStatus = z.enum(MESSAGE_STATUSES).meta({ id: "MessageStatus" });
 

@@ -1,7 +1,7 @@
 /** Contact rules shared by the app's mutations, the webhooks and the REST API. */
-import { normalizeEmail } from "../../lib/email";
+import { normalizeEmail } from "./email";
 import { toE164 } from "../../lib/phone";
-import { contactSearchText } from "../../lib/search";
+import { contactSearchText } from "./search";
 import { internal } from "../_generated/api";
 import type { Doc, Id } from "../_generated/dataModel";
 import type { MutationCtx, QueryCtx } from "../_generated/server";

@@ -2,8 +2,8 @@
  * The one place Convex code reads environment variables (set with
  * `npx convex env set`, or from .env.local on the local emulator).
  */
-import type { ChannelConfig } from "../../lib/channels/factory";
-import { resendSigningSecret, twilioSigningToken } from "../../lib/webhookSecrets";
+import type { ChannelConfig } from "../channels/types";
+import { resendSigningSecret, twilioSigningToken } from "./webhookSecrets";
 
 function num(name: string, fallback: number): number {
   const value = Number(process.env[name]);

@@ -1,6 +1,6 @@
 /** Inbound messages from webhooks: route to the owning user, find or create the contact, store. */
 import { formatPhone, toE164 } from "../../lib/phone";
-import { normalizeEmail } from "../../lib/email";
+import { normalizeEmail } from "./email";
 import type { Doc, Id } from "../_generated/dataModel";
 import type { MutationCtx, QueryCtx } from "../_generated/server";
 import type { Channel } from "../schema";

@@ -1,5 +1,5 @@
 /** Sender identities: which address (and provider) sends on a channel, and how fast. */
-import { defaultProvider } from "../../lib/channels/factory";
+import { defaultProvider } from "../channels/types";
 import { toE164 } from "../../lib/phone";
 import type { Id } from "../_generated/dataModel";
 import type { MutationCtx, QueryCtx } from "../_generated/server";

@@ -2,8 +2,8 @@
 /** Node-only webhook work: Twilio signature checks (twilio SDK) and the simulator's signed "text in". */
 import { v } from "convex/values";
 import twilio from "twilio";
-import { defaultProvider } from "../../lib/channels/factory";
-import { resendRequest, twilioRequest } from "../../lib/webhookSigning";
+import { defaultProvider } from "../channels/types";
+import { resendRequest, twilioRequest } from "./signing";
 import { internal } from "../_generated/api";
 import { internalAction } from "../_generated/server";
 import { userAction } from "../functions";

@@ -4,9 +4,9 @@
  */
 import { v } from "convex/values";
 import { z } from "zod";
-import { twilioReason } from "../../lib/channels/errors";
-import { keywordOf } from "../../lib/optOut";
-import { twiml } from "../../lib/twiml";
+import { twilioReason } from "../channels/errors";
+import { keywordOf } from "../lib/optOut";
+import { twiml } from "./twiml";
 import { internal } from "../_generated/api";
 import { httpAction, type ActionCtx } from "../_generated/server";
 import { internalMutation } from "../functions";

@@ -1,7 +1,7 @@
 // @vitest-environment node
 /** Twilio and Resend webhooks, signed with the providers' own libraries (twilio, svix). */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { resendRequest, twilioRequest } from "../../lib/webhookSigning";
+import { resendRequest, twilioRequest } from "./signing";
 import { FakeProvider } from "../../tests/fakes/fakeProvider";
 import { api } from "../_generated/api";
 import { code, setup, userWithSenders, type TestConvex } from "../test.setup";

@@ -2,8 +2,9 @@
  * A programmable provider for engine tests: records every call (the "provider side"
  * of at-most-once), and answers each call with the next scripted behaviour.
  */
-import { setSenderFactoryForTests } from "../../lib/channels/factory";
-import { ChannelError, type Channel, type OutboundMessage, type Provider } from "../../lib/channels/types";
+import { setSenderFactoryForTests } from "../../convex/channels/factory";
+import { ChannelError, type OutboundMessage } from "../../convex/channels/types";
+import type { Channel, Provider } from "../../convex/schema";
 
 export type Behaviour =
   | "ok"

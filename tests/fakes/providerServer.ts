@@ -1,6 +1,6 @@
 /**
  * A local fake of the Twilio Messages API and Resend's email API, so the real SDK code
- * (lib/channels/twilio.ts, resend.ts) can be tested and benchmarked offline. Point the
+ * (convex/channels/twilio.ts, resend.ts) can be tested and benchmarked offline. Point the
  * app at it with TWILIO_API_BASE_URL / RESEND_API_BASE_URL. Each request is answered by
  * the next scripted fault, or accepted.
  */

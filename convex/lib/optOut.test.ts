@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { keywordOf } from "./optOut";
-import { twiml } from "./twiml";
+import { twiml } from "../webhooks/twiml";
 
 describe("keywords", () => {
   it.each([

@@ -1,26 +1,14 @@
+"use node";
 /**
- * The channel-sender factory: picks the implementation for a channel and provider.
- * Adding a channel means a sender class in this folder and a case here.
+ * The channel-sender factory: picks the implementation for a channel and provider. Node only
+ * (the provider SDKs), so only `"use node"` actions import it. Adding a channel means a sender
+ * class in this folder and a case here.
  */
-import { ResendSender, type ResendConfig } from "./resend";
+import { ResendSender } from "./resend";
 import { SimulatorSender } from "./simulator";
-import { TwilioSender, type TwilioConfig } from "./twilio";
-import { ChannelError, type Channel, type MessageSender, type Provider } from "./types";
-
-export type ChannelConfig = {
-  twilio?: Omit<TwilioConfig, "timeoutMs">;
-  resend?: Omit<ResendConfig, "timeoutMs">;
-  /** Provider call timeout. */
-  timeoutMs: number;
-  /** The simulator refuses sends past this rate per sending address (unset: no limit). */
-  simulatorRateLimit?: number;
-};
-
-/** The provider a new sender identity of this channel uses: the real one when configured. */
-export function defaultProvider(channel: Channel, config: Pick<ChannelConfig, "twilio" | "resend">): Provider {
-  if (channel === "email") return config.resend ? "resend" : "simulator";
-  return config.twilio ? "twilio" : "simulator";
-}
+import { TwilioSender } from "./twilio";
+import type { Channel, Provider } from "../schema";
+import { ChannelError, type ChannelConfig, type MessageSender } from "./types";
 
 type SenderFactory = (channel: Channel, provider: Provider, config: ChannelConfig) => MessageSender;
 let override: SenderFactory | null = null;

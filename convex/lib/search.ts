@@ -1,4 +1,4 @@
-import { phoneSearchTokens } from "./phone";
+import { phoneSearchTokens } from "../../lib/phone";
 
 /** Words for a contact's search index entry: name, email (whole and in parts) and phone digits. */
 export function contactSearchText(c: { name: string; email?: string; phone?: string }): string {

@@ -1,3 +1,4 @@
+"use node";
 /**
  * Sign webhook requests the way Twilio and Resend (Svix) do, with their own libraries.
  * Used by the simulator's "text in"/"email in", the CLI script, tests and benchmarks,
@@ -6,7 +7,7 @@
 import { Webhook } from "svix";
 import twilio from "twilio";
 
-export { resendSigningSecret, twilioSigningToken } from "./webhookSecrets";
+export { resendSigningSecret, twilioSigningToken } from "../lib/webhookSecrets";
 
 export function signTwilio(token: string, url: string, params: Record<string, string>): string {
   return twilio.getExpectedTwilioSignature(token, url, params);

@@ -2,9 +2,9 @@
 /** The real Twilio and Resend SDK code, against a local fake of their HTTP APIs. */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { FakeProviderServer } from "../../tests/fakes/providerServer";
-import { createSender, defaultProvider } from "./factory";
+import { createSender } from "./factory";
 import { SimulatorSender } from "./simulator";
-import { ChannelError, type OutboundMessage } from "./types";
+import { ChannelError, defaultProvider, type OutboundMessage } from "./types";
 
 let server: FakeProviderServer;
 beforeAll(async () => {

@@ -6,7 +6,8 @@
  * as invalid, so failures can be demonstrated too. With a rate limit set, it refuses sends
  * past it like Twilio does (20429), per sending address, so pacing can be checked offline.
  */
-import { ChannelError, type Channel, type MessageSender, type OutboundMessage, type SendResult } from "./types";
+import type { Channel } from "../schema";
+import { ChannelError, type MessageSender, type OutboundMessage, type SendResult } from "./types";
 
 function hex(n: number): string {
   return crypto.randomUUID().replace(/-/g, "").slice(0, n).padEnd(n, "0");

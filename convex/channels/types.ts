@@ -3,8 +3,7 @@
  * message into a provider id, or throws a ChannelError that says whether trying
  * again could help.
  */
-export type Channel = "sms" | "whatsapp" | "email";
-export type Provider = "twilio" | "resend" | "simulator";
+import type { Channel, Provider } from "../schema";
 
 export type OutboundMessage = {
   /** Our message id: Resend's idempotency key, and Twilio's status-callback hint. */
@@ -24,6 +23,32 @@ export type OutboundMessage = {
 };
 
 export type SendResult = { providerMessageId: string };
+
+export type TwilioConfig = {
+  accountSid: string;
+  authToken: string;
+  /** Override https://api.twilio.com, e.g. a local fake server in tests. */
+  baseUrl?: string;
+  timeoutMs: number;
+};
+
+export type ResendConfig = { apiKey: string; baseUrl?: string; timeoutMs: number };
+
+/** Provider credentials and endpoints (convex/lib/env.ts reads them); a provider without them is simulated. */
+export type ChannelConfig = {
+  twilio?: Omit<TwilioConfig, "timeoutMs">;
+  resend?: Omit<ResendConfig, "timeoutMs">;
+  /** Provider call timeout. */
+  timeoutMs: number;
+  /** The simulator refuses sends past this rate per sending address (unset: no limit). */
+  simulatorRateLimit?: number;
+};
+
+/** The provider a new sender identity of this channel uses: the real one when configured. */
+export function defaultProvider(channel: Channel, config: Pick<ChannelConfig, "twilio" | "resend">): Provider {
+  if (channel === "email") return config.resend ? "resend" : "simulator";
+  return config.twilio ? "twilio" : "simulator";
+}
 
 export interface MessageSender {
   readonly provider: Provider;

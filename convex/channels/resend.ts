@@ -1,9 +1,8 @@
+"use node";
 /** Email through Resend's SDK. Our message id is the idempotency key, so a retry never sends twice. */
 import { Resend } from "resend";
 import { classifyResendError, networkError } from "./errors";
-import type { MessageSender, OutboundMessage, SendResult } from "./types";
-
-export type ResendConfig = { apiKey: string; baseUrl?: string; timeoutMs: number };
+import type { MessageSender, OutboundMessage, ResendConfig, SendResult } from "./types";
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);

@@ -1,15 +1,9 @@
+"use node";
 /** Twilio SMS/MMS and WhatsApp through the official SDK (Node only). */
 import twilio from "twilio";
 import { classifyTwilioError } from "./errors";
-import type { Channel, MessageSender, OutboundMessage, SendResult } from "./types";
-
-export type TwilioConfig = {
-  accountSid: string;
-  authToken: string;
-  /** Override https://api.twilio.com, e.g. a local fake server in tests. */
-  baseUrl?: string;
-  timeoutMs: number;
-};
+import type { Channel } from "../schema";
+import type { MessageSender, OutboundMessage, SendResult, TwilioConfig } from "./types";
 
 export class TwilioSender implements MessageSender {
   readonly provider = "twilio" as const;
