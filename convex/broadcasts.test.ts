@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { accelerateConvexTest } from "../emulator/engine";
+import { accelerateConvexTest } from "../tests/support/fastConvexTest";
 import { FakeProvider } from "../tests/fakes/fakeProvider";
 import { api, internal } from "./_generated/api";
 import type { Id } from "./_generated/dataModel";
@@ -47,7 +47,7 @@ async function groupOf(t: TestConvex, userId: Id<"users">, n: number) {
 describe("broadcasts", () => {
   it("sends to 2,000 members in batches within Convex limits, skipping with reasons, paced to the sender", async () => {
     const t = setup(); // enforces 16,384 reads / 8,192 writes per transaction
-    // The emulator's indexed database (proven equal to convex-test's by tests/emulator/fastdb.test.ts):
+    // convex-test with sorted indexes (proven equal to convex-test's by tests/unit/fastConvexTest.test.ts):
     // the same results, without convex-test scanning every document on every query.
     await accelerateConvexTest(t);
     const { as, userId } = await userWithSenders(t);

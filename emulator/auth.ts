@@ -4,9 +4,6 @@
  * Keys come from the provider's JWKS; for a provider on this deployment's own site URL (Convex
  * Auth) that is the app's own `/.well-known/jwks.json` route, called in-process.
  */
-import { existsSync } from "node:fs";
-import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { createLocalJWKSet, decodeJwt, jwtVerify, type JSONWebKeySet, type JWTPayload } from "jose";
 import type { Engine, Identity } from "./engine";
 
@@ -44,21 +41,20 @@ export class TokenVerifier {
   private providers: Provider[] | null = null;
   private readonly keySets = new Map<string, ReturnType<typeof createLocalJWKSet>>();
 
-  constructor(
-    private readonly engine: Engine,
-    private readonly convexDir: string,
-  ) {}
+  constructor(private readonly engine: Engine) {}
 
+  /** convex/auth.config.ts as the deployment evaluated it (from the isolate bundle). */
   private async loadProviders(): Promise<Provider[]> {
     if (this.providers) return this.providers;
-    const file = ["auth.config.ts", "auth.config.js"]
-      .map((f) => path.join(this.convexDir, f))
-      .find(existsSync);
-    const config = file
-      ? ((await import(pathToFileURL(file).href)) as { default?: { providers?: Provider[] } }).default
-      : undefined;
-    this.providers = config?.providers ?? [];
+    const config = this.engine.module("auth.config")?.default as { providers?: Provider[] } | undefined;
+    this.providers = (config?.providers ?? []).map((p) => ({ ...p }));
     return this.providers;
+  }
+
+  /** Forget the providers and keys (the functions were reloaded). */
+  reset() {
+    this.providers = null;
+    this.keySets.clear();
   }
 
   /** Fetch a URL, in-process when it is on this deployment's site. */

@@ -1,58 +1,93 @@
 /**
- * The engine: the project's own `convex/` functions running in convex-test, plus what a server
- * needs around it — commit timestamps, change notifications, read sets, public/internal checks,
- * HTTP actions that see the public site URL, and access to the state for snapshots.
+ * The engine: a small Convex backend for this project's functions. It loads the Convex CLI's
+ * bundles (emulator/bundle.ts), runs default-runtime functions in V8-like VM contexts
+ * (emulator/isolate.ts) and `"use node"` actions in Node (emulator/nodeRuntime.ts), and serves
+ * their syscalls from an MVCC store (emulator/store.ts):
+ *
+ * - queries and mutations run concurrently, each on the snapshot of its begin timestamp;
+ * - a mutation commits only if nothing it read was overwritten meanwhile (emulator/occ.ts);
+ *   otherwise it runs again, with Convex's retry policy, and fails with Convex's error when the
+ *   retries run out;
+ * - arguments, return values and documents are validated, and Convex's limits enforced
+ *   (emulator/limits.ts), with a deployment's concurrency limits (emulator/concurrency.ts).
  */
-import { AsyncLocalStorage } from "node:async_hooks";
-import { readdirSync, statSync } from "node:fs";
+import { randomUUID } from "node:crypto";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
-import { convexTest } from "convex-test";
-import type { HttpRouter, SchemaDefinition, UserIdentity } from "convex/server";
-import { convexToJson, jsonToConvex, type JSONValue, type Value } from "convex/values";
-import { accelerate, type DatabaseFake, type Doc, type FastDb, type ReadObserver } from "./fastdb";
+import type { UserIdentity } from "convex/server";
+import { convexToJson, getConvexSize, jsonToConvex, type JSONValue, type Value } from "convex/values";
+import { loadBundles, nodeExportProblems, type Bundles } from "./bundle";
+import { Limiter, concurrencyFromEnv, NODE_EXECUTOR_RETRY, RETRY, type ConcurrencyLimits, type Pool } from "./concurrency";
+import { IsolatePool, type FunctionKind, type Invocation, type IsolateContext } from "./isolate";
+import { LimitError, LIMITS } from "./limits";
+import { importNodeModule, runInNode } from "./nodeRuntime";
+import { findConflict, type Conflict } from "./occ";
+import type { PageResult, PaginateArgs, ReadSet, SerializedQuery } from "./query";
+import { FileStorage } from "./storage";
+import { Store, tableNameFromId, type CommitListener, type Doc } from "./store";
+import { formatBytes, Transaction, type Schema } from "./transaction";
+import { mismatch, type ValidatorJson } from "./validate";
 
-export type FunctionKind = "query" | "mutation" | "action";
+export type { FunctionKind } from "./isolate";
 export type Identity = Partial<UserIdentity> & { subject: string; issuer: string; tokenIdentifier: string };
-type FunctionPath = { udfPath: string; componentPath: string };
-
-/** The convex-test accessor methods the engine uses (some are not in its type declarations). */
-interface Accessor {
-  queryFromPath(fp: FunctionPath, args: Record<string, Value>): Promise<Value>;
-  mutationFromPath(fp: FunctionPath, args: Record<string, Value>): Promise<Value>;
-  actionFromPath(fp: FunctionPath, args: Record<string, Value>): Promise<Value>;
-  fun(fp: FunctionPath, args: Record<string, Value>): Promise<Value>;
-  run<T>(handler: (ctx: unknown) => Promise<T>): Promise<T>;
-  fetch(pathAndQuery: string, init?: RequestInit): Promise<Response>;
-  withIdentity(identity: Partial<UserIdentity>): Accessor;
-}
-
-/** convex-test's per-instance global state (found at start-up, see `captureGlobal`). */
-interface ConvexGlobal {
-  components: Record<string, { db: DatabaseFake }>;
-  transactionManager: {
-    _lastCommitTs: bigint;
-    begin(isNested: boolean, limits?: unknown): Promise<void>;
-  };
-  syscall: (op: string, jsonArgs: string) => string;
-}
-
-/** What a subscription run records: the tables it read and its pagination journal. */
-export type QueryObserver = ReadObserver;
-
 export type FunctionError = { errorMessage: string; errorData?: JSONValue };
 
 export class FunctionFailure extends Error {
   constructor(
     readonly failure: FunctionError,
     /** "FunctionNotFound" when no such function exists. */
-    readonly code?: "FunctionNotFound",
+    readonly code?: "FunctionNotFound" | "OccFailure",
   ) {
     super(failure.errorMessage);
   }
 }
 
-export type ChangeListener = (commitTs: bigint, tables: ReadonlySet<string> | "all") => void;
+/** Convert a thrown value into what clients receive: a message, and ConvexError data. */
+export function describeError(error: unknown): FunctionError {
+  if (error instanceof FunctionFailure) return error.failure;
+  if (typeof error === "object" && error !== null && Symbol.for("ConvexError") in error) {
+    const e = error as { message: string; data: unknown };
+    const data = typeof e.data === "string" ? (JSON.parse(e.data) as JSONValue) : convexToJson(e.data as Value);
+    return { errorMessage: `Uncaught ConvexError: ${e.message}`, errorData: data };
+  }
+  if (error instanceof Error || (typeof error === "object" && error !== null && "message" in error)) {
+    const e = error as { name?: string; message: string };
+    return { errorMessage: `Uncaught ${e.name ?? "Error"}: ${e.message}` };
+  }
+  return { errorMessage: `Uncaught ${String(error)}` };
+}
+
+type Registered = {
+  isQuery?: boolean;
+  isMutation?: boolean;
+  isAction?: boolean;
+  isPublic?: boolean;
+  isInternal?: boolean;
+  isHttp?: boolean;
+  exportArgs?: () => string;
+  exportReturns?: () => string;
+  invokeQuery?: (args: string) => Promise<string>;
+  invokeMutation?: (args: string) => Promise<string>;
+  invokeAction?: (requestId: string, args: string) => Promise<string>;
+  invokeHttpAction?: (request: Request) => Promise<Response>;
+};
+
+export type Resolved = {
+  udfPath: string;
+  runtime: "isolate" | "node";
+  kind: "query" | "mutation" | "action";
+  isPublic: boolean;
+  args: ValidatorJson | null;
+  returns: ValidatorJson | null;
+};
+
+type Router = { lookup(path: string, method: string): [Registered, string, string] | null };
+
+type TableExport = {
+  indexes: Array<{ indexDescriptor: string; fields: string[] }>;
+  searchIndexes?: Array<{ indexDescriptor: string; searchField: string; filterFields: string[] }>;
+  documentType?: ValidatorJson | null;
+};
+
 export type PersistedState = {
   documents: Array<[string, JSONValue]>;
   nextDocId: number;
@@ -60,228 +95,234 @@ export type PersistedState = {
   lastCommitTs: string;
 };
 
-const MODULE_FILE = /\.(ts|js|mts|mjs|cts|cjs)$/;
+/** Counts the emulator reports at GET /_emulator/status. */
+export type OccStats = {
+  conflicts: number;
+  retries: number;
+  failures: number;
+  byFunction: Record<string, { conflicts: number; retries: number; failures: number }>;
+  byTable: Record<string, number>;
+};
 
-/** The module map convex-test expects: "./contacts.ts" → loader, files with a single dot only. */
-export function buildModuleMap(convexDir: string): Record<string, () => Promise<unknown>> {
-  const modules: Record<string, () => Promise<unknown>> = {};
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir)) {
-      const abs = path.join(dir, name);
-      if (statSync(abs).isDirectory()) {
-        if (name !== "node_modules") walk(abs);
-        continue;
-      }
-      // Tests, test set-up, `auth.config.ts` and `.d.ts` files have more than one dot.
-      if (!MODULE_FILE.test(name) || name.split(".").length !== 2) continue;
-      const rel = "./" + path.relative(convexDir, abs).split(path.sep).join("/");
-      // convex-test loads the module on every call; a repeated import() still costs a round
-      // trip through the TypeScript loader's hooks, so keep the promise.
-      let loaded: Promise<unknown> | undefined;
-      modules[rel] = () => (loaded ??= import(pathToFileURL(abs).href));
-    }
+/**
+ * A query's result at `ts` and what it read. With `hold`, its snapshot stays pinned until
+ * `release()`, so the caller can check commits since `ts` against `reads` (`invalidatedSince`)
+ * once it has recorded the result, without a gap in which a commit could slip by.
+ */
+export type QueryRun = { value: Value; reads: ReadSet; ts: bigint; pageEnd?: string; release: () => void };
+
+/** Where a mutation was called from: it decides the retry budget. */
+export type Origin = "client" | "action" | "scheduler" | "cron";
+
+const TRACE = () => process.env.EMULATOR_TRACE === "1";
+
+function parseUdfPath(udfPath: string): { modulePath: string; exportName: string; normalized: string } {
+  const [rawModule, exportName = "default"] = udfPath.split(":");
+  const modulePath = rawModule.replace(/\.js$/, "");
+  return { modulePath, exportName, normalized: `${modulePath}:${exportName}` };
+}
+
+/** A function address from a syscall (`name`, or a `function://` handle), as a udf path. */
+function addressOf(args: { name?: string; functionHandle?: string; reference?: string }): string {
+  if (args.functionHandle) return args.functionHandle.replace(/^function:\/\//, "").replace(/^[^;]*;/, "");
+  if (args.name) return parseUdfPath(args.name).normalized;
+  throw new Error(`Components are not emulated (function reference ${String(args.reference)})`);
+}
+
+function seeded(seed: number): () => number {
+  let s = seed | 0;
+  return () => {
+    s = (s + 0x6d2b79f5) | 0;
+    let t = Math.imul(s ^ (s >>> 15), 1 | s);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-  walk(convexDir);
-  return modules;
 }
 
-/** Convert a thrown value into what the protocol sends: a message and ConvexError data. */
-export function describeError(error: unknown): FunctionError {
-  if (error instanceof FunctionFailure) return error.failure;
-  if (typeof error === "object" && error !== null && Symbol.for("ConvexError") in error) {
-    const e = error as { message: string; data: Value };
-    return { errorMessage: `Uncaught ConvexError: ${e.message}`, errorData: convexToJson(e.data) };
-  }
-  if (error instanceof Error) return { errorMessage: `Uncaught ${error.name}: ${error.message}` };
-  return { errorMessage: `Uncaught ${String(error)}` };
+function toJsonString(value: Value): string {
+  return JSON.stringify(convexToJson(value));
 }
 
-// convex-test keeps its state in an AsyncLocalStorage store that it does not export. Watching
-// AsyncLocalStorage.run for the duration of one synchronous call finds it.
-async function captureGlobal(t: unknown): Promise<ConvexGlobal> {
-  type Run = (store: unknown, fn: (...a: unknown[]) => unknown, ...args: unknown[]) => unknown;
-  const proto = AsyncLocalStorage.prototype as unknown as { run: Run };
-  const run = proto.run;
-  let found: ConvexGlobal | undefined;
-  proto.run = function (this: AsyncLocalStorage<unknown>, store, fn, ...args) {
-    const s = store as Partial<ConvexGlobal> | null;
-    if (s && typeof s === "object" && s.components && s.transactionManager) found ??= s as ConvexGlobal;
-    return run.call(this, store, fn, ...args);
-  };
-  let pending: Promise<unknown>;
-  try {
-    pending = (t as Accessor).run(async () => null);
-  } finally {
-    proto.run = run;
-  }
-  await pending;
-  if (!found?.components[""]?.db) {
-    throw new Error(
-      "convex-test's internal state was not found: was convex-test upgraded? It is pinned to 0.0.60.",
-    );
-  }
-  return found;
+/** One turn of the event loop (timers and I/O of other functions run). */
+function yieldToOthers(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
-/** Speed up any convex-test instance's database (the emulator's, or one in a test). */
-export async function accelerateConvexTest(t: unknown): Promise<FastDb> {
-  return accelerate((await captureGlobal(t)).components[""].db);
+function sleep(ms: number) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-type RegisteredFunction = {
-  isQuery?: boolean;
-  isMutation?: boolean;
-  isAction?: boolean;
-  isPublic?: boolean;
-  isInternal?: boolean;
+/** An error a syscall throws into user code; `data` makes the `convex` library rethrow a ConvexError. */
+function syscallError(error: unknown): Error {
+  const failure = describeError(error);
+  const message = failure.errorMessage.replace(/^Uncaught (ConvexError: )?/, "");
+  return Object.assign(new Error(message), failure.errorData !== undefined ? { data: failure.errorData } : {});
+}
+
+export type EngineOptions = {
+  convexDir: string;
+  siteUrl: string;
+  /** The deployment URL (storage URLs are on it). */
+  cloudUrl?: string;
+  log?: (line: string) => void;
+  concurrency?: Partial<ConcurrencyLimits>;
+  /** Where file storage keeps blobs; null keeps them in memory. */
+  storageDir?: string | null;
 };
 
 export class Engine {
-  private readonly identityAccessors = new Map<string, Accessor>();
-  private readonly changeListeners = new Set<ChangeListener>();
-  private readonly observerStore = new AsyncLocalStorage<QueryObserver>();
-  private readonly commitStore = new AsyncLocalStorage<{ ts?: bigint }>();
-  private gate: Promise<void> | null = null;
-  private openGate: (() => void) | null = null;
+  readonly store: Store;
+  readonly storage: FileStorage;
+  readonly occ: OccStats = { conflicts: 0, retries: 0, failures: 0, byFunction: {}, byTable: {} };
+  readonly calls: Record<string, number> = {};
+  private bundles!: Bundles;
+  private pool!: IsolatePool;
+  private nodeModules = new Map<string, Record<string, unknown>>();
+  private tables = new Map<string, TableExport>();
+  private schemaValidates = false;
+  private readonly limiter: Limiter;
+  readonly limits: ConcurrencyLimits;
+  private modulesByPath = new Map<string, Record<string, unknown>>();
+  private readonly log: (line: string) => void;
 
   private constructor(
-    private readonly t: Accessor,
-    private readonly global: ConvexGlobal,
-    readonly db: DatabaseFake,
-    readonly fast: FastDb,
-    private readonly modules: Map<string, () => Promise<unknown>>,
+    readonly convexDir: string,
     readonly siteUrl: string,
-  ) {}
+    readonly cloudUrl: string,
+    options: EngineOptions,
+  ) {
+    this.log = options.log ?? ((line) => console.log(`[emulator] ${line}`));
+    this.limits = { ...concurrencyFromEnv(), ...options.concurrency };
+    this.limiter = new Limiter(this.limits);
+    this.store = new Store((table, index) => this.indexFields(table, index));
+    this.storage = new FileStorage(options.storageDir ?? null);
+  }
 
-  /**
-   * Load `convexDir` (its schema and every function module) into a fresh convex-test instance.
-   * Environment variables must be in process.env before this is called.
-   */
-  static async create(options: { convexDir: string; siteUrl: string }): Promise<Engine> {
+  /** Bundle `convexDir` with the Convex CLI and load it. Throws BundleError with the CLI's errors. */
+  static async create(options: EngineOptions): Promise<Engine> {
     const convexDir = path.resolve(options.convexDir);
-    const moduleMap = buildModuleMap(convexDir);
-    const byPath = new Map<string, () => Promise<unknown>>();
-    for (const [key, load] of Object.entries(moduleMap))
-      byPath.set(key.slice(2).replace(/\.[^.]+$/, ""), load);
-    const siteUrl = options.siteUrl.replace(/\/$/, "");
-
-    // HTTP actions must see the public site URL, not convex-test's https://some.convex.site.
-    const httpKey = Object.keys(moduleMap).find((k) => /^\.\/http\.[^.]+$/.test(k));
-    if (httpKey) {
-      const load = moduleMap[httpKey];
-      const wrapped = async () => {
-        const mod = (await load()) as { default?: HttpRouter };
-        return mod.default ? { ...mod, default: withSiteOrigin(mod.default, siteUrl) } : mod;
-      };
-      moduleMap[httpKey] = wrapped;
-      byPath.set("http", wrapped);
-    }
-
-    const schemaKey = Object.keys(moduleMap).find((k) => /^\.\/schema\.[^.]+$/.test(k));
-    const schema = schemaKey
-      ? ((await moduleMap[schemaKey]()) as { default: SchemaDefinition<never, boolean> }).default
-      : undefined;
-    const t = convexTest({ schema, modules: moduleMap, transactionLimits: true }) as unknown as Accessor;
-    const global = await captureGlobal(t);
-    const db = global.components[""].db;
-    const fast = accelerate(db);
-    const engine = new Engine(t, global, db, fast, byPath, siteUrl);
-    engine.install();
+    const engine = new Engine(
+      convexDir,
+      options.siteUrl.replace(/\/$/, ""),
+      (options.cloudUrl ?? process.env.CONVEX_CLOUD_URL ?? "http://127.0.0.1:3210").replace(/\/$/, ""),
+      options,
+    );
+    await engine.load(await loadBundles({ convexDir, log: engine.log }));
     return engine;
   }
 
-  private install() {
-    this.fast.setObserver(() => this.observerStore.getStore());
-    this.fast.onCommit((ts, writes) => {
-      const holder = this.commitStore.getStore();
-      if (holder && holder.ts === undefined) holder.ts = ts;
-      this.emit(ts, new Set(writes.map((w) => w.table)));
-    });
+  /** Load (or, in development, reload) the functions from new bundles. */
+  async load(bundles: Bundles): Promise<void> {
+    const env = () => ({ ...process.env });
+    const pool = new IsolatePool(bundles.isolateScript, env, this.limits.isolates);
+    await pool.warm(Math.min(4, pool.max));
+    const first = await pool.acquire();
+    const modules = new Map(Object.entries(first.modules));
+    const schema = first.schema;
+    pool.release(first);
+    const nodeModules = new Map<string, Record<string, unknown>>();
+    const nodeDir = path.join(bundles.dir, "node");
+    for (const modulePath of bundles.nodeModules) {
+      const exports = await importNodeModule(nodeDir, modulePath);
+      const problems = nodeExportProblems(modulePath, exports);
+      if (problems.length > 0) throw new Error(problems.join("\n"));
+      nodeModules.set(modulePath, exports);
+    }
+    this.bundles = bundles;
+    this.pool = pool;
+    this.modulesByPath = modules;
+    this.nodeModules = nodeModules;
+    this.loadSchema(schema);
+  }
 
-    // The gate holds back new top-level transactions while subscriptions are brought up to date
-    // (see sync.ts); the subscription queries themselves pass.
-    const tm = this.global.transactionManager;
-    const begin = tm.begin.bind(tm);
-    tm.begin = async (isNested, limits) => {
-      if (!isNested && !this.observerStore.getStore()) {
-        while (this.gate) await this.gate;
-      }
-      return begin(isNested, limits);
-    };
+  private loadSchema(schema: unknown) {
+    this.tables.clear();
+    const def = schema as { tables?: Record<string, { export(): TableExport }>; schemaValidation?: boolean } | undefined;
+    this.schemaValidates = def?.schemaValidation ?? false;
+    for (const [name, table] of Object.entries(def?.tables ?? {})) this.tables.set(name, table.export());
+  }
 
-    // Drop query streams a function closed early (convex-test keeps them forever).
-    const syscall = this.global.syscall;
-    this.global.syscall = (op, jsonArgs) => {
-      const result = syscall(op, jsonArgs);
-      if (op === "1.0/queryCleanup") {
-        const { queryId } = JSON.parse(jsonArgs) as { queryId: number };
-        delete this.db._queryResults[queryId];
-      }
-      return result;
-    };
+  /** A slot in one of the deployment's concurrency pools (scheduler, crons). */
+  limiterFor(pool: Pool): Promise<() => void> {
+    return this.limiter.acquire(pool, "forever");
+  }
+
+  get bundleHash(): string {
+    return this.bundles.hash;
   }
 
   get lastCommitTs(): bigint {
-    return this.global.transactionManager._lastCommitTs;
+    return this.store.lastTs;
   }
 
-  onChange(listener: ChangeListener): () => void {
-    this.changeListeners.add(listener);
-    return () => this.changeListeners.delete(listener);
+  onCommit(listener: CommitListener): () => void {
+    return this.store.onCommit(listener);
   }
 
-  private emit(ts: bigint, tables: ReadonlySet<string> | "all") {
-    for (const listener of this.changeListeners) listener(ts, tables);
+  // ---- schema -------------------------------------------------------------------------------
+
+  indexFields(table: string, indexName: string): string[] {
+    if (indexName === "by_creation_time") return ["_creationTime", "_id"];
+    if (indexName === "by_id") return ["_id"];
+    const index = this.tables.get(table)?.indexes.find((i) => i.indexDescriptor === indexName);
+    if (!index) throw new Error(`Cannot use index "${indexName}" for table "${table}" because it is not declared in the schema.`);
+    return [...index.fields, "_creationTime", "_id"];
   }
 
-  /** Hold new transactions (other than subscription queries) until `release` is called. */
-  closeGate(): () => void {
-    if (this.gate) throw new Error("gate already closed");
-    this.gate = new Promise((resolve) => (this.openGate = resolve));
-    return () => {
-      const open = this.openGate;
-      this.gate = null;
-      this.openGate = null;
-      open?.();
+  private readonly schema: Schema = {
+    indexFields: (table, indexName) => this.indexFields(table, indexName),
+    searchIndex: (table, indexName) => {
+      const index = this.tables.get(table)?.searchIndexes?.find((i) => i.indexDescriptor === indexName);
+      return index ? { searchField: index.searchField, filterFields: index.filterFields } : null;
+    },
+    documentType: (table) => this.tables.get(table)?.documentType ?? undefined,
+    hasTable: (table) => this.tables.has(table),
+    validates: () => this.schemaValidates,
+  };
+
+  // ---- functions ----------------------------------------------------------------------------
+
+  /** The function at `udfPath` ("contacts:list" or "contacts.js:list"), or null. */
+  resolve(udfPath: string): Resolved | null {
+    const { modulePath, exportName, normalized } = parseUdfPath(udfPath);
+    const node = this.nodeModules.get(modulePath);
+    const fn = (node ?? this.modulesByPath.get(modulePath))?.[exportName] as Registered | undefined;
+    if (!fn || (typeof fn !== "function" && typeof fn !== "object")) return null;
+    const kind = fn.isQuery ? "query" : fn.isMutation ? "mutation" : fn.isAction ? "action" : null;
+    if (!kind) return null;
+    const parse = (text: string | undefined) => (text ? (JSON.parse(text) as ValidatorJson | null) : null);
+    return {
+      udfPath: normalized,
+      runtime: node ? "node" : "isolate",
+      kind,
+      isPublic: !!fn.isPublic,
+      args: parse(fn.exportArgs?.()),
+      returns: parse(fn.exportReturns?.()),
     };
   }
 
-  private accessor(identity: Identity | null): Accessor {
-    if (identity === null) return this.t;
-    const key = JSON.stringify(identity);
-    let accessor = this.identityAccessors.get(key);
-    if (!accessor) {
-      if (this.identityAccessors.size > 1000) this.identityAccessors.clear();
-      accessor = this.t.withIdentity(identity);
-      this.identityAccessors.set(key, accessor);
-    }
-    return accessor;
+  /** The function object to call: in a VM context, that context's own copy (its `Convex` global is its own). */
+  private registered(resolved: Resolved, context?: IsolateContext): Registered {
+    const { modulePath, exportName } = parseUdfPath(resolved.udfPath);
+    const modules = resolved.runtime === "node" ? this.nodeModules.get(modulePath) : context?.modules[modulePath];
+    const fn = modules?.[exportName] as Registered | undefined;
+    if (!fn) throw new Error(`${resolved.udfPath} is not loaded in its runtime`);
+    return fn;
   }
 
-  /** A module of the convex directory by path without extension ("crons"), if it exists. */
-  async module(modulePath: string): Promise<Record<string, unknown> | undefined> {
-    const load = this.modules.get(modulePath);
-    return load ? ((await load()) as Record<string, unknown>) : undefined;
+  /** A module's exports by path without extension ("crons"), if it exists. */
+  module(modulePath: string): Record<string, unknown> | undefined {
+    return this.modulesByPath.get(modulePath) ?? this.nodeModules.get(modulePath);
   }
 
-  /** The registered function at `udfPath` ("contacts:list" or "contacts.js:list"). */
-  async lookup(udfPath: string): Promise<{ path: FunctionPath; fn: RegisteredFunction | undefined }> {
-    const [rawModule, exportName = "default"] = udfPath.split(":");
-    const modulePath = rawModule.replace(/\.js$/, "");
-    const load = this.modules.get(modulePath);
-    const mod = load ? ((await load()) as Record<string, RegisteredFunction | undefined>) : undefined;
-    return { path: { udfPath: `${modulePath}:${exportName}`, componentPath: "" }, fn: mod?.[exportName] };
-  }
-
-  private async publicFunction(udfPath: string, kind: FunctionKind): Promise<FunctionPath> {
-    const { path: fp, fn } = await this.lookup(udfPath);
-    const kindOk = kind === "query" ? fn?.isQuery : kind === "mutation" ? fn?.isMutation : fn?.isAction;
-    if (!fn || !fn.isPublic || !kindOk) {
+  private publicFunction(udfPath: string, kind: "query" | "mutation" | "action"): Resolved {
+    const resolved = this.resolve(udfPath);
+    if (!resolved || !resolved.isPublic || resolved.kind !== kind) {
       throw new FunctionFailure({
-        errorMessage: `Could not find public function for '${fp.udfPath}'. Did you forget to run \`npx convex dev\` or \`npx convex deploy\`?`,
+        errorMessage: `Could not find public function for '${parseUdfPath(udfPath).normalized}'. Did you forget to run \`npx convex dev\` or \`npx convex deploy\`?`,
       });
     }
-    return fp;
+    return resolved;
   }
 
   private static parseArgs(args: JSONValue): Record<string, Value> {
@@ -292,140 +333,668 @@ export class Engine {
     return value as Record<string, Value>;
   }
 
-  /** Run a public query. With an observer, the tables it reads and its page end are recorded. */
-  async query(
-    udfPath: string,
-    args: JSONValue,
-    identity: Identity | null,
-    observer?: QueryObserver,
-  ): Promise<Value> {
-    const fp = await this.publicFunction(udfPath, "query");
-    const run = () => this.accessor(identity).queryFromPath(fp, Engine.parseArgs(args));
-    return observer ? this.observerStore.run(observer, run) : run();
+  private checkArgs(resolved: Resolved, args: Record<string, Value>) {
+    const size = getConvexSize(args);
+    if (size > LIMITS.argumentsSize) {
+      throw new FunctionFailure({ errorMessage: `Arguments for ${resolved.udfPath} are too large (actual: ${formatBytes(size)}, limit: 16 MiB)` });
+    }
+    const problem = resolved.args ? mismatch(resolved.args, args) : null;
+    if (problem) throw new FunctionFailure({ errorMessage: `ArgumentValidationError: ${problem}` });
   }
 
-  /** Run a public mutation; resolves with its result and commit timestamp. */
-  async mutation(
-    udfPath: string,
-    args: JSONValue,
+  private checkReturn(resolved: Resolved, value: Value) {
+    const size = getConvexSize(value);
+    if (size > LIMITS.returnValueSize) {
+      throw new FunctionFailure({ errorMessage: `Function ${resolved.udfPath} return value is too large (actual: ${formatBytes(size)}, limit: 16 MiB)` });
+    }
+    const problem = resolved.returns ? mismatch(resolved.returns, value) : null;
+    if (problem) throw new FunctionFailure({ errorMessage: `ReturnsValidationError: ${problem}` });
+  }
+
+  private count(udfPath: string) {
+    this.calls[udfPath] = (this.calls[udfPath] ?? 0) + 1;
+  }
+
+  // ---- invocations --------------------------------------------------------------------------
+
+  /**
+   * Run a query or mutation's code on `txn`. The function gets an isolate context for itself,
+   * its syscalls served from `txn`, and at most Convex's execution time.
+   */
+  private async invokeTransaction(
+    resolved: Resolved,
+    args: Record<string, Value>,
     identity: Identity | null,
-  ): Promise<{ value: Value; ts: bigint }> {
-    const fp = await this.publicFunction(udfPath, "mutation");
-    const holder: { ts?: bigint } = {};
-    const value = await this.commitStore.run(holder, () =>
-      this.accessor(identity).mutationFromPath(fp, Engine.parseArgs(args)),
+    txn: Transaction,
+    extra: { journalEndCursor?: string | null; pageEnd?: (cursor: string) => void } = {},
+  ): Promise<Value> {
+    this.checkArgs(resolved, args);
+    const context = await this.pool.acquire();
+    const fn = this.registered(resolved, context);
+    const started = Date.now();
+    const deadline = started + LIMITS.udfTimeMs;
+    let paginated = 0;
+    const kind: FunctionKind = resolved.kind === "query" ? "query" : "mutation";
+    const invocation: Invocation = {
+      kind,
+      udfPath: resolved.udfPath,
+      frozenNow: started,
+      random: seeded(started ^ txn.writes.size ^ Math.floor(Math.random() * 2 ** 31)),
+      log: (level, line) => this.functionLog(resolved.udfPath, level, line),
+      syscall: (op, json) => {
+        if (Date.now() > deadline) throw this.timeout(resolved, txn);
+        const args = JSON.parse(json) as Record<string, unknown>;
+        switch (op) {
+          case "1.0/queryStream":
+            return JSON.stringify({ queryId: txn.startQuery(args.query as SerializedQuery) });
+          case "1.0/queryCleanup":
+            txn.closeQuery(args.queryId as number);
+            return JSON.stringify({});
+          case "1.0/db/normalizeId": {
+            const id = String(args.idString);
+            return JSON.stringify({ id: tableNameFromId(id) === args.table ? id : null });
+          }
+          case "1.0/getSnapshotTs":
+            return JSON.stringify(convexToJson(txn.ts));
+          default:
+            throw new Error(`Unknown operation ${op}`);
+        }
+      },
+      asyncSyscall: async (op, json) => {
+        // A deployment's database calls are I/O: other functions run meanwhile. Without this
+        // hop a function whose syscalls resolve at once would hold the event loop to its end.
+        await yieldToOthers();
+        if (Date.now() > deadline) throw this.timeout(resolved, txn);
+        const a = JSON.parse(json) as Record<string, unknown>;
+        try {
+          return await this.transactionSyscall(op, a, txn, identity, {
+            paginate: (pageArgs) => {
+              paginated += 1;
+              if (paginated > 1) {
+                throw new Error(
+                  "This query or mutation function ran multiple paginated queries. Convex only supports a single paginated query in each function.",
+                );
+              }
+              const journal = extra.journalEndCursor;
+              const effective = journal && !pageArgs.endCursor ? { ...pageArgs, endCursor: journal } : pageArgs;
+              const result = txn.paginate(effective);
+              extra.pageEnd?.(effective.endCursor || result.continueCursor);
+              return result;
+            },
+            udfPath: resolved.udfPath,
+          });
+        } catch (error) {
+          throw syscallError(error);
+        }
+      },
+      jsSyscall: (op) => {
+        throw new Error(`${op} is not available in queries and mutations`);
+      },
+    };
+    context.current = invocation;
+    let timer: NodeJS.Timeout | undefined;
+    let healthy = true;
+    try {
+      const call =
+        resolved.kind === "query"
+          ? fn.invokeQuery!(toJsonString([args]))
+          : fn.invokeMutation!(toJsonString([args]));
+      const timedOut = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          healthy = false;
+          reject(this.timeout(resolved, txn));
+        }, LIMITS.udfTimeMs);
+      });
+      const result = await Promise.race([call, timedOut]);
+      const value = jsonToConvex(JSON.parse(result) as JSONValue);
+      this.checkReturn(resolved, value);
+      return value;
+    } finally {
+      clearTimeout(timer);
+      this.pool.release(context, healthy);
+    }
+  }
+
+  private timeout(resolved: Resolved, txn: Transaction): Error {
+    txn.closed = `${resolved.udfPath} timed out`;
+    return new LimitError(`Function execution timed out (maximum duration: ${LIMITS.udfTimeMs / 1000}s)`);
+  }
+
+  private functionLog(udfPath: string, level: string, line: string) {
+    const prefix = level === "log" || level === "info" ? "" : `${level.toUpperCase()} `;
+    this.log(`[${udfPath}] ${prefix}${line}`);
+  }
+
+  /** Async syscalls of queries and mutations (database, scheduler, auth, storage reads). */
+  private async transactionSyscall(
+    op: string,
+    a: Record<string, unknown>,
+    txn: Transaction,
+    identity: Identity | null,
+    ctx: { paginate(args: PaginateArgs): PageResult; udfPath: string },
+  ): Promise<string> {
+    switch (op) {
+      case "1.0/get":
+        return toJsonString(txn.read(a.id as string, a.table as string | undefined) as Value);
+      case "1.0/queryStreamNext":
+        return toJsonString(txn.queryNext(a.queryId as number) as unknown as Value);
+      case "1.0/queryPage": {
+        const result = ctx.paginate(a as unknown as PaginateArgs);
+        return toJsonString(result as unknown as Value);
+      }
+      case "1.0/count":
+        return JSON.stringify(txn.count(a.table as string));
+      case "1.0/insert":
+        return JSON.stringify({ _id: txn.insert(a.table as string, jsonToConvex(a.value as JSONValue) as Record<string, unknown>) });
+      case "1.0/shallowMerge":
+        txn.patch(a.id as string, a.table as string | undefined, a.value as Record<string, JSONValue>);
+        return "{}";
+      case "1.0/replace":
+        txn.replace(a.id as string, a.table as string | undefined, a.value as Record<string, JSONValue>);
+        return "{}";
+      case "1.0/remove":
+        txn.remove(a.id as string, a.table as string | undefined);
+        return "{}";
+      case "1.0/getUserIdentity":
+        return toJsonString((identity ?? null) as Value);
+      case "1.0/schedule": {
+        if (!txn.mutable) throw new Error("Scheduling is only available in mutations and actions.");
+        const name = addressOf(a as { name?: string });
+        if (!this.resolve(name)) throw new Error(`Attempted to schedule function at '${name}', which does not exist.`);
+        const id = txn.schedule(name, jsonToConvex(a.args as JSONValue) as Record<string, Value>, Math.round((a.ts as number) * 1000));
+        return JSON.stringify(id);
+      }
+      case "1.0/cancel_job":
+        if (!txn.mutable) throw new Error("Canceling scheduled functions is only available in mutations and actions.");
+        txn.cancelJob(a.id as string);
+        return "{}";
+      case "1.0/runUdf":
+        return toJsonString(await this.runNested(a, txn, identity));
+      case "1.0/createFunctionHandle":
+        return JSON.stringify(`function://;${addressOf(a as { name?: string })}`);
+      case "1.0/storageGetUrl":
+        return JSON.stringify(this.storageUrl(txn, a.storageId as string));
+      case "1.0/storageGetMetadata":
+        return toJsonString(this.storageMetadata(txn, a.storageId as string));
+      case "1.0/storageGenerateUploadUrl":
+        if (!txn.mutable) throw new Error("generateUploadUrl is only available in mutations and actions.");
+        return JSON.stringify(this.storage.uploadUrl(this.cloudUrl));
+      case "1.0/storageDelete": {
+        const id = this.storageDocId(txn, a.storageId as string);
+        if (id) txn.remove(id, "_storage", true);
+        return "{}";
+      }
+      case "1.0/getTransactionMetrics": {
+        const used = (n: number, limit: number) => ({ used: n, remaining: Math.max(0, limit - n) });
+        return toJsonString({
+          bytesRead: used(txn.bytesRead, LIMITS.bytesRead),
+          bytesWritten: used(txn.bytesWritten, LIMITS.bytesWritten),
+          databaseQueries: used(txn.indexRanges, LIMITS.indexRangesRead),
+          documentsRead: used(txn.documentsRead, LIMITS.documentsRead),
+          documentsWritten: used(txn.writes.size, LIMITS.documentsWritten),
+          functionsScheduled: used(txn.scheduledCount, LIMITS.scheduledPerMutation),
+          scheduledFunctionArgsBytes: used(txn.scheduledBytes, LIMITS.scheduledArgsSize),
+        } as unknown as Value);
+      }
+      case "1.0/getFunctionMetadata":
+        return toJsonString({ name: ctx.udfPath, componentPath: "" });
+      case "1.0/auditLog":
+        return "null";
+      default:
+        throw new Error(`Unknown async operation ${op} (not available in queries and mutations, or not emulated)`);
+    }
+  }
+
+  /** `ctx.runQuery`/`ctx.runMutation` inside a mutation: the same transaction, rolled back if it throws. */
+  private async runNested(a: Record<string, unknown>, txn: Transaction, identity: Identity | null): Promise<Value> {
+    const udfType = a.udfType as string;
+    const resolved = this.resolve(addressOf(a as { name?: string }));
+    if (!resolved || (udfType === "mutation" ? resolved.kind !== "mutation" : resolved.kind !== "query")) {
+      throw new Error(`Could not find ${udfType} function for '${String(a.name)}'.`);
+    }
+    if (udfType === "mutation" && !txn.mutable) throw new Error("Can't run a mutation from a query.");
+    const restore = txn.savepoint();
+    try {
+      return await this.invokeTransaction(resolved, jsonToConvex(a.args as JSONValue) as Record<string, Value>, identity, txn);
+    } catch (error) {
+      restore();
+      throw error;
+    }
+  }
+
+  // ---- storage ------------------------------------------------------------------------------
+
+  private storageDocId(txn: Transaction, storageId: string): string | null {
+    if (tableNameFromId(storageId) === "_storage") return txn.read(storageId, "_storage") ? storageId : null;
+    return null;
+  }
+
+  private storageMetadata(txn: Transaction, storageId: string): Value {
+    const id = this.storageDocId(txn, storageId);
+    const doc = id ? (txn.read(id, "_storage") as (Doc & { sha256: string; size: number; contentType?: string }) | null) : null;
+    return doc ? { storageId: doc._id, sha256: doc.sha256, size: doc.size, contentType: doc.contentType ?? null } : null;
+  }
+
+  private storageUrl(txn: Transaction, storageId: string): string | null {
+    return this.storageDocId(txn, storageId) ? `${this.cloudUrl}/api/storage/${storageId}` : null;
+  }
+
+  /** Store bytes as a file (upload URL, actions' `ctx.storage.store`): a `_storage` document and the blob. */
+  async storeFile(bytes: Uint8Array, contentType: string | null): Promise<string> {
+    const sha256 = await this.storage.sha256(bytes);
+    const { value } = await this.transact("_system:storeFile", async (txn) =>
+      txn.insert("_storage", { sha256, size: bytes.byteLength, ...(contentType ? { contentType } : {}) }, true),
     );
-    return { value, ts: holder.ts ?? this.lastCommitTs };
+    await this.storage.put(value as string, bytes, contentType);
+    return value as string;
+  }
+
+  /** A stored file's bytes and type, if the file exists. */
+  async readFile(storageId: string): Promise<{ bytes: Uint8Array; contentType: string | null } | null> {
+    if (tableNameFromId(storageId) !== "_storage" || !this.store.latest(storageId)) return null;
+    return this.storage.get(storageId);
+  }
+
+  // ---- transactions -------------------------------------------------------------------------
+
+  /**
+   * Run `body` as a mutation transaction: on a snapshot, committed if nothing it read changed
+   * meanwhile, else run again (the retry budget of `origin`). Returns the value and commit ts.
+   */
+  async transact<T>(
+    label: string,
+    body: (txn: Transaction) => Promise<T>,
+    origin: Origin = "client",
+  ): Promise<{ value: T; ts: bigint }> {
+    const policy = RETRY[origin];
+    for (let attempt = 0; ; attempt++) {
+      const ts = this.store.lastTs;
+      this.store.pin(ts);
+      const txn = new Transaction(this.store, this.schema, ts, true);
+      let value: T;
+      try {
+        value = await body(txn);
+      } catch (error) {
+        txn.closed = txn.closed ?? "transaction rolled back";
+        this.store.unpin(ts);
+        throw error;
+      }
+      txn.closed = "transaction committed";
+      const conflict = txn.writes.size > 0 ? findConflict(this.store, txn.reads, ts) : null;
+      if (!conflict) {
+        const commit = txn.writes.size > 0 ? this.store.commit(txn.writes, label) : null;
+        this.store.unpin(ts);
+        return { value, ts: commit?.ts ?? this.store.lastTs };
+      }
+      this.store.unpin(ts);
+      this.noteConflict(label, conflict, attempt < policy.retries);
+      if (attempt >= policy.retries) throw new FunctionFailure({ errorMessage: occMessage(label, conflict) }, "OccFailure");
+      await sleep(policy.backoffMs(attempt));
+    }
+  }
+
+  private noteConflict(label: string, conflict: Conflict, willRetry: boolean) {
+    const fn = (this.occ.byFunction[label] ??= { conflicts: 0, retries: 0, failures: 0 });
+    this.occ.conflicts += 1;
+    fn.conflicts += 1;
+    this.occ.byTable[conflict.table] = (this.occ.byTable[conflict.table] ?? 0) + 1;
+    if (willRetry) {
+      this.occ.retries += 1;
+      fn.retries += 1;
+    } else {
+      this.occ.failures += 1;
+      fn.failures += 1;
+    }
+    if (TRACE()) {
+      this.log(
+        `occ: ${label} conflicted on ${conflict.what} (written by ${conflict.writer ?? "another transaction"}, document ${conflict.id} in table ${conflict.table}); ${willRetry ? "retrying" : "giving up"}`,
+      );
+    }
+  }
+
+  /** Run a query on the latest snapshot (or `ts`), recording what it read. */
+  async runQuery(
+    resolved: Resolved,
+    args: Record<string, Value>,
+    identity: Identity | null,
+    options: { ts?: bigint; journalEndCursor?: string | null; hold?: boolean } = {},
+  ): Promise<QueryRun> {
+    this.count(resolved.udfPath);
+    const release = await this.limiter.acquire("queries");
+    const ts = options.ts ?? this.store.lastTs;
+    this.store.pin(ts);
+    let pinned = true;
+    const unpin = () => {
+      if (pinned) this.store.unpin(ts);
+      pinned = false;
+    };
+    const txn = new Transaction(this.store, this.schema, ts, false);
+    let pageEnd: string | undefined;
+    try {
+      const value = await this.invokeTransaction(resolved, args, identity, txn, {
+        journalEndCursor: options.journalEndCursor,
+        pageEnd: (cursor) => (pageEnd = cursor),
+      });
+      if (!options.hold) unpin();
+      return { value, reads: txn.reads, ts, pageEnd, release: unpin };
+    } catch (error) {
+      unpin();
+      throw error;
+    } finally {
+      txn.closed = "query finished";
+      release();
+    }
+  }
+
+  /** The first commit after `ts` that wrote into `reads` (needs `ts` pinned, e.g. a held QueryRun). */
+  invalidatedSince(reads: ReadSet, ts: bigint): bigint | null {
+    return findConflict(this.store, reads, ts)?.ts ?? null;
+  }
+
+  /** Run a mutation with OCC retries. */
+  async runMutation(
+    resolved: Resolved,
+    args: Record<string, Value>,
+    identity: Identity | null,
+    origin: Origin,
+    hooks: { before?(txn: Transaction): Promise<boolean>; after?(txn: Transaction): void } = {},
+  ): Promise<{ value: Value; ts: bigint }> {
+    this.count(resolved.udfPath);
+    const release = await this.limiter.acquire("mutations");
+    try {
+      return await this.transact(
+        resolved.udfPath,
+        async (txn) => {
+          // A scheduled mutation runs only if its job is still pending, in the same transaction.
+          if (hooks.before && !(await hooks.before(txn))) return null;
+          const value = await this.invokeTransaction(resolved, args, identity, txn);
+          hooks.after?.(txn);
+          return value;
+        },
+        origin,
+      );
+    } finally {
+      release();
+    }
+  }
+
+  /** Run an action in its runtime; its calls back into the database are transactions of their own. */
+  async runAction(
+    resolved: Resolved,
+    args: Record<string, Value>,
+    identity: Identity | null,
+    options: { wait?: "default" | "forever" } = {},
+  ): Promise<Value> {
+    this.count(resolved.udfPath);
+    this.checkArgs(resolved, args);
+    const release = await this.limiter.acquire(resolved.runtime === "node" ? "nodeActions" : "v8Actions", options.wait);
+    const invocation = this.actionInvocation(resolved.udfPath, "action", identity, resolved.runtime);
+    const timeLimit = resolved.runtime === "node" ? LIMITS.nodeActionTimeMs : LIMITS.v8ActionTimeMs;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new LimitError(`Function execution timed out (maximum duration: ${timeLimit / 1000}s)`)),
+        timeLimit,
+      );
+    });
+    try {
+      let result: string;
+      if (resolved.runtime === "node") {
+        const fn = this.registered(resolved);
+        result = await Promise.race([runInNode(invocation, () => fn.invokeAction!(randomUUID(), toJsonString([args]))), timedOut]);
+      } else {
+        const context = await this.pool.acquire();
+        const fn = this.registered(resolved, context);
+        context.current = invocation;
+        let healthy = true;
+        try {
+          result = await Promise.race([fn.invokeAction!(randomUUID(), toJsonString([args])), timedOut.catch((e) => ((healthy = false), Promise.reject(e)))]);
+        } finally {
+          this.pool.release(context, healthy);
+        }
+      }
+      const value = jsonToConvex(JSON.parse(result) as JSONValue);
+      this.checkReturn(resolved, value);
+      return value;
+    } finally {
+      clearTimeout(timer);
+      release();
+    }
+  }
+
+  /** The syscalls an action (or HTTP action) makes: each database call is its own transaction. */
+  private actionInvocation(
+    udfPath: string,
+    kind: "action" | "httpAction",
+    identity: Identity | null,
+    runtime: "isolate" | "node" = "isolate",
+  ): Invocation {
+    return {
+      kind,
+      udfPath,
+      frozenNow: null,
+      random: null,
+      log: (level, line) => this.functionLog(udfPath, level, line),
+      syscall: (op) => {
+        throw new Error(`${op} is not available in actions: use ctx.runQuery / ctx.runMutation.`);
+      },
+      asyncSyscall: async (op, json) => {
+        const a = JSON.parse(json) as Record<string, unknown>;
+        try {
+          return await this.actionSyscall(op, a, identity, runtime);
+        } catch (error) {
+          throw syscallError(error);
+        }
+      },
+      jsSyscall: (op, a) => this.actionJsSyscall(op, a),
+    };
+  }
+
+  private async actionSyscall(op: string, a: Record<string, unknown>, identity: Identity | null, runtime: "isolate" | "node"): Promise<string> {
+    const target = () => {
+      const name = addressOf(a as { name?: string });
+      const resolved = this.resolve(name);
+      if (!resolved) throw new Error(`Could not find function for '${name}'. Did you forget to run \`npx convex dev\` or \`npx convex deploy\`?`);
+      return resolved;
+    };
+    const args = () => jsonToConvex((a.args ?? {}) as JSONValue) as Record<string, Value>;
+    switch (op) {
+      case "1.0/actions/query": {
+        const resolved = target();
+        if (resolved.kind !== "query") throw new Error(`${resolved.udfPath} is not a query`);
+        return toJsonString((await this.runQuery(resolved, args(), identity)).value);
+      }
+      case "1.0/actions/mutation": {
+        const resolved = target();
+        if (resolved.kind !== "mutation") throw new Error(`${resolved.udfPath} is not a mutation`);
+        if (runtime === "isolate") return toJsonString((await this.runMutation(resolved, args(), identity, "action")).value);
+        // The Node executor retries a call that failed with a system error (OCC) on top of the backend's retries.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            return toJsonString((await this.runMutation(resolved, args(), identity, "action")).value);
+          } catch (error) {
+            if (!(error instanceof FunctionFailure && error.code === "OccFailure") || attempt >= NODE_EXECUTOR_RETRY.attempts) throw error;
+            await sleep(NODE_EXECUTOR_RETRY.backoffMs(attempt - 1));
+          }
+        }
+      }
+      case "1.0/actions/action": {
+        const resolved = target();
+        if (resolved.kind !== "action") throw new Error(`${resolved.udfPath} is not an action`);
+        return toJsonString(await this.runAction(resolved, args(), identity));
+      }
+      case "1.0/actions/schedule": {
+        const name = addressOf(a as { name?: string });
+        if (!this.resolve(name)) throw new Error(`Attempted to schedule function at '${name}', which does not exist.`);
+        const { value } = await this.transact("_system:schedule", async (txn) =>
+          txn.schedule(name, args(), Math.round((a.ts as number) * 1000)),
+        );
+        return JSON.stringify(value);
+      }
+      case "1.0/actions/cancel_job":
+        await this.transact("_system:cancelJob", async (txn) => txn.cancelJob(a.id as string));
+        return "{}";
+      case "1.0/getUserIdentity":
+        return toJsonString((identity ?? null) as Value);
+      case "1.0/createFunctionHandle":
+        return JSON.stringify(`function://;${addressOf(a as { name?: string })}`);
+      case "1.0/storageGenerateUploadUrl":
+        return JSON.stringify(this.storage.uploadUrl(this.cloudUrl));
+      case "1.0/storageGetUrl":
+      case "1.0/storageGetMetadata": {
+        const { value } = await this.snapshot((txn) =>
+          op === "1.0/storageGetUrl" ? this.storageUrl(txn, a.storageId as string) : this.storageMetadata(txn, a.storageId as string),
+        );
+        return toJsonString(value as Value);
+      }
+      case "1.0/storageDelete":
+        await this.transact("_system:storageDelete", async (txn) => {
+          const id = this.storageDocId(txn, a.storageId as string);
+          if (id) txn.remove(id, "_storage", true);
+        });
+        return "{}";
+      case "1.0/getFunctionMetadata":
+        return "null";
+      default:
+        throw new Error(`Unknown async operation ${op} (not available in actions, or not emulated)`);
+    }
+  }
+
+  private async actionJsSyscall(op: string, a: Record<string, unknown>): Promise<unknown> {
+    switch (op) {
+      case "storage/storeBlob": {
+        const blob = a.blob as Blob;
+        return await this.storeFile(new Uint8Array(await blob.arrayBuffer()), blob.type || null);
+      }
+      case "storage/getBlob": {
+        const file = await this.readFile(a.storageId as string);
+        return file ? new Blob([file.bytes as Uint8Array<ArrayBuffer>], { type: file.contentType ?? "" }) : null;
+      }
+      default:
+        throw new Error(`Unknown JS operation ${op}`);
+    }
+  }
+
+  /** A read-only look at the latest snapshot (for the engine's own use). */
+  private async snapshot<T>(read: (txn: Transaction) => T): Promise<{ value: T }> {
+    const ts = this.store.lastTs;
+    this.store.pin(ts);
+    try {
+      return { value: read(new Transaction(this.store, this.schema, ts, false)) };
+    } finally {
+      this.store.unpin(ts);
+    }
+  }
+
+  // ---- entry points ---------------------------------------------------------------------------
+
+  /** A public query on the latest snapshot. */
+  async query(udfPath: string, args: JSONValue, identity: Identity | null): Promise<Value> {
+    return (await this.runQuery(this.publicFunction(udfPath, "query"), Engine.parseArgs(args), identity)).value;
+  }
+
+  /** A public mutation from a client; resolves with its result and commit timestamp. */
+  async mutation(udfPath: string, args: JSONValue, identity: Identity | null): Promise<{ value: Value; ts: bigint }> {
+    return this.runMutation(this.publicFunction(udfPath, "mutation"), Engine.parseArgs(args), identity, "client");
   }
 
   async action(udfPath: string, args: JSONValue, identity: Identity | null): Promise<Value> {
-    const fp = await this.publicFunction(udfPath, "action");
-    return this.accessor(identity).actionFromPath(fp, Engine.parseArgs(args));
+    return this.runAction(this.publicFunction(udfPath, "action"), Engine.parseArgs(args), identity);
   }
 
-  /** Run any function, public or internal, without an identity (scheduler, crons, admin). */
-  async runAny(udfPath: string, args: Record<string, Value>, kind?: FunctionKind): Promise<Value> {
-    const { path: fp, fn } = await this.lookup(udfPath);
-    if (!fn || !(fn.isQuery || fn.isMutation || fn.isAction)) {
-      throw new FunctionFailure(
-        { errorMessage: `Could not find function for '${fp.udfPath}'.` },
-        "FunctionNotFound",
-      );
+  /** Run any function, public or internal, without an identity (scripts, tests, crons). */
+  async runAny(udfPath: string, args: Record<string, Value>, kind?: "query" | "mutation" | "action", origin: Origin = "client"): Promise<Value> {
+    const resolved = this.resolve(udfPath);
+    if (!resolved) {
+      throw new FunctionFailure({ errorMessage: `Could not find function for '${parseUdfPath(udfPath).normalized}'.` }, "FunctionNotFound");
     }
-    if (kind && !(kind === "query" ? fn.isQuery : kind === "mutation" ? fn.isMutation : fn.isAction)) {
-      throw new FunctionFailure({ errorMessage: `'${fp.udfPath}' is not a ${kind}.` });
-    }
-    return this.t.fun(fp, args);
+    if (kind && resolved.kind !== kind) throw new FunctionFailure({ errorMessage: `'${resolved.udfPath}' is not a ${kind}.` });
+    if (resolved.kind === "query") return (await this.runQuery(resolved, args, null)).value;
+    if (resolved.kind === "mutation") return (await this.runMutation(resolved, args, null, origin)).value;
+    return this.runAction(resolved, args, null);
   }
 
-  /** Call the app's HTTP router. `request.url` must already be on the public site URL. */
+  /** The app's HTTP router, with the request arriving at the public site URL. */
   async fetch(request: Request, identity: Identity | null): Promise<Response> {
     const url = new URL(request.url);
-    const body =
-      request.method === "GET" || request.method === "HEAD" ? undefined : await request.arrayBuffer();
-    return this.accessor(identity).fetch(url.pathname + url.search, {
-      method: request.method,
-      headers: request.headers,
-      body,
-    });
+    const routes = this.modulesByPath.get("http")?.default as Router | undefined;
+    if (!routes?.lookup(url.pathname, request.method)) return new Response(`No HttpAction routed for ${url.pathname}`, { status: 404 });
+    const release = await this.limiter.acquire("v8Actions");
+    const context = await this.pool.acquire();
+    const [handler] = (context.modules["http"].default as Router).lookup(url.pathname, request.method)!;
+    context.current = this.actionInvocation(`http ${request.method} ${url.pathname}`, "httpAction", identity);
+    try {
+      const body = request.method === "GET" || request.method === "HEAD" ? undefined : new Uint8Array(await request.arrayBuffer());
+      const vmRequest = new context.Request(url.href, { method: request.method, headers: request.headers as unknown as HeadersInit, body });
+      const response = await handler.invokeHttpAction!(vmRequest);
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      if (bytes.byteLength > LIMITS.httpResponseSize) {
+        this.log(`http ${request.method} ${url.pathname} failed: HttpResponseTooLarge`);
+        return new Response("HttpResponseTooLarge: HTTP actions support responses up to 20 MiB", { status: 500 });
+      }
+      const headers = new Headers();
+      response.headers.forEach((value, name) => headers.append(name, value));
+      for (const cookie of response.headers.getSetCookie?.() ?? []) headers.append("set-cookie", cookie);
+      return new Response(response.status === 204 || response.status === 304 ? null : bytes, { status: response.status, headers });
+    } catch (error) {
+      const failure = describeError(error);
+      this.log(`http ${request.method} ${url.pathname} failed: ${failure.errorMessage}`);
+      return new Response(failure.errorMessage, { status: 500 });
+    } finally {
+      this.pool.release(context);
+      release();
+    }
   }
 
-  /** Run `fn` inside a transaction holding convex-test's lock, with direct access to the database. */
-  async withDatabase<T>(fn: (db: DatabaseFake) => T): Promise<T> {
-    return this.t.run(async () => fn(this.db));
-  }
+  // ---- state ----------------------------------------------------------------------------------
 
   exportState(): PersistedState {
     return {
-      documents: Object.entries(this.db._documents).map(([id, doc]) => [id, convexToJson(doc as Value)]),
-      nextDocId: this.db._nextDocId,
-      lastCreationTime: this.db._lastCreationTime,
-      lastCommitTs: this.lastCommitTs.toString(),
+      documents: Array.from(this.store.allDocuments(), (doc) => [doc._id, convexToJson(doc as Value)] as [string, JSONValue]),
+      nextDocId: this.store.nextDocId,
+      lastCreationTime: this.store.lastCreationTime,
+      lastCommitTs: this.store.lastTs.toString(),
     };
   }
 
-  /** Replace the whole database (start-up restore, reset). */
-  async importState(state: PersistedState | null) {
-    await this.withDatabase((db) => {
-      db._documents = {};
-      if (state) {
-        for (const [id, json] of state.documents) db._documents[id] = jsonToConvex(json) as Doc;
-        db._nextDocId = Math.max(db._nextDocId, state.nextDocId);
-        db._lastCreationTime = Math.max(db._lastCreationTime, state.lastCreationTime);
-        const ts = BigInt(state.lastCommitTs);
-        if (ts > this.global.transactionManager._lastCommitTs)
-          this.global.transactionManager._lastCommitTs = ts;
-      }
-      this.fast.rebuild();
-    });
-    // A new timestamp so every client is moved past the old state.
-    const tm = this.global.transactionManager;
-    const now = BigInt(Date.now()) * 1_000_000n;
-    tm._lastCommitTs = now > tm._lastCommitTs ? now : tm._lastCommitTs + 1n;
-    this.emit(tm._lastCommitTs, "all");
+  /** Replace the whole database (start-up restore, reset): a new timestamp moves every client past the old state. */
+  importState(state: PersistedState | null) {
+    const docs = state ? state.documents.map(([, json]) => jsonToConvex(json) as Doc) : [];
+    this.store.load(docs, state ? { nextDocId: state.nextDocId, lastCreationTime: state.lastCreationTime, lastTs: BigInt(state.lastCommitTs) } : {});
+    // Every subscription re-runs: an empty commit at a new timestamp that "wrote" every table.
+    this.store.commit(new Map(), "_system:reset");
   }
 
   /** Apply a journaled commit (start-up replay). */
-  applyCommit(entry: {
-    ts: string;
-    nextDocId: number;
-    lastCreationTime: number;
-    writes: Array<[string, JSONValue | null]>;
-  }) {
-    for (const [id, json] of entry.writes) {
-      if (json === null) delete this.db._documents[id];
-      else this.db._documents[id] = jsonToConvex(json) as Doc;
-    }
-    this.db._nextDocId = Math.max(this.db._nextDocId, entry.nextDocId);
-    this.db._lastCreationTime = Math.max(this.db._lastCreationTime, entry.lastCreationTime);
+  applyJournal(entry: { ts: string; nextDocId: number; lastCreationTime: number; writes: Array<[string, JSONValue | null]> }) {
+    const writes = new Map<string, Doc | null>();
+    for (const [id, json] of entry.writes) writes.set(id, json === null ? null : (jsonToConvex(json) as Doc));
     const ts = BigInt(entry.ts);
-    if (ts > this.global.transactionManager._lastCommitTs) this.global.transactionManager._lastCommitTs = ts;
+    this.store.nextDocId = Math.max(this.store.nextDocId, entry.nextDocId);
+    this.store.lastCreationTime = Math.max(this.store.lastCreationTime, entry.lastCreationTime);
+    this.store.commit(writes, "_system:replay", ts > this.store.lastTs ? ts : this.store.nextTs());
+  }
+
+  status() {
+    return {
+      bundle: this.bundleHash,
+      documents: this.store.documentCount,
+      isolates: this.pool.size,
+      running: this.limiter.running(),
+      queued: this.limiter.queued(),
+      limits: this.limits,
+      occ: this.occ,
+      calls: this.calls,
+    };
   }
 }
 
-/** A router whose handlers receive the request on `siteUrl` instead of convex-test's origin. */
-function withSiteOrigin(router: HttpRouter, siteUrl: string): HttpRouter {
-  type Handler = (ctx: unknown, request: Request) => Promise<Response>;
-  const wrapped = Object.create(router) as HttpRouter;
-  wrapped.lookup = (pathname, method) => {
-    const found = router.lookup(pathname, method);
-    if (!found) return found;
-    const [fn, ...rest] = found;
-    const inner = ("_handler" in fn
-      ? (fn as unknown as { _handler: Handler })._handler
-      : fn) as unknown as Handler;
-    const handler: Handler = async (ctx, request) => {
-      const url = new URL(request.url);
-      const publicUrl = new URL(url.pathname + url.search, siteUrl + "/");
-      const hasBody = request.method !== "GET" && request.method !== "HEAD";
-      const rewritten = new Request(publicUrl, {
-        method: request.method,
-        headers: request.headers,
-        body: hasBody ? await request.arrayBuffer() : undefined,
-      });
-      return inner(ctx, rewritten);
-    };
-    return [handler as unknown as typeof fn, ...rest];
-  };
-  return wrapped;
+/** Convex's message when a mutation keeps conflicting after its retries (convex-backend errors/src/lib.rs). */
+export function occMessage(udfPath: string, conflict: Conflict): string {
+  const source = !conflict.writer
+    ? ""
+    : conflict.writer === udfPath
+      ? `Another call to this mutation changed the document with ID "${conflict.id}". `
+      : `A call to "${conflict.writer}" changed the document with ID "${conflict.id}". `;
+  return `Documents read from or written to the "${conflict.table}" table changed while this mutation was being run and on every subsequent retry. ${source}See https://docs.convex.dev/error#1`;
 }

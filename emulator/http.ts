@@ -9,7 +9,7 @@ import type { Duplex } from "node:stream";
 import { convexToJson, jsonToConvex, type JSONValue, type Value } from "convex/values";
 import { WebSocketServer } from "ws";
 import { AuthFailure, type TokenVerifier } from "./auth";
-import { describeError, FunctionFailure, type Engine, type FunctionKind, type Identity } from "./engine";
+import { describeError, FunctionFailure, type Engine, type Identity } from "./engine";
 import { encodeTs, type SyncServer } from "./sync";
 
 const MAX_BODY = 20 * 1024 * 1024;
@@ -48,9 +48,10 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
 
 const CORS = {
   "access-control-allow-origin": "*",
-  "access-control-allow-headers": "Content-Type, Authorization, Convex-Client",
+  "access-control-allow-headers": "Content-Type, Authorization, Convex-Client, Digest",
   "access-control-allow-methods": "GET, POST, OPTIONS",
 };
+type FunctionKind = "query" | "mutation" | "action";
 
 function bearer(req: IncomingMessage): string | null {
   const header = req.headers.authorization;
@@ -130,8 +131,7 @@ export function apiHandlers(options: {
     let kind: FunctionKind;
     let args: JSONValue;
     if (endpoint === "function") {
-      const { fn } = await engine.lookup(udfPath);
-      kind = fn?.isMutation ? "mutation" : fn?.isAction ? "action" : "query";
+      kind = engine.resolve(udfPath)?.kind ?? "query";
       args = body.args ?? {};
     } else {
       kind = endpoint === "mutation" ? "mutation" : endpoint === "action" ? "action" : "query";
@@ -144,8 +144,36 @@ export function apiHandlers(options: {
     } catch (error) {
       const failure = describeError(error);
       if (failure.errorData === undefined) log(`${kind} ${udfPath} failed: ${failure.errorMessage}`);
+      // Convex answers a mutation whose write-conflict retries ran out with a system error, 503.
+      if (error instanceof FunctionFailure && error.code === "OccFailure") {
+        return sendJson(res, 503, { code: "OptimisticConcurrencyControlFailure", message: failure.errorMessage }, CORS);
+      }
       sendJson(res, UDF_FAILED, { status: "error", ...failure, logLines: [] }, CORS);
     }
+  }
+
+  /** File storage: uploads to a `generateUploadUrl()` URL, downloads from a `getUrl()` URL. */
+  async function storageRequest(req: IncomingMessage, res: ServerResponse, rest: string, search: URLSearchParams) {
+    if (rest === "upload") {
+      if (req.method !== "POST") throw new HttpError(405, { code: "MethodNotAllowed", message: "POST the file" });
+      if (!engine.storage.consumeToken(search.get("token") ?? "")) {
+        throw new HttpError(401, { code: "InvalidUploadToken", message: "The upload URL is invalid or has expired." });
+      }
+      const bytes = new Uint8Array(await readBody(req));
+      const contentType = req.headers["content-type"] ?? null;
+      const storageId = await engine.storeFile(bytes, contentType);
+      return sendJson(res, 200, { storageId }, CORS);
+    }
+    if (req.method !== "GET" && req.method !== "HEAD") throw new HttpError(405, { code: "MethodNotAllowed", message: "GET" });
+    const file = await engine.readFile(decodeURIComponent(rest));
+    if (!file) throw new HttpError(404, { code: "FileNotFound", message: "File not found" });
+    res.writeHead(200, {
+      ...CORS,
+      "content-type": file.contentType ?? "application/octet-stream",
+      "content-length": String(file.bytes.byteLength),
+      "cache-control": "private, max-age=2592000",
+    });
+    res.end(req.method === "HEAD" ? undefined : Buffer.from(file.bytes));
   }
 
   async function adminRequest(req: IncomingMessage, res: ServerResponse, action: string) {
@@ -166,7 +194,7 @@ export function apiHandlers(options: {
     if (action === "run") {
       try {
         const args = jsonToConvex(body.args ?? {}) as Record<string, Value>;
-        const value = await engine.runAny(String(body.path ?? ""), args, body.kind);
+        const value = await engine.runAny(String(body.path ?? ""), args, body.kind === "action" || body.kind === "mutation" || body.kind === "query" ? body.kind : undefined);
         return sendJson(res, 200, { status: "success", value: convexToJson(value) });
       } catch (error) {
         const notFound = error instanceof FunctionFailure && error.code === "FunctionNotFound";
@@ -181,7 +209,13 @@ export function apiHandlers(options: {
   }
 
   const request = withErrors(log, async (req, res) => {
-    const { pathname } = new URL(req.url ?? "/", "http://localhost");
+    const { pathname, searchParams } = new URL(req.url ?? "/", "http://localhost");
+    const storageMatch = /^\/api\/storage\/(.+)$/.exec(pathname);
+    if (req.method === "OPTIONS" && storageMatch) {
+      res.writeHead(204, { ...CORS, "access-control-allow-methods": "GET, POST, OPTIONS" });
+      return void res.end();
+    }
+    if (storageMatch) return storageRequest(req, res, storageMatch[1], searchParams);
     const apiMatch = /^\/api\/(query|query_at_ts|query_ts|mutation|action|function)$/.exec(pathname);
     if (req.method === "OPTIONS" && pathname.startsWith("/api/")) {
       res.writeHead(204, CORS);

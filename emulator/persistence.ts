@@ -80,7 +80,7 @@ export class Persistence {
       seq = snapshot.seq;
       state = snapshot;
     }
-    await this.engine.importState(state);
+    this.engine.importState(state);
 
     const entries: JournalEntry[] = [];
     const files = this.journals();
@@ -101,28 +101,30 @@ export class Persistence {
         seq = entry.seq;
       }
     }
-    if (entries.length > 0) {
-      await this.engine.withDatabase(() => {
-        for (const entry of entries) this.engine.applyCommit(entry);
-        this.engine.fast.rebuild();
-      });
-    }
+    for (const entry of entries) this.engine.applyJournal(entry);
     this.seq = seq;
 
-    await this.writeSnapshot(Object.entries(this.engine.db._documents), this.header());
+    await this.writeSnapshot(this.documents(), this.header());
     for (const name of this.journals()) rmSync(this.file(name));
     this.openJournal();
-    this.engine.fast.onCommit((ts, writes) => this.append(ts, writes));
-    return { documents: Object.keys(this.engine.db._documents).length, replayed: entries.length };
+    this.engine.onCommit((commit) => {
+      if (commit.writes.length > 0) this.append(commit.ts, commit.writes);
+    });
+    return { documents: this.engine.store.documentCount, replayed: entries.length };
+  }
+
+  /** The committed documents now, as [id, document] (documents are never changed in place). */
+  private documents(): Array<[string, unknown]> {
+    return Array.from(this.engine.store.allDocuments(), (doc) => [doc._id, doc] as [string, unknown]);
   }
 
   private header(): SnapshotHeader {
-    const db = this.engine.db;
+    const store = this.engine.store;
     return {
       format: 1,
       seq: this.seq,
-      nextDocId: db._nextDocId,
-      lastCreationTime: db._lastCreationTime,
+      nextDocId: store.nextDocId,
+      lastCreationTime: store.lastCreationTime,
       lastCommitTs: this.engine.lastCommitTs.toString(),
     };
   }
@@ -135,12 +137,12 @@ export class Persistence {
   private append(ts: bigint, writes: Array<{ id: string; doc: unknown }>) {
     if (this.fd === null) return;
     this.seq += 1;
-    const db = this.engine.db;
+    const store = this.engine.store;
     const entry: JournalEntry = {
       seq: this.seq,
       ts: ts.toString(),
-      nextDocId: db._nextDocId,
-      lastCreationTime: db._lastCreationTime,
+      nextDocId: store.nextDocId,
+      lastCreationTime: store.lastCreationTime,
       writes: writes.map(({ id, doc }) => [id, doc === null ? null : convexToJson(doc as Value)]),
     };
     const line = JSON.stringify(entry) + "\n";
@@ -152,7 +154,7 @@ export class Persistence {
 
   /** Rotate the journal and write a snapshot of the state at the rotation, in the background. */
   private async compact() {
-    const documents = Object.entries(this.engine.db._documents);
+    const documents = this.documents();
     const header = this.header();
     closeSync(this.fd!);
     renameSync(this.file(JOURNAL), this.file(`journal-${header.seq}.ndjson`));
@@ -194,7 +196,8 @@ export class Persistence {
   /** Empty the database and the files (tests). */
   async reset() {
     await this.compacting;
-    await this.engine.importState(null);
+    this.engine.importState(null);
+    this.engine.storage.clear();
     this.seq += 1;
     if (this.fd !== null) closeSync(this.fd);
     for (const name of this.journals()) rmSync(this.file(name));

@@ -1,22 +1,27 @@
 /**
- * The Convex emulator: the project's own convex/ functions, run by convex-test, behind the real
+ * The Convex emulator: the project's own convex/ functions, bundled by the Convex CLI exactly as a
+ * deploy bundles them, run concurrently with optimistic concurrency control, behind the real
  * client protocol. A development and test stand-in for a Convex deployment, not a production
  * backend. See the README's "Emulator" section for what it does not emulate.
  *
  *   tsx emulator/server.ts [--port 3210] [--site-port 3211] [--data .emulator | --in-memory]
- *                          [--env .env.local] [--convex convex] [--site-url URL]
+ *                          [--env .env.local] [--convex convex] [--site-url URL] [--watch]
  */
+import { watch, type FSWatcher } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import path from "node:path";
+import { jsonToConvex, type JSONValue, type Value } from "convex/values";
 import { TokenVerifier } from "./auth";
 import { CronRunner, type CronsLike } from "./crons";
 import { Engine } from "./engine";
+import { BundleError, loadBundles } from "./bundle";
+import type { ConcurrencyLimits } from "./concurrency";
 import { DEFAULT_SITE_URL, loadEnvFile } from "./env";
 import { apiHandlers, siteHandler } from "./http";
 import { Persistence } from "./persistence";
-import { resumeScheduledFunctions } from "./scheduler";
+import { Scheduler } from "./scheduler";
 import { SyncServer } from "./sync";
 
 export type EmulatorOptions = {
@@ -33,6 +38,10 @@ export type EmulatorOptions = {
   /** The public site URL handlers see. Default: CONVEX_SITE_URL, else the site port's URL. */
   siteUrl?: string;
   log?: (line: string) => void;
+  /** Re-bundle and reload the functions when convex/ or lib/ changes (npm run dev). */
+  watch?: boolean;
+  /** Concurrency limits (default: a deployment's; see emulator/concurrency.ts). */
+  concurrency?: Partial<ConcurrencyLimits>;
 };
 
 export type RunningEmulator = {
@@ -44,6 +53,7 @@ export type RunningEmulator = {
   localSiteUrl: string;
   engine: Engine;
   sync: SyncServer;
+  scheduler: Scheduler;
   reset(): Promise<void>;
   close(): Promise<void>;
 };
@@ -86,7 +96,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   process.env.CONVEX_SITE_URL = siteUrl;
   process.env.CONVEX_CLOUD_URL ??= url;
 
-  const engine = await Engine.create({ convexDir, siteUrl });
+  let engine: Engine;
+  try {
+    engine = await Engine.create({
+      convexDir,
+      siteUrl,
+      cloudUrl: url,
+      log,
+      concurrency: options.concurrency,
+      storageDir: options.dataDir === null ? null : path.join(path.resolve(options.dataDir ?? ".emulator"), "storage"),
+    });
+  } catch (error) {
+    for (const server of [apiServer, siteServer]) server.close();
+    throw error;
+  }
   let persistence: Persistence | null = null;
   if (options.dataDir === null) {
     log("DATA IS IN MEMORY ONLY: everything is lost when the emulator stops.");
@@ -97,19 +120,34 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       `data: ${documents} documents restored from ${options.dataDir ?? ".emulator"} (${replayed} journaled commits replayed)`,
     );
   }
-  const resumed = await resumeScheduledFunctions(engine, log);
+  const scheduler = new Scheduler(engine, log);
+  const resumed = await scheduler.start();
   if (resumed > 0) log(`${resumed} scheduled functions resumed`);
 
-  const crons = new CronRunner((name, args) => engine.runAny(name, args as never), log);
-  const cronModule = await engine.module("crons");
-  const cronsExport = cronModule?.default as CronsLike | undefined;
-  if (cronsExport?.crons) log(`crons: ${crons.start(cronsExport).join(", ") || "none"}`);
+  // Crons run as a deployment runs them: their own pool, mutations retried until they commit.
+  const runCron = async (name: string, args: unknown) => {
+    const release = await engine.limiterFor("crons");
+    try {
+      await engine.runAny(name, jsonToConvex((args ?? {}) as JSONValue) as Record<string, Value>, undefined, "cron");
+    } finally {
+      release();
+    }
+  };
+  let crons = new CronRunner(runCron, log);
+  const startCrons = () => {
+    const cronsExport = engine.module("crons")?.default as CronsLike | undefined;
+    if (cronsExport?.crons) log(`crons: ${crons.start(cronsExport).join(", ") || "none"}`);
+  };
+  startCrons();
 
-  const verifier = new TokenVerifier(engine, convexDir);
+  const verifier = new TokenVerifier(engine);
   const sync = new SyncServer(engine, verifier, log);
   const reset = async () => {
     if (persistence) await persistence.reset();
-    else await engine.importState(null);
+    else {
+      engine.importState(null);
+      engine.storage.clear();
+    }
   };
   const api = apiHandlers({
     engine,
@@ -122,6 +160,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         connections: sync.connectionCount,
         lastCommitTs: engine.lastCommitTs.toString(),
         siteUrl,
+        ...engine.status(),
       }),
     },
   });
@@ -129,7 +168,39 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   onUpgrade = api.upgrade;
   onSite = siteHandler({ engine, verifier, log });
 
+  // npm run dev: re-bundle on change, like `npx convex dev`; a change that does not bundle is
+  // reported with the CLI's errors and the running functions stay.
+  let watcher: FSWatcher[] = [];
+  if (options.watch) {
+    let timer: NodeJS.Timeout | undefined;
+    let reloading = Promise.resolve();
+    const reload = () => {
+      reloading = reloading.then(async () => {
+        try {
+          const bundles = await loadBundles({ convexDir, log });
+          if (bundles.hash === engine.bundleHash) return;
+          await engine.load(bundles);
+          verifier.reset();
+          crons.stop();
+          crons = new CronRunner(runCron, log);
+          startCrons();
+          log("functions reloaded");
+        } catch (error) {
+          log(error instanceof BundleError ? error.message : `reload failed: ${String(error)}`);
+        }
+      });
+    };
+    const onChange = (_event: string, file: string | null) => {
+      if (file && (/_generated|node_modules|\.test\./.test(file) || !/\.(ts|tsx|js|json)$/.test(file))) return;
+      clearTimeout(timer);
+      timer = setTimeout(reload, 300);
+    };
+    watcher = [convexDir, path.join(path.dirname(convexDir), "lib")].map((dir) => watch(dir, { recursive: true }, onChange));
+  }
+
   const close = async () => {
+    for (const w of watcher) w.close();
+    scheduler.stop();
     crons.stop();
     api.close();
     for (const server of [apiServer, siteServer]) {
@@ -138,7 +209,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     }
     await persistence?.close();
   };
-  return { url, siteUrl, localSiteUrl: `http://${host}:${sitePort}`, engine, sync, reset, close };
+  return { url, siteUrl, localSiteUrl: `http://${host}:${sitePort}`, engine, sync, scheduler, reset, close };
 }
 
 function flag(name: string): string | undefined {
@@ -155,6 +226,7 @@ async function main() {
     envFile: flag("--env") === "none" ? null : flag("--env"),
     dataDir: process.argv.includes("--in-memory") ? null : flag("--data"),
     siteUrl: flag("--site-url"),
+    watch: process.argv.includes("--watch"),
   });
   console.log(
     `[emulator] ready in ${Date.now() - started} ms: deployment ${emulator.url}, site ${emulator.siteUrl}`,
@@ -177,7 +249,7 @@ async function main() {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   main().catch((error: unknown) => {
-    console.error("[emulator] failed to start:", error);
+    console.error("[emulator] failed to start:", error instanceof BundleError ? error.message : error);
     process.exit(1);
   });
 }

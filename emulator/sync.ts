@@ -3,15 +3,17 @@
  * WebSocket at /api/<version>/sync). Message shapes: node_modules/convex/src/browser/sync/protocol.ts.
  *
  * Per connection the server keeps the versions the client holds (query set, identity, timestamp)
- * and sends Transitions between them. After every commit, subscriptions whose read set (tables)
- * the commit touched are re-run and only changed results are sent; a Transition's timestamp is
- * the latest commit, and every result in it is valid at that timestamp. A mutation's response
- * carries its commit timestamp and is always followed by a Transition at or past it.
+ * and sends Transitions between them. A commit that writes inside a subscription's read set (the
+ * documents and index ranges its last run read) invalidates it; each pass re-runs the invalidated
+ * queries on one snapshot and sends only changed results, in a Transition at that snapshot's
+ * timestamp — every result in it is valid there, while commits go on concurrently. A mutation's
+ * response carries its commit timestamp and is always followed by a Transition at or past it.
  */
-import { convexToJson, type JSONValue } from "convex/values";
+import { convexToJson, jsonToConvex, type JSONValue, type Value } from "convex/values";
 import { WebSocket } from "ws";
 import { AuthFailure, type TokenVerifier } from "./auth";
-import { describeError, type Engine, type FunctionError, type Identity, type QueryObserver } from "./engine";
+import { describeError, FunctionFailure, type Engine, type FunctionError, type Identity, type QueryRun } from "./engine";
+import type { ReadSet } from "./query";
 
 type StateVersion = { querySet: number; identity: number; ts: bigint };
 
@@ -61,15 +63,20 @@ type MutationResponse =
       result: string;
       logLines: string[];
       errorData?: JSONValue;
+      /** Not sent: the connection is closed instead (see `mutation`). */
+      occFailure?: true;
     };
 
 type Outcome = { ok: true; value: JSONValue } | ({ ok: false } & FunctionError);
 
 class Subscription {
-  stale = true;
   removed = false;
-  /** Tables read by the latest run (filled while it runs). */
-  tables = new Set<string>();
+  /** What the latest run read, the snapshot it ran at, and the first commit since that changed it. */
+  reads: ReadSet | null = null;
+  computedAt: bigint | null = null;
+  invalidatedAt: bigint | null = null;
+  /** Bumped when the identity changes: a run started before that must not count as current. */
+  epoch = 0;
   outcome: { outcome: Outcome; journal: string | null; signature: string } | null = null;
   sentSignature: string | null = null;
   constructor(
@@ -148,16 +155,22 @@ export class SyncServer {
     private readonly verifier: TokenVerifier,
     private readonly log: (line: string) => void = console.log,
   ) {
-    engine.onChange((_ts, tables) => {
+    engine.onCommit((commit) => {
+      // A restore or reset wrote "everything": every subscription runs again.
+      const everything = commit.writes.length === 0 && commit.by === "_system:reset";
       for (const session of this.sessions) {
         for (const query of session.queries.values()) {
-          if (tables === "all" || [...query.tables].some((t) => tables.has(t))) {
-            query.stale = true;
+          if (query.invalidatedAt !== null || query.computedAt === null) continue;
+          const hit =
+            everything ||
+            commit.writes.some((w) => query.reads?.collision(w.table, w.id, [w.old, w.doc]) ?? true);
+          if (hit) {
+            query.invalidatedAt = commit.ts;
             this.dirty.add(session);
           }
         }
       }
-      this.schedule();
+      if (this.dirty.size > 0) this.schedule();
     });
   }
 
@@ -305,7 +318,10 @@ export class SyncServer {
         Math.min(MAX_TIMER_MS, Math.max(0, expiresAt - Date.now() + 5)),
       );
     }
-    for (const query of session.queries.values()) query.stale = true;
+    for (const query of session.queries.values()) {
+      query.invalidatedAt = query.computedAt ?? this.engine.lastCommitTs;
+      query.epoch += 1;
+    }
     this.dirty.add(session);
     this.schedule();
   }
@@ -347,6 +363,14 @@ export class SyncServer {
       if (results.size > RESULTS_PER_SESSION) results.delete(results.keys().next().value!);
     }
     const result = await response;
+    if (!result.success && result.occFailure) {
+      // Convex ends the connection ("try again") when a mutation's retries run out; the client
+      // reconnects and sends the mutation again, which then runs again.
+      results.delete(message.requestId);
+      this.log(`mutation ${message.udfPath}: ${result.result}`);
+      session.ws.close(1013, "OptimisticConcurrencyControlFailure");
+      return;
+    }
     this.send(session, result);
     if (result.success) {
       session.mustTransition = true;
@@ -366,7 +390,8 @@ export class SyncServer {
       return { ...base, success: true, result: convexToJson(value), ts: encodeTs(ts) };
     } catch (error) {
       const failure = this.report("mutation", message.udfPath, error);
-      return { ...base, success: false, result: failure.errorMessage, errorData: failure.errorData };
+      const occFailure = error instanceof FunctionFailure && error.code === "OccFailure";
+      return { ...base, success: false, result: failure.errorMessage, errorData: failure.errorData, ...(occFailure ? { occFailure } : {}) };
     }
   }
 
@@ -408,75 +433,102 @@ export class SyncServer {
     });
   }
 
+  /** Whether a query must run (again) to have a result valid at `ts`. */
+  private needsRun(query: Subscription, ts: bigint): boolean {
+    return query.computedAt === null || (query.invalidatedAt !== null && query.invalidatedAt <= ts);
+  }
+
   /**
-   * Bring every dirty session up to date. New transactions wait at the engine's gate meanwhile,
-   * so the re-runs converge and every result sent is valid at the Transition's timestamp.
+   * Bring every dirty session up to date: run its invalidated queries on the latest snapshot,
+   * then send each session whose results are all valid at that snapshot a Transition to it.
+   * Commits landing meanwhile invalidate queries for the next pass; nothing waits for them.
    */
   private async pass() {
     if (this.passRunning) return;
     this.passRunning = true;
     try {
       while (this.dirty.size > 0) {
-        const release = this.engine.closeGate();
-        try {
-          for (let round = 0; round < 50; round++) {
-            const memo = new Map<string, { observer: QueryObserver; outcome: Promise<Outcome> }>();
-            const runs: Promise<void>[] = [];
-            for (const session of this.dirty) {
-              if (!session.open || this.expired(session)) continue;
-              for (const query of session.queries.values())
-                if (query.stale) runs.push(this.run(session, query, memo));
-            }
-            if (runs.length === 0) break;
-            await Promise.all(runs);
-          }
-          const ts = this.engine.lastCommitTs;
-          for (const session of [...this.dirty]) {
-            if (!session.open || this.expired(session)) {
-              this.dirty.delete(session);
-              continue;
-            }
-            if ([...session.queries.values()].some((q) => q.stale)) continue;
-            this.dirty.delete(session);
-            this.transition(session, ts);
-          }
-        } finally {
-          release();
+        const ts = this.engine.lastCommitTs;
+        const memo = new Map<string, Promise<QueryRun | FunctionError>>();
+        const runs: Promise<void>[] = [];
+        for (const session of this.dirty) {
+          if (!session.open || this.expired(session)) continue;
+          for (const query of session.queries.values())
+            if (this.needsRun(query, ts)) runs.push(this.run(session, query, ts, memo));
         }
-        // Sessions still dirty here were overtaken by commits: give transactions a turn first.
-        if (this.dirty.size > 0) await new Promise((resolve) => setImmediate(resolve));
+        await Promise.all(runs);
+        for (const shared of memo.values()) void shared.then((run) => ("release" in run ? run.release() : undefined));
+        let again = false;
+        for (const session of [...this.dirty]) {
+          if (!session.open || this.expired(session)) {
+            this.dirty.delete(session);
+            continue;
+          }
+          const queries = [...session.queries.values()];
+          if (queries.some((q) => this.needsRun(q, ts))) {
+            again = true;
+            continue;
+          }
+          this.transition(session, ts);
+          if (queries.some((q) => q.invalidatedAt !== null)) again = true;
+          else this.dirty.delete(session);
+        }
+        // Invalidated again meanwhile: let transactions run before the next pass.
+        if (again) await new Promise((resolve) => setImmediate(resolve));
       }
     } finally {
       this.passRunning = false;
     }
   }
 
-  /** Re-run one subscription. Its read set is live from the start, so no commit is missed. */
+  /** Run one subscription at `ts` (shared by identical subscriptions in this pass). */
   private run(
     session: Session,
     query: Subscription,
-    memo: Map<string, { observer: QueryObserver; outcome: Promise<Outcome> }>,
+    ts: bigint,
+    memo: Map<string, Promise<QueryRun | FunctionError>>,
   ): Promise<void> {
-    query.stale = false;
     const key = JSON.stringify([session.identity, query.udfPath, query.args, query.journalEndCursor]);
     let shared = memo.get(key);
     if (!shared) {
-      const observer: QueryObserver = { tables: new Set(), journalEndCursor: query.journalEndCursor };
-      const outcome = this.engine.query(query.udfPath, query.args, session.identity, observer).then(
-        (value): Outcome => ({ ok: true, value: convexToJson(value) }),
-        (error: unknown): Outcome => ({ ok: false, ...this.report("query", query.udfPath, error) }),
-      );
-      shared = { observer, outcome };
+      shared = this.runQuery(query, session.identity, ts);
       memo.set(key, shared);
     }
-    query.tables = shared.observer.tables;
-    const { observer } = shared;
-    return shared.outcome.then((outcome) => {
-      if (query.removed) return;
-      if (observer.pageEnd !== undefined) query.journalEndCursor = observer.pageEnd;
-      const journal = encodeJournal(observer.pageEnd);
+    const epoch = query.epoch;
+    return shared.then((run) => {
+      // Removed meanwhile, or run for an identity the session no longer has: runs again.
+      if (query.removed || query.epoch !== epoch) return;
+      if ("errorMessage" in run) {
+        query.reads = null;
+        query.computedAt = ts;
+        query.invalidatedAt = null;
+        query.outcome = { outcome: { ok: false, ...run }, journal: null, signature: JSON.stringify([run, null]) };
+        return;
+      }
+      query.reads = run.reads;
+      query.computedAt = run.ts;
+      // Its snapshot is still pinned: commits since it ran are all checked here, none slips by.
+      query.invalidatedAt = this.engine.invalidatedSince(run.reads, run.ts);
+      if (run.pageEnd !== undefined) query.journalEndCursor = run.pageEnd;
+      const journal = encodeJournal(run.pageEnd);
+      const outcome: Outcome = { ok: true, value: convexToJson(run.value) };
       query.outcome = { outcome, journal, signature: JSON.stringify([outcome, journal]) };
     });
+  }
+
+  private async runQuery(query: Subscription, identity: Identity | null, ts: bigint): Promise<QueryRun | FunctionError> {
+    try {
+      const resolved = this.engine.resolve(query.udfPath);
+      if (!resolved || !resolved.isPublic || resolved.kind !== "query") {
+        throw new FunctionFailure({
+          errorMessage: `Could not find public function for '${query.udfPath.replace(/\.js:/, ":")}'. Did you forget to run \`npx convex dev\` or \`npx convex deploy\`?`,
+        });
+      }
+      const args = jsonToConvex(query.args ?? {}) as Record<string, Value>;
+      return await this.engine.runQuery(resolved, args, identity, { ts, journalEndCursor: query.journalEndCursor, hold: true });
+    } catch (error) {
+      return this.report("query", query.udfPath, error);
+    }
   }
 
   private transition(session: Session, ts: bigint) {

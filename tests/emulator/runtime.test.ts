@@ -198,7 +198,7 @@ describe("persistence", () => {
     expect(latest()).toEqual(["kept"]);
     await waitFor(() => (latest()?.length === 2 ? true : undefined), 5000);
     expect(latest()).toEqual(["kept", "after restart"]);
-    expect(readdirSync(dataDir).sort()).toEqual(["journal.ndjson", "snapshot.json"]);
+    expect(readdirSync(dataDir).sort()).toEqual(["journal.ndjson", "snapshot.json", "storage"]);
     expect(existsSync(path.join(dataDir, "snapshot.json.tmp"))).toBe(false);
 
     // New ids do not collide with restored ones.

@@ -1,6 +1,8 @@
 /**
- * Makes convex-test's in-memory database fast enough for emulator-sized data (10^5 documents)
- * without changing what any query returns.
+ * Makes convex-test's in-memory database (the engine of the unit tests) fast enough for large
+ * fixtures (10^3–10^5 documents) without changing what any query returns: `accelerateConvexTest(t)`.
+ * The emulator itself does not use it (it has its own store, emulator/store.ts, whose sorted
+ * chunked lists this reuses).
  *
  * convex-test's DatabaseFake scans and sorts every document of every table on every query. This
  * module patches one DatabaseFake instance (never node_modules) with:
@@ -13,17 +15,21 @@
  * One deliberate difference, matching the real backend: a page with an `endCursor` (what the
  * reactive pagination journal replays) always continues at that `endCursor`, even when the
  * document at it was deleted; convex-test would report the page as the last one.
- * tests/emulator/fastdb.test.ts compares everything else with an unpatched convex-test.
+ * tests/unit/fastConvexTest.test.ts compares everything else with an unpatched convex-test.
  */
 import {
   CommitTsPlaceholder,
-  compareValues,
   convexToJson,
   getDocumentSize,
   jsonToConvex,
   type Value,
 } from "convex/values";
-import { isValid, type ValidatorJson } from "./validate";
+import { AsyncLocalStorage } from "node:async_hooks";
+import { ChunkedList, compare, compareKeys, firstIndex, tableNameFromId } from "../../emulator/store";
+import { validateIndexRange } from "../../emulator/query";
+import { isValid, type ValidatorJson } from "../../emulator/validate";
+
+export { setIndexChunkSizeForTests } from "../../emulator/store";
 
 export type Doc = { _id: string; _creationTime: number } & Record<string, unknown>;
 type Writes = Record<string, Doc | null>;
@@ -86,12 +92,6 @@ export type ReadObserver = { tables: Set<string>; journalEndCursor: string | nul
 
 const MAX_COMMIT_TS = 2n ** 63n - 1n;
 
-export function tableNameFromId(id: string): string | null {
-  const match = /^[0-9]+/.exec(id);
-  if (!match || match[0].length === id.length) return null;
-  return id.slice(match[0].length);
-}
-
 function isSimpleObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== "object" || value === null) return false;
   const prototype = Object.getPrototypeOf(value) as { constructor?: { name?: string } } | null;
@@ -122,129 +122,7 @@ export function fieldValue(doc: unknown, fieldPath: string): unknown {
   return result === undefined ? undefined : resolvePending(result);
 }
 
-const compare = (a: unknown, b: unknown) => compareValues(a as Value | undefined, b as Value | undefined);
-
-function compareKeys(a: unknown[], b: unknown[]): number {
-  for (let i = 0; i < a.length; i++) {
-    const c = compare(a[i], b[i]);
-    if (c !== 0) return c;
-  }
-  return 0;
-}
-
-/** Index of the first element for which `pred` holds, given pred is false…false true…true. */
-function firstIndex(length: number, pred: (i: number) => boolean): number {
-  let lo = 0;
-  let hi = length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (pred(mid)) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
-}
-
 type Entry = { key: unknown[]; doc: Doc };
-
-/** Chunk size of an index's sorted list: inserts and removes move at most ~2 chunks' worth. */
-let CHUNK = 512;
-
-/** Tests use tiny chunks so that every query crosses chunk boundaries. */
-export function setIndexChunkSizeForTests(size: number): void {
-  CHUNK = size;
-}
-
-/**
- * A sorted list kept in chunks, so an insert or remove at 100,000+ entries touches one chunk
- * and a table of chunk offsets, not the whole array. Positions are global, as in an array.
- */
-export class ChunkedList<T> {
-  private chunks: T[][] = [];
-  /** starts[c]: the global position of chunks[c][0]. */
-  private starts: number[] = [];
-  length = 0;
-
-  static from<T>(items: T[]): ChunkedList<T> {
-    const list = new ChunkedList<T>();
-    for (let i = 0; i < items.length; i += CHUNK) list.chunks.push(items.slice(i, i + CHUNK));
-    list.reindex();
-    return list;
-  }
-
-  private reindex() {
-    let start = 0;
-    this.starts = this.chunks.map((chunk) => {
-      const s = start;
-      start += chunk.length;
-      return s;
-    });
-    this.length = start;
-  }
-
-  /** The chunk holding position i (0 ≤ i < length), and the offset in it. */
-  private locate(i: number): [number, number] {
-    let lo = 0;
-    let hi = this.chunks.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >>> 1;
-      if (this.starts[mid] <= i) lo = mid;
-      else hi = mid - 1;
-    }
-    return [lo, i - this.starts[lo]];
-  }
-
-  at(i: number): T | undefined {
-    if (i < 0 || i >= this.length) return undefined;
-    const [c, o] = this.locate(i);
-    return this.chunks[c][o];
-  }
-
-  set(i: number, value: T) {
-    const [c, o] = this.locate(i);
-    this.chunks[c][o] = value;
-  }
-
-  insert(i: number, value: T) {
-    if (this.chunks.length === 0) {
-      this.chunks = [[value]];
-      this.reindex();
-      return;
-    }
-    const [c, o] = i >= this.length ? [this.chunks.length - 1, this.chunks[this.chunks.length - 1].length] : this.locate(i);
-    const chunk = this.chunks[c];
-    chunk.splice(o, 0, value);
-    this.length++;
-    if (chunk.length > 2 * CHUNK) {
-      this.chunks.splice(c, 1, chunk.slice(0, CHUNK), chunk.slice(CHUNK));
-      this.reindex();
-    } else {
-      for (let k = c + 1; k < this.starts.length; k++) this.starts[k]++;
-    }
-  }
-
-  remove(i: number) {
-    const [c, o] = this.locate(i);
-    const chunk = this.chunks[c];
-    chunk.splice(o, 1);
-    this.length--;
-    if (chunk.length === 0) {
-      this.chunks.splice(c, 1);
-      this.reindex();
-    } else {
-      for (let k = c + 1; k < this.starts.length; k++) this.starts[k]--;
-    }
-  }
-
-  findIndex(predicate: (value: T) => boolean): number {
-    let base = 0;
-    for (const chunk of this.chunks) {
-      const i = chunk.findIndex(predicate);
-      if (i >= 0) return base + i;
-      base += chunk.length;
-    }
-    return -1;
-  }
-}
 
 class SortedIndex {
   entries = new ChunkedList<Entry>();
@@ -318,55 +196,6 @@ type StreamState = {
 };
 
 const EMPTY_TABLE = "__emulator_no_table__";
-
-// The checks convex-test makes on a `withIndex` range, with its messages.
-function validateIndexRange(range: RangeExpr[], fields: string[]) {
-  let fieldIndex = 0;
-  let state: "eq" | "gt" | "lt" | "done" = "eq";
-  range.forEach((filter, filterIndex) => {
-    if (state === "done") {
-      throw new Error(
-        "Incorrect operator used in `withIndex`, cannot chain " +
-          "more operators after both `.gt` and `.lt` were already used, " +
-          `got \`.${filter.type.toLowerCase()}(${filter.fieldPath}, ${JSON.stringify(filter.value)})\`.`,
-      );
-    }
-    const kind =
-      filter.type === "Gt" || filter.type === "Gte"
-        ? "gt"
-        : filter.type === "Lt" || filter.type === "Lte"
-          ? "lt"
-          : "eq";
-    const transition = `${state}|${kind}`;
-    if (transition === "eq|eq" || transition === "eq|gt" || transition === "eq|lt") {
-      if (filter.fieldPath === fields[fieldIndex]) {
-        fieldIndex += 1;
-        state = kind;
-        return;
-      }
-      throw new Error(
-        "Incorrect field used in `withIndex`, " +
-          `expected "${fields[fieldIndex]}", got "${filter.fieldPath}"`,
-      );
-    }
-    if (transition === "lt|gt" || transition === "gt|lt") {
-      if (fieldIndex > 0 && filter.fieldPath === fields[fieldIndex - 1]) {
-        state = "done";
-        return;
-      }
-      throw new Error(
-        "Incorrect field used in `withIndex`, " +
-          "`.gt` and `.lt` must operate on the same field, " +
-          `expected "${fields[fieldIndex - 1]}", got "${filter.fieldPath}"`,
-      );
-    }
-    throw new Error(
-      "Incorrect operator used in `withIndex`, " +
-        `cannot chain \`.${filter.type.toLowerCase()}()\` ` +
-        `after \`.${range[filterIndex - 1].type.toLowerCase()}()\``,
-    );
-  });
-}
 
 /** A query value as convex-test evaluates it (`{$undefined: null}` is undefined). */
 function queryValue(json: unknown): unknown {
@@ -510,7 +339,7 @@ export function accelerate(db: DatabaseFake): FastDb {
       [table, indexName] = source.indexName.split(".");
       range = source.range;
       fieldPathsToSortBy = indexFields(table, indexName);
-      validateIndexRange(range, fieldPathsToSortBy);
+      validateIndexRange(range as never, fieldPathsToSortBy);
     }
     const fields = indexFields(table, indexName);
     const index = getIndex(table, indexName, fields);
@@ -775,4 +604,36 @@ function paginate(resolved: Resolved, args: PaginateArgs): PageResult {
     splitCursor = middle();
   }
   return { page, isDone: continueCursor === "_end_cursor", continueCursor, splitCursor, pageStatus };
+}
+
+// convex-test keeps its state in an AsyncLocalStorage store that it does not export. Watching
+// AsyncLocalStorage.run for the duration of one synchronous call finds it.
+async function captureGlobal(t: unknown): Promise<{ components: Record<string, { db: DatabaseFake }> }> {
+  type Run = (store: unknown, fn: (...a: unknown[]) => unknown, ...args: unknown[]) => unknown;
+  const proto = AsyncLocalStorage.prototype as unknown as { run: Run };
+  const run = proto.run;
+  let found: { components: Record<string, { db: DatabaseFake }>; transactionManager: unknown } | undefined;
+  proto.run = function (this: AsyncLocalStorage<unknown>, store, fn, ...args) {
+    const s = store as Partial<NonNullable<typeof found>> | null;
+    if (s && typeof s === "object" && s.components && s.transactionManager) found ??= s as NonNullable<typeof found>;
+    return run.call(this, store, fn, ...args);
+  };
+  let pending: Promise<unknown>;
+  try {
+    pending = (t as { run(fn: () => Promise<null>): Promise<null> }).run(async () => null);
+  } finally {
+    proto.run = run;
+  }
+  await pending;
+  if (!found?.components[""]?.db) {
+    throw new Error(
+      "convex-test's internal state was not found: was convex-test upgraded? It is pinned to 0.0.60.",
+    );
+  }
+  return found;
+}
+
+/** Speed up any convex-test instance's database (the emulator's, or one in a test). */
+export async function accelerateConvexTest(t: unknown): Promise<FastDb> {
+  return accelerate((await captureGlobal(t)).components[""].db);
 }

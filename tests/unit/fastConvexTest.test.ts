@@ -9,8 +9,7 @@ import { convexTest } from "convex-test";
 import { defineSchema, defineTable, type GenericMutationCtx, type GenericDataModel } from "convex/server";
 import { v } from "convex/values";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from "vitest";
-import { accelerateConvexTest } from "../../emulator/engine";
-import { setIndexChunkSizeForTests } from "../../emulator/fastdb";
+import { accelerateConvexTest, setIndexChunkSizeForTests } from "../support/fastConvexTest";
 
 // Tiny index chunks, so ranges, pages and updates cross chunk boundaries all the time.
 beforeAll(() => setIndexChunkSizeForTests(3));
@@ -130,7 +129,7 @@ describe("accelerated convex-test database", () => {
     vi.useRealTimers();
   });
 
-  test.each([1, 2, 3, 4, 5, 6])("gives the same results as convex-test (seed %i)", async (seed) => {
+  test.each([1, 2, 3, 4, 5, 6])("gives the same results as convex-test (seed %i)", { timeout: 60_000 }, async (seed) => {
     const plain = convexTest({ schema, modules });
     const fast = convexTest({ schema, modules });
     await accelerateConvexTest(fast);

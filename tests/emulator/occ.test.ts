@@ -1,0 +1,141 @@
+// @vitest-environment node
+/**
+ * Transactions run concurrently with optimistic concurrency control, as on Convex: conflicting
+ * read-modify-writes are retried and end exact; disjoint ones never conflict or wait; a range
+ * read conflicts with an insert into it (and only into it); a mutation that keeps conflicting
+ * fails with Convex's error; scheduled work queues behind a deployment's concurrency limits.
+ * Functions: fixture/convex/counters.ts.
+ */
+import path from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, test, vi } from "vitest";
+import { startEmulator, type RunningEmulator } from "../../emulator/server";
+import { waitFor } from "./helpers";
+
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
+
+const FIXTURE = path.join(import.meta.dirname, "fixture/convex");
+let emulator: RunningEmulator;
+
+beforeAll(async () => {
+  emulator = await startEmulator({
+    port: 0,
+    sitePort: 0,
+    convexDir: FIXTURE,
+    envFile: null,
+    dataDir: null,
+    log: () => undefined,
+    concurrency: { scheduledJobs: 2 },
+  });
+});
+afterAll(async () => await emulator?.close());
+beforeEach(async () => await emulator.reset());
+
+const engine = () => emulator.engine;
+const occ = () => ({ ...engine().occ });
+const mutation = (name: string, args: object, origin: "client" | "scheduler" = "client") =>
+  engine().runAny(name, args as never, "mutation", origin);
+
+describe("optimistic concurrency control", () => {
+  test("N concurrent increments of one document end exact, with conflicts retried", async () => {
+    const before = occ();
+    const n = 12;
+    await Promise.all(Array.from({ length: n }, () => mutation("counters:increment", { name: "shared", work: 30 }, "scheduler")));
+    expect(await engine().runAny("counters:get", { name: "shared" })).toBe(n);
+    const after = occ();
+    expect(after.conflicts - before.conflicts).toBeGreaterThan(0);
+    expect(after.retries - before.retries).toBe(after.conflicts - before.conflicts);
+    expect(after.failures).toBe(before.failures);
+    expect(after.byFunction["counters:increment"].conflicts).toBeGreaterThan(0);
+    expect(after.byTable.counters).toBeGreaterThan(0);
+
+    const status = (await (await fetch(`${emulator.url}/_emulator/status`)).json()) as { occ: { conflicts: number; retries: number; failures: number } };
+    expect(status.occ.conflicts).toBe(after.conflicts);
+  });
+
+  test("writes to different documents never conflict", async () => {
+    for (let i = 0; i < 8; i++) await mutation("counters:increment", { name: `own-${i}`, work: 0 });
+    const before = occ();
+    await Promise.all(Array.from({ length: 8 }, (_, i) => mutation("counters:increment", { name: `own-${i}`, work: 30 })));
+    expect(occ().conflicts).toBe(before.conflicts);
+    for (let i = 0; i < 8; i++) expect(await engine().runAny("counters:get", { name: `own-${i}` })).toBe(2);
+  });
+
+  test("an insert into a range another mutation read is a conflict; an insert beside it is not", async () => {
+    await mutation("counters:post", { author: "ann" });
+    let before = occ();
+    // The range read starts first and works a while; the insert into its range commits meanwhile.
+    const slow = mutation("counters:countAuthor", { author: "ann", work: 300 });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await mutation("counters:post", { author: "ann" });
+    expect(await slow).toBe(2); // Re-run after the conflict: it saw the new row.
+    expect(occ().conflicts).toBeGreaterThan(before.conflicts);
+    expect(occ().byTable.messages).toBeGreaterThan(0);
+
+    before = occ();
+    const other = mutation("counters:countAuthor", { author: "ann", work: 300 });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await mutation("counters:post", { author: "bob" }); // outside the range read
+    expect(await other).toBe(2);
+    expect(occ().conflicts).toBe(before.conflicts);
+  });
+
+  test("a short mutation started after a long one that read the same document commits first", async () => {
+    await mutation("counters:increment", { name: "race", work: 0 });
+    const order: string[] = [];
+    const long = mutation("counters:increment", { name: "race", work: 400 }).then((n) => order.push(`long→${n}`));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const short = mutation("counters:increment", { name: "race", work: 0 }).then((n) => order.push(`short→${n}`));
+    await Promise.all([long, short]);
+    expect(order).toEqual(["short→2", "long→3"]);
+  });
+
+  test("a mutation that conflicts on every retry fails with Convex's error (and 503 over HTTP)", async () => {
+    await mutation("counters:increment", { name: "hot", work: 0 });
+    let writing = true;
+    const writer = (async () => {
+      while (writing) await mutation("counters:increment", { name: "hot", work: 0 }, "scheduler");
+    })();
+    const before = occ();
+    try {
+      const error = await mutation("counters:increment", { name: "hot", work: 200 }).then(
+        () => null,
+        (e: Error) => e.message,
+      );
+      expect(error).toMatch(
+        /^Documents read from or written to the "counters" table changed while this mutation was being run and on every subsequent retry\. (Another call to this mutation|A call to "counters:increment") changed the document with ID "\w+counters"\. See https:\/\/docs\.convex\.dev\/error#1$/,
+      );
+      expect(occ().failures).toBe(before.failures + 1);
+      expect(occ().retries - before.retries).toBeGreaterThanOrEqual(4);
+
+      const response = await fetch(`${emulator.url}/api/mutation`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ path: "counters:increment", args: { name: "hot", work: 200 }, format: "json" }),
+      });
+      expect(response.status).toBe(503);
+      expect(((await response.json()) as { code: string }).code).toBe("OptimisticConcurrencyControlFailure");
+    } finally {
+      writing = false;
+      await writer;
+    }
+  });
+});
+
+describe("concurrency limits", () => {
+  test("scheduled functions run at most SCHEDULED_JOB_EXECUTION_PARALLELISM at once; the rest queue", async () => {
+    await mutation("counters:scheduleHolds", { n: 6, ms: 300 });
+    let maxRunning = 0;
+    let maxQueued = 0;
+    const started = Date.now();
+    await waitFor(() => {
+      const { running, queued } = engine().status();
+      maxRunning = Math.max(maxRunning, running.scheduledJobs);
+      maxQueued = Math.max(maxQueued, queued.scheduledJobs);
+      const done = [...engine().store.table("_scheduled_functions").values()].every((j) => (j.state as { kind: string }).kind === "success");
+      return done ? true : undefined;
+    }, 10_000);
+    expect(maxRunning).toBe(2);
+    expect(maxQueued).toBeGreaterThan(0);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(800); // 6 jobs of 300 ms, 2 at a time
+  });
+});
