@@ -6,7 +6,7 @@
  */
 import { v } from "convex/values";
 import type { Id } from "./_generated/dataModel";
-import { internalMutation } from "./functions";
+import { seedMutation } from "./functions";
 
 import { newContact } from "./lib/contacts";
 import { insertMessage, MessageWrites } from "./lib/messages";
@@ -27,7 +27,7 @@ const FIRST = ["Ann", "Bo", "Cy", "Dee", "Eli", "Fay", "Gus", "Hal", "Ivy", "Jo"
 const LAST = ["Lee", "Stone", "Park", "Diaz", "Khan", "Moss", "Reed", "Webb", "Cole", "Fox", "Hart", "Nash"];
 
 /** Contacts number `start` … `start + count - 1`: every one has a phone, two in three an email. */
-export const contacts = internalMutation({
+export const contacts = seedMutation({
   args: { userId: v.id("users"), start: v.number(), count: v.number() },
   returns: v.array(v.id("contacts")),
   handler: async (ctx, { userId, start, count }) => {
@@ -51,7 +51,7 @@ export const contacts = internalMutation({
 });
 
 /** Add members to a group (batches of at most a few thousand). */
-export const members = internalMutation({
+export const members = seedMutation({
   args: { groupId: v.id("groups"), contactIds: v.array(v.id("contacts")) },
   returns: v.null(),
   handler: async (ctx, { groupId, contactIds }) => {
@@ -64,7 +64,7 @@ export const members = internalMutation({
 });
 
 /** A group with the given members (and a note on the first member, so notes exist at scale). */
-export const group = internalMutation({
+export const group = seedMutation({
   args: { userId: v.id("users"), name: v.string(), contactIds: v.array(v.id("contacts")) },
   returns: v.id("groups"),
   handler: async (ctx, { userId, name, contactIds }) => {
@@ -88,7 +88,7 @@ export const group = internalMutation({
  * `count` messages between `from` and `to` (ms), to the given contacts in turn: mixed channels,
  * directions and final statuses, plus a few scheduled ones in the future when `scheduled` > 0.
  */
-export const messages = internalMutation({
+export const messages = seedMutation({
   args: {
     userId: v.id("users"),
     contactIds: v.array(v.id("contacts")),
@@ -144,7 +144,7 @@ export const messages = internalMutation({
 });
 
 /** A broadcast's messages and the provider calls made for them (attempts), for the benchmark. */
-export const broadcastAttempts = internalMutation({
+export const broadcastAttempts = seedMutation({
   args: { broadcastId: v.id("broadcasts") },
   returns: v.object({ messages: v.number(), calls: v.number(), firstSlotAt: v.number(), firstSentAt: v.number(), lastSentAt: v.number() }),
   handler: async (ctx, { broadcastId }) => {
@@ -172,7 +172,7 @@ export const broadcastAttempts = internalMutation({
 });
 
 /** Status counts of the given messages (the fault soak's final tally). */
-export const statusCounts = internalMutation({
+export const statusCounts = seedMutation({
   args: { messageIds: v.array(v.id("messages")) },
   returns: v.record(v.string(), v.number()),
   handler: async (ctx, { messageIds }) => {

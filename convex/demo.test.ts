@@ -1,10 +1,24 @@
 // @vitest-environment node
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { api, internal } from "./_generated/api";
 import { setup, signedInUser } from "./test.setup";
 
 describe("demo data", () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  it("is refused unless the deployment allows seeding", async () => {
+    const t = setup();
+    await signedInUser(t, "demo@example.com");
+    await expect(t.mutation(internal.demo.seed, { email: "demo@example.com" })).rejects.toMatchObject({
+      data: { code: "INVALID_STATE" },
+    });
+    expect(await t.run(async (ctx) => (await ctx.db.query("contacts").take(1)).length)).toBe(0);
+  });
+
   it("fills an account with contacts, groups and a conversation history", async () => {
+    vi.stubEnv("ALLOW_SEED_DATA", "true");
     const t = setup();
     const { as } = await signedInUser(t, "demo@example.com");
     const result = await t.mutation(internal.demo.seed, { email: "demo@example.com" });

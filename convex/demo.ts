@@ -1,11 +1,12 @@
 /**
  * Demo data for a newcomer (`npm run dev -- --demo`): contacts, groups, notes and a
  * conversation history for an existing user, so the inbox is alive on first look.
- * Internal only; run by the local dev script through the emulator.
+ * Internal only: run by the local dev script through the emulator, or on a deployment with
+ * `npx convex run demo:seed '{"email":"you@example.com"}'` once seeding is allowed (see seedMutation).
  */
 import { v } from "convex/values";
 import type { Id } from "./_generated/dataModel";
-import { internalMutation } from "./functions";
+import { seedMutation } from "./functions";
 
 import { createOutbound } from "./dispatch";
 import { insertContact } from "./lib/contacts";
@@ -74,7 +75,7 @@ const PEOPLE: Array<{ name: string; phone?: string; email?: string; groups: stri
   { name: "Noah Kim", phone: "+14155550176", groups: [], lines: [{ ago: 9 * DAY, in: "Thanks for the quick delivery!" }] },
 ];
 
-export const seed = internalMutation({
+export const seed = seedMutation({
   args: { email: v.string() },
   returns: v.object({ contacts: v.number(), messages: v.number() }),
   handler: async (ctx, { email }) => {

@@ -23,6 +23,7 @@ import {
   type MutationCtx,
   type QueryCtx,
 } from "./_generated/server";
+import { env } from "./lib/env";
 import { appError } from "./lib/errors";
 import { meterDb, meteringEnabled, report, type Meter } from "./lib/metering";
 import type { Actor } from "./schema";
@@ -56,6 +57,24 @@ const nothing = () => ({});
 /** Internal queries and mutations (scheduler, webhooks, API, crons): the same builders, metered in bench mode. */
 export const internalQuery = customQuery(rawInternalQuery, builder<QueryCtx, Record<never, never>>(nothing));
 export const internalMutation = customMutation(rawInternalMutation, builder<MutationCtx, Record<never, never>>(nothing));
+
+/**
+ * Internal mutations that write demo or benchmark data: refused unless the deployment allows
+ * seeding (ALLOW_SEED_DATA=true, which only the local emulator's .env.local sets), so they can
+ * never touch production data by accident.
+ */
+export const seedMutation = customMutation(
+  rawInternalMutation,
+  builder<MutationCtx, Record<never, never>>(() => {
+    if (!env.seedDataAllowed()) {
+      throw appError(
+        "INVALID_STATE",
+        "Seeding demo or test data is off on this deployment. To seed on purpose: npx convex env set ALLOW_SEED_DATA true, run it, then npx convex env remove ALLOW_SEED_DATA.",
+      );
+    }
+    return {};
+  }),
+);
 
 async function requireUserId(ctx: QueryCtx | MutationCtx | ActionCtx): Promise<Id<"users">> {
   const userId = await getAuthUserId(ctx);

@@ -10,3 +10,10 @@ export async function generateAuthKeys(): Promise<{ JWT_PRIVATE_KEY: string; JWK
     JWKS: JSON.stringify({ keys: [{ use: "sig", ...publicKey }] }),
   };
 }
+
+// `npx tsx scripts/auth-keys.ts`: a fresh pair for a deployment, as `npx convex env set` commands.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  void generateAuthKeys().then((keys) => {
+    for (const [name, value] of Object.entries(keys)) console.log(`npx convex env set ${name} -- '${value}'`);
+  });
+}

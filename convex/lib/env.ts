@@ -76,6 +76,11 @@ export const env = {
   twilioWebhookToken: () => twilioSigningToken(process.env),
   /** Resend's Svix signing secret (derived from the simulator's secret without one). */
   resendWebhookSecret: () => resendSigningSecret(process.env),
+  /**
+   * Whether demo and benchmark data may be written (internal seed functions). Only the local
+   * emulator's .env.local sets it; on a real deployment set it for a moment on purpose.
+   */
+  seedDataAllowed: () => process.env.ALLOW_SEED_DATA === "true",
   /** The reply to HELP/INFO. */
   helpReply: () =>
     process.env.HELP_REPLY ??

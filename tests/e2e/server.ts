@@ -18,6 +18,7 @@ async function main() {
     CONVEX_SITE_URL: siteUrl,
     SITE_URL: E2E_APP_URL,
     DEFAULT_COUNTRY: "US",
+    ALLOW_SEED_DATA: "true",
     // Signs the simulator's inbound webhooks (Settings → Simulator: make a contact text in).
     SIMULATOR_WEBHOOK_SECRET: randomBytes(24).toString("hex"),
   };
