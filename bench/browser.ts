@@ -29,9 +29,9 @@ import { chromium, type Browser, type BrowserContext, type Locator, type Page } 
 import { ConvexClient } from "convex/browser";
 import { api } from "../convex/_generated/api";
 import type { Id } from "../convex/_generated/dataModel";
-import { startEmulator, type RunningEmulator } from "../emulator/server";
+import type { RunningEmulator } from "../emulator/server";
 import { twilioRequest } from "../convex/webhooks/signing";
-import { BENCH_SITE_PORT, benchAuthKeys } from "./harness";
+import { BENCH_SITE_PORT, benchAuthKeys, startBenchEmulator } from "./harness";
 import { percentile, round, type Benchmark, type Figure } from "./stats";
 
 const APP_PORT = Number(process.env.BENCH_APP_PORT ?? 4500);
@@ -115,7 +115,7 @@ async function startApp(): Promise<App> {
   for (const name of ["TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "RESEND_API_KEY", "SIMULATOR_DELIVERY", "SIMULATOR_DELIVERY_DELAY_MS"]) {
     delete process.env[name];
   }
-  const emulator = await startEmulator({
+  const emulator = await startBenchEmulator({
     port: CONVEX_PORT,
     sitePort: SITE_PORT,
     siteUrl: SITE_URL,

@@ -7,10 +7,47 @@ import { ConvexClient, ConvexHttpClient } from "convex/browser";
 import type { Value } from "convex/values";
 import { api } from "../convex/_generated/api";
 import type { Id } from "../convex/_generated/dataModel";
-import { startEmulator, type RunningEmulator } from "../emulator/server";
+import type { OccStats } from "../emulator/engine";
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../emulator/server";
 import { generateAuthKeys } from "../scripts/auth-keys";
 
 export const BENCH_WEBHOOK_SECRET = "bench-simulator-secret";
+
+/** Every emulator a benchmark started since the last `takeOccReport()`. */
+const started: RunningEmulator[] = [];
+
+/** Start an in-process emulator for a benchmark (its write conflicts are reported with the benchmark's figures). */
+export async function startBenchEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
+  const emulator = await startEmulator(options);
+  started.push(emulator);
+  return emulator;
+}
+
+/**
+ * Write conflicts, retries and failures of the emulators started since the last call, summed,
+ * with the tables they happened on and the emulator settings they ran with.
+ */
+export function takeOccReport(): { occ: OccStats; settings: string } | null {
+  if (started.length === 0) return null;
+  const occ: OccStats = { conflicts: 0, retries: 0, failures: 0, byFunction: {}, byTable: {} };
+  let settings = "";
+  for (const emulator of started.splice(0)) {
+    const stats = emulator.engine.occ;
+    occ.conflicts += stats.conflicts;
+    occ.retries += stats.retries;
+    occ.failures += stats.failures;
+    for (const [table, n] of Object.entries(stats.byTable)) occ.byTable[table] = (occ.byTable[table] ?? 0) + n;
+    for (const [fn, s] of Object.entries(stats.byFunction)) {
+      const into = (occ.byFunction[fn] ??= { conflicts: 0, retries: 0, failures: 0 });
+      into.conflicts += s.conflicts;
+      into.retries += s.retries;
+      into.failures += s.failures;
+    }
+    const l = emulator.engine.limits;
+    settings = `OCC emulator, ${l.queries} queries / ${l.mutations} mutations / ${l.v8Actions} V8 + ${l.nodeActions} Node actions / ${l.scheduledJobs} scheduled jobs at once, time scale ${process.env.EMULATOR_TIME_SCALE ?? 4}`;
+  }
+  return { occ, settings };
+}
 
 /**
  * Every emulator a benchmark process starts serves its site on this one port (one at a time):
@@ -64,9 +101,10 @@ export class Backend {
     Object.assign(process.env, await benchAuthKeys(), {
       SITE_URL: "http://localhost:3000",
       SIMULATOR_WEBHOOK_SECRET: BENCH_WEBHOOK_SECRET,
+      ALLOW_SEED_DATA: "true",
       ...env,
     });
-    const emulator = await startEmulator({ port: 0, sitePort: BENCH_SITE_PORT, envFile: null, dataDir: null, log: () => undefined });
+    const emulator = await startBenchEmulator({ port: 0, sitePort: BENCH_SITE_PORT, envFile: null, dataDir: null, log: () => undefined });
     // Functions compute public URLs (signatures, status callbacks) from this.
     process.env.CONVEX_SITE_URL = emulator.siteUrl;
     return new Backend(emulator);

@@ -7,8 +7,8 @@ import { performance } from "node:perf_hooks";
 import { ConvexClient } from "convex/browser";
 import { api } from "../convex/_generated/api";
 import type { Id } from "../convex/_generated/dataModel";
-import { startEmulator } from "../emulator/server";
-import { BENCH_SITE_PORT, benchAuthKeys } from "./harness";
+
+import { BENCH_SITE_PORT, benchAuthKeys, startBenchEmulator } from "./harness";
 import { percentile, round, type Benchmark, type Figure } from "./stats";
 
 const RUNS = 500;
@@ -21,7 +21,7 @@ export const latencyBenchmark: Benchmark = {
   async run({ quick }): Promise<Figure[]> {
     const runs = quick ? 100 : RUNS;
     Object.assign(process.env, await benchAuthKeys(), { SITE_URL: "http://localhost:3000" });
-    const emulator = await startEmulator({
+    const emulator = await startBenchEmulator({
       port: 0,
       sitePort: BENCH_SITE_PORT,
       envFile: null,

@@ -12,6 +12,7 @@ import { performance } from "node:perf_hooks";
 import { browserBenchmarks, stopBrowserBenchmarks } from "./browser";
 import { databaseBenchmark } from "./database";
 import { latencyBenchmark } from "./latency";
+import { takeOccReport } from "./harness";
 import { scaleFigures } from "./scale";
 import { soakFigures } from "./soak";
 import { round, type Benchmark, type Figure } from "./stats";
@@ -59,6 +60,21 @@ async function main() {
     const t0 = performance.now();
     try {
       const result = await benchmark.run({ quick, log: (line) => console.log(`  ${line}`) });
+      // Every workload reports the write conflicts it caused on the OCC emulator.
+      const report = takeOccReport();
+      if (report) {
+        const tables = Object.entries(report.occ.byTable).map(([t, n]) => `${t} ${n}`).join(", ");
+        result.push({
+          name: `${benchmark.name}: write conflicts`,
+          measured: `OCC conflicts in every function this benchmark ran (${report.settings})`,
+          unit: "conflicts",
+          runs: 1,
+          value: report.occ.conflicts,
+          target: "reported; 0 failed mutations",
+          met: report.occ.failures === 0,
+          notes: `retries ${report.occ.retries}, failures ${report.occ.failures}${tables ? `; by table: ${tables}` : ""}`,
+        });
+      }
       figures.push(...result.map((f) => ({ ...f, benchmark: benchmark.name })));
       console.table(result.map((f) => ({ figure: f.name, result: cell(f), target: f.target, verdict: verdict(f), runs: f.runs })));
     } catch (error) {

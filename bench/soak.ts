@@ -1,13 +1,12 @@
 /**
  * The fault soak: 1,000 dispatches (SMS through the real Twilio SDK, email through the real
  * Resend SDK, both to local fakes) while the provider fails 30% of calls transiently, 5% never
- * answer (timeouts), and 2% are accepted and then the sending action crashes — with exact-time
- * jobs and cron sweeps overlapping. Reports duplicates, lost and stuck messages (all targets 0)
+ * answer (timeouts), and 2% are accepted and then the connection is cut (as when the sending
+ * action dies after the provider accepted) — with exact-time jobs and cron sweeps overlapping. Reports duplicates, lost and stuck messages (all targets 0)
  * and the final status counts.
  */
 import { api } from "../convex/_generated/api";
 import type { Id } from "../convex/_generated/dataModel";
-import { realSender, setSenderFactoryForTests } from "../convex/channels/factory";
 import { FakeProviderServer, type Fault } from "../tests/fakes/providerServer";
 import { Backend } from "./harness";
 import type { Figure } from "./stats";
@@ -27,28 +26,18 @@ export async function soakFigures(opts: { quick: boolean; log: (line: string) =>
   const spreadMs = opts.quick ? 5_000 : 20_000;
   const random = rng(2026);
   const fake = await new FakeProviderServer().start();
+  let crashes = 0;
   fake.decide = (): Fault => {
     const x = random();
     if (x < 0.3) return { kind: "status", status: 503, twilioCode: 20503, resendName: "internal_server_error" };
     if (x < 0.35) return { kind: "hang" };
+    // 2% of the rest: accepted, and the answer never arrives (the connection is cut).
+    if (random() < 0.02) {
+      crashes++;
+      return { kind: "drop" };
+    }
     return { kind: "ok" };
   };
-  // 2% of accepted sends: the action "crashes" right after the provider accepted the message.
-  let crashes = 0;
-  setSenderFactoryForTests((channel, provider, config) => {
-    const sender = realSender(channel, provider, config);
-    return {
-      provider,
-      send: async (message) => {
-        const result = await sender.send(message);
-        if (random() < 0.02) {
-          crashes++;
-          throw new Error("soak: the action crashed after the provider accepted the message");
-        }
-        return result;
-      },
-    };
-  });
   const backend = await Backend.start({
     TWILIO_ACCOUNT_SID: `AC${"c".repeat(32)}`,
     TWILIO_AUTH_TOKEN: "soak-token",
@@ -118,7 +107,6 @@ export async function soakFigures(opts: { quick: boolean; log: (line: string) =>
   } finally {
     sweeping = false;
     await sweeps;
-    setSenderFactoryForTests(null);
     await backend.close();
     await fake.stop();
   }

@@ -11,7 +11,9 @@ export type Fault =
   | { kind: "ok" }
   | { kind: "status"; status: number; twilioCode?: number; resendName?: string; retryAfterSeconds?: number }
   /** Accept the request, then never answer (the caller times out). */
-  | { kind: "hang" };
+  | { kind: "hang" }
+  /** Accept the request, then cut the connection (the sender dies or the network fails after acceptance). */
+  | { kind: "drop" };
 
 export type Received = {
   provider: "twilio" | "resend";
@@ -106,14 +108,15 @@ export class FakeProviderServer {
     const fault: Fault = this.overLimit() ? limited : (this.decide?.(received) ?? this.faults.shift() ?? { kind: "ok" });
     if (fault.kind === "status" && fault.status === 429) this.rateLimited++;
 
-    if (fault.kind === "hang") {
-      // It got there and was processed; only the answer is lost (the caller times out).
+    if (fault.kind === "hang" || fault.kind === "drop") {
+      // It got there and was processed; only the answer is lost (the caller times out, or sees the connection cut).
       // Like Resend, a repeat with the same idempotency key is the same email.
       const replay = resend && received.idempotencyKey ? this.idempotent.get(received.idempotencyKey) : undefined;
       received.accepted = replay === undefined;
       received.id = replay ?? this.newId(received.provider);
       if (resend && received.idempotencyKey && replay === undefined) this.idempotent.set(received.idempotencyKey, received.id);
-      this.hanging.add(res);
+      if (fault.kind === "drop") res.socket?.destroy();
+      else this.hanging.add(res);
       return;
     }
     if (fault.kind === "status") {
