@@ -2,7 +2,7 @@
 
 /**
  * Simulator mode only: make the contact "text in" or "email in". The message is posted, signed,
- * to the app's real webhook route (api.webhooks.node.simulateInbound), so it arrives exactly as
+ * to the app's real webhook route (api.webhooks.simulate.simulateInbound), so it arrives exactly as
  * a real one would. Hidden for channels whose real provider is configured.
  */
 import { useAction } from "convex/react";
@@ -24,7 +24,7 @@ export function simulatedChannels(contact: Doc<"contacts">, configured: Provider
 }
 
 export function SimulateReply({ contact, channels }: { contact: Doc<"contacts">; channels: Channel[] }) {
-  const simulate = useAction(api.webhooks.node.simulateInbound);
+  const simulate = useAction(api.webhooks.simulate.simulateInbound);
   const [channel, setChannel] = useState<Channel>(() =>
     contact.lastMessageChannel && channels.includes(contact.lastMessageChannel) ? contact.lastMessageChannel : channels[0],
   );

@@ -58,7 +58,7 @@ function SimulatorForm({ channels }: { channels: Channel[] }) {
   const [errors, setErrors] = useState<{ contact?: string; content?: string; subject?: string }>({});
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [busy, setBusy] = useState(false);
-  const simulate = useAction(api.webhooks.node.simulateInbound);
+  const simulate = useAction(api.webhooks.simulate.simulateInbound);
   const legendId = useId();
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {

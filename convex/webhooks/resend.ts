@@ -31,8 +31,8 @@ const event = z.object({
 });
 
 export const webhook = httpAction(async (ctx, request) => {
-  const text = await readBody(request, MAX_JSON_BYTES);
-  if (text === null) return await reject(ctx, "resend", "body too large", 413);
+  const text = await readBody(ctx, "resend", request, MAX_JSON_BYTES);
+  if (text instanceof Response) return text;
   const secret = env.resendWebhookSecret();
   if (!secret) return await reject(ctx, "resend", "no signing secret configured", 403);
   const headers = {

@@ -13,26 +13,28 @@ import { internalMutation } from "../functions";
 import { recordAudit } from "../lib/audit";
 import { env } from "../lib/env";
 import { findOrCreateContact, inboundPhone, routeInbound, storeInbound } from "../lib/inbound";
+import { formValues, parseForm } from "../lib/httpBody";
+import { verifyTwilioSignature } from "../lib/twilioSignature";
 import { MAX_FORM_BYTES, readBody, reject, xml } from "./http";
 
-/** The form of a signed request, or the response refusing it. */
+/**
+ * The form of a signed request, or the response refusing it. The signature is checked here,
+ * in the default runtime (Web Crypto), before anything in the form is used.
+ */
 async function verifiedForm(ctx: ActionCtx, request: Request): Promise<Record<string, string> | Response> {
-  const text = await readBody(request, MAX_FORM_BYTES);
-  if (text === null) return await reject(ctx, "twilio", "body too large", 413);
+  const text = await readBody(ctx, "twilio", request, MAX_FORM_BYTES);
+  if (text instanceof Response) return text;
   const signature = request.headers.get("x-twilio-signature");
   if (!signature) return await reject(ctx, "twilio", "missing signature", 403);
   const token = env.twilioWebhookToken();
   if (!token) return await reject(ctx, "twilio", "no auth token configured", 403);
+  const form = parseForm(text);
+  if (form === null) return await reject(ctx, "twilio", "malformed form encoding", 400);
   // Signed for the public URL Twilio called, not the host this request arrived on.
   const url = new URL(request.url);
-  const params = Object.fromEntries(new URLSearchParams(text));
-  const valid = await ctx.runAction(internal.webhooks.node.verifyTwilio, {
-    url: `${env.siteUrl()}${url.pathname}${url.search}`,
-    params,
-    signature,
-  });
+  const valid = await verifyTwilioSignature(token, signature, `${env.siteUrl()}${url.pathname}${url.search}`, form);
   if (!valid) return await reject(ctx, "twilio", "bad signature", 403);
-  return params;
+  return formValues(form);
 }
 
 const sid = z.string().min(2).max(64).regex(/^[A-Za-z0-9]+$/);

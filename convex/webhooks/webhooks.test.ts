@@ -111,6 +111,38 @@ describe("twilio inbound", () => {
     });
   });
 
+  it("checks signatures in the default runtime: no handler on the webhook path runs an action", async () => {
+    // Convex runs HTTP actions in its V8 runtime; a Node action per webhook costs a cold start and a call each.
+    const { readFileSync } = await import("node:fs");
+    for (const file of ["twilio.ts", "resend.ts", "http.ts"]) {
+      const source = readFileSync(new URL(`./${file}`, import.meta.url), "utf8");
+      expect(source, file).not.toMatch(/runAction\(|"use node"/);
+    }
+    // …and the checks still hold: the SDK's signature passes, a signature of another body does not.
+    const t = setup();
+    const { number } = await world(t);
+    const params = { MessageSid: newSid(), From: ANN, To: number, Body: "signed by the SDK" };
+    expect((await twilioPost(t, "/webhooks/twilio/inbound", params)).status).toBe(200);
+    expect((await counts(t)).messages).toBe(1);
+  });
+
+  it("refuses bodies that are not UTF-8 or not well-formed form encoding with 400, storing nothing", async () => {
+    const t = setup();
+    const { number } = await world(t);
+    const url = `${SITE}/webhooks/twilio/inbound`;
+    const params = { MessageSid: newSid(), From: ANN, To: number, Body: "caf\u00e9" };
+    const signed = twilioRequest(SECRET, url, params);
+    // The same form with "é" sent as Latin-1 (%E9): URLSearchParams would store U+FFFD.
+    const latin1 = new URLSearchParams(params).toString().replace("caf%C3%A9", "caf%E9");
+    expect((await t.fetch("/webhooks/twilio/inbound", { ...signed, body: latin1 })).status).toBe(400);
+    const rawBytes = new Uint8Array([...new TextEncoder().encode("MessageSid=SM1&Body=caf"), 0xe9]);
+    expect((await t.fetch("/webhooks/twilio/inbound", { ...signed, body: rawBytes })).status).toBe(400);
+    const resendBody = new Uint8Array([...new TextEncoder().encode('{"type":"email.sent","data":{"email_id":"x\u00e9'), 0xff, ...new TextEncoder().encode('"}}')]);
+    const svix = resendRequest(SVIX_SECRET, {});
+    expect((await t.fetch("/webhooks/resend", { ...svix, body: resendBody })).status).toBe(400);
+    expect((await counts(t)).messages).toBe(0);
+  });
+
   it("answers malformed but signed forms with 400, never 500", async () => {
     const t = setup();
     await world(t);
@@ -373,8 +405,8 @@ describe("simulated inbound", () => {
       return url.origin === SITE ? t.fetch(url.pathname + url.search, init) : realFetch(input, init);
     });
     try {
-      await as.action(api.webhooks.node.simulateInbound, { contactId, channel: "sms", content: "texting in" });
-      await as.action(api.webhooks.node.simulateInbound, { contactId, channel: "email", subject: "Hi", content: "emailing in" });
+      await as.action(api.webhooks.simulate.simulateInbound, { contactId, channel: "sms", content: "texting in" });
+      await as.action(api.webhooks.simulate.simulateInbound, { contactId, channel: "email", subject: "Hi", content: "emailing in" });
     } finally {
       vi.unstubAllGlobals();
     }
@@ -385,7 +417,7 @@ describe("simulated inbound", () => {
       ["sms", "inbound", "texting in"],
     ]);
     const other = await userWithSenders(t, "other@x.com");
-    await expect(other.as.action(api.webhooks.node.simulateInbound, { contactId, channel: "sms", content: "x" })).rejects.toMatchObject(code("NOT_FOUND"));
+    await expect(other.as.action(api.webhooks.simulate.simulateInbound, { contactId, channel: "sms", content: "x" })).rejects.toMatchObject(code("NOT_FOUND"));
   });
 
   it("reports a webhook that refuses the request with a code", async () => {
@@ -394,7 +426,7 @@ describe("simulated inbound", () => {
     const contactId = await as.mutation(api.contacts.create, { name: "Ann", phone: ANN });
     vi.stubGlobal("fetch", async () => new Response("nope", { status: 403 }));
     try {
-      await expect(as.action(api.webhooks.node.simulateInbound, { contactId, channel: "sms", content: "x" })).rejects.toMatchObject(
+      await expect(as.action(api.webhooks.simulate.simulateInbound, { contactId, channel: "sms", content: "x" })).rejects.toMatchObject(
         code("SIMULATION_FAILED"),
       );
     } finally {
@@ -408,7 +440,7 @@ describe("simulated inbound", () => {
     const t = setup();
     const { as } = await userWithSenders(t);
     const contactId = await as.mutation(api.contacts.create, { name: "Ann", phone: ANN });
-    await expect(as.action(api.webhooks.node.simulateInbound, { contactId, channel: "sms", content: "x" })).rejects.toMatchObject(code("INVALID_STATE"));
+    await expect(as.action(api.webhooks.simulate.simulateInbound, { contactId, channel: "sms", content: "x" })).rejects.toMatchObject(code("INVALID_STATE"));
   });
 });
 
