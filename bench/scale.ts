@@ -177,7 +177,10 @@ export async function scaleFigures(opts: Options): Promise<Figure[]> {
       // Twilio is configured, so sign-up gave SMS/WhatsApp no simulator sender: add one (the
       // default, for the broadcast) next to a Twilio one (for the dispatch-lag figure).
       const simulator = await user.client.mutation(api.senders.create, { channel: "sms", address: seed === 1 ? "+14155550101" : "+14155550102", provider: "simulator" });
-      await user.client.mutation(api.senders.create, { channel: "sms", address: seed === 1 ? "+14155550201" : "+14155550202", provider: "twilio" });
+      const twilioNumber = seed === 1 ? "+14155550201" : "+14155550202";
+      fake.twilioAccount.accountSid = `AC${"b".repeat(32)}`;
+      fake.twilioAccount.numbers.add(twilioNumber); // checked with (fake) Twilio's API when added
+      await user.client.action(api.twilioSenders.create, { channel: "sms", address: twilioNumber, provider: "twilio" });
       await user.client.mutation(api.senders.setDefault, { senderId: simulator });
       const started = performance.now();
       profiles.push(await seedProfile(backend, user, size, seed));

@@ -1,5 +1,6 @@
 "use client";
 
+import { useAction } from "convex/react";
 import { useId, useRef, useState, type FormEvent } from "react";
 import { toast } from "sonner";
 import { api } from "@/convex/_generated/api";
@@ -8,7 +9,7 @@ import { CHANNELS, type Channel } from "@/convex/schema";
 import { appErrorOf, errorDetail } from "@/lib/app-error";
 import { CHANNEL_NAMES } from "@/lib/channelAvailability";
 import { usePhoneFormat } from "@/lib/use-phone-format";
-import { useMutationWithToast } from "@/lib/use-mutation-with-toast";
+import { toastError, useMutationWithToast } from "@/lib/use-mutation-with-toast";
 import { Dialog, FormDialogFooter } from "@/components/ui/dialog";
 import { Input, Select } from "@/components/ui/field";
 import { PROVIDER_NAMES } from "./provider-badge";
@@ -80,11 +81,33 @@ function SenderForm({
   const labelRef = useRef<HTMLInputElement>(null);
   const sidRef = useRef<HTMLInputElement>(null);
   const rateRef = useRef<HTMLInputElement>(null);
-  const [create] = useMutationWithToast(api.senders.create);
-  const [update] = useMutationWithToast(api.senders.update);
+  const [createUnchecked] = useMutationWithToast(api.senders.create);
+  const [updateUnchecked] = useMutationWithToast(api.senders.update);
+  // With Twilio credentials set, Twilio numbers and Messaging Services are checked with Twilio (an action).
+  const createChecked = useAction(api.twilioSenders.create);
+  const updateChecked = useAction(api.twilioSenders.update);
 
   const provider = sender?.provider ?? (channel === "email" ? (configured.resend ? "resend" : "simulator") : configured.twilio ? "twilio" : "simulator");
   const isEmail = channel === "email";
+  const checkWithTwilio = provider === "twilio" && configured.twilio;
+
+  async function checked<T>(run: () => Promise<T>, handleError: (error: unknown) => boolean): Promise<{ ok: boolean }> {
+    try {
+      await run();
+      return { ok: true };
+    } catch (error) {
+      if (!handleError(error)) toastError(error);
+      return { ok: false };
+    }
+  }
+  type CreateArgs = Parameters<typeof createChecked>[0];
+  type UpdateArgs = Parameters<typeof updateChecked>[0];
+  const create = (args: CreateArgs, options: { handleError: (error: unknown) => boolean }) =>
+    checkWithTwilio ? checked(() => createChecked(args), options.handleError) : createUnchecked(args, options);
+  const update = (args: UpdateArgs, options: { handleError: (error: unknown) => boolean }) =>
+    checkWithTwilio && typeof args.messagingServiceSid === "string"
+      ? checked(() => updateChecked(args), options.handleError)
+      : updateUnchecked(args, options);
 
   function show(found: Errors) {
     setErrors(found);
@@ -96,11 +119,19 @@ function SenderForm({
   function fieldError(error: unknown): boolean {
     const data = appErrorOf(error);
     if (!data) return false;
+    const field = errorDetail(data, "field");
+    if (data.code === "DUPLICATE_SENDER" && field === "messagingServiceSid") {
+      show({ messagingServiceSid: data.message });
+      return true;
+    }
     if (data.code === "INVALID_PHONE" || data.code === "INVALID_EMAIL" || data.code === "DUPLICATE_SENDER") {
       show({ address: data.message });
       return true;
     }
-    const field = errorDetail(data, "field");
+    if (data.code === "INVALID_ARGUMENT" && field === "address") {
+      show({ address: data.message });
+      return true;
+    }
     if (data.code === "INVALID_ARGUMENT" && (field === "messagingServiceSid" || field === "ratePerSecond")) {
       show({ [field]: data.message });
       return true;

@@ -11,9 +11,11 @@ import { senderByAddress } from "./senders";
 import { adjustContactCount } from "./stats";
 
 /**
- * The sender identity an inbound message was addressed to. A Messaging Service SID wins
- * (its pool numbers need not be registered one by one); else the `To` address, on its own
- * channel first, then on the other phone channel (one number often serves SMS and WhatsApp).
+ * The sender identity an inbound message was addressed to: the `To` address exactly, on its own
+ * channel first; then the Messaging Service whose pool sent it (pool numbers need not be
+ * registered one by one); then `To` on the other phone channel (one number often serves SMS and
+ * WhatsApp). An address and a service belong to one account (senders.create enforces it), so
+ * these never disagree about the account; `To` wins if old data makes them.
  */
 export async function routeInbound(
   ctx: Pick<QueryCtx, "db">,
@@ -21,6 +23,8 @@ export async function routeInbound(
   to: string,
   messagingServiceSid?: string,
 ): Promise<Doc<"senders"> | null> {
+  const direct = await senderByAddress(ctx, channel, to);
+  if (direct || channel === "email") return direct;
   if (messagingServiceSid) {
     const pooled = await ctx.db
       .query("senders")
@@ -28,8 +32,6 @@ export async function routeInbound(
       .first();
     if (pooled) return pooled;
   }
-  const direct = await senderByAddress(ctx, channel, to);
-  if (direct || channel === "email") return direct;
   return await senderByAddress(ctx, channel === "sms" ? "whatsapp" : "sms", to);
 }
 

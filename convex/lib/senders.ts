@@ -5,6 +5,7 @@ import type { Id } from "../_generated/dataModel";
 import type { MutationCtx, QueryCtx } from "../_generated/server";
 import type { Channel, Provider } from "../schema";
 import { env } from "./env";
+import { appError } from "./errors";
 
 /** Sends per second by provider and channel: the providers' documented defaults. */
 export const DEFAULT_RATES: Record<Provider, Record<Channel, number>> = {
@@ -24,6 +25,43 @@ export async function senderByAddress(ctx: Pick<QueryCtx, "db">, channel: Channe
     .query("senders")
     .withIndex("by_channel_and_address", (q) => q.eq("channel", channel).eq("address", address))
     .first();
+}
+
+/**
+ * Refuse an address that another account uses, or that this account already has on the same
+ * channel. A number belongs to one account on both phone channels (inbound routing falls back
+ * from SMS to WhatsApp and back: one number often serves both), so only its owner may add it
+ * to the other phone channel.
+ */
+export async function assertAddressFree(
+  ctx: Pick<QueryCtx, "db">,
+  userId: Id<"users">,
+  channel: Channel,
+  address: string,
+): Promise<void> {
+  const channels: Channel[] = channel === "email" ? ["email"] : ["sms", "whatsapp"];
+  for (const c of channels) {
+    const taken = await senderByAddress(ctx, c, address);
+    if (taken && (taken.userId !== userId || c === channel)) {
+      throw appError("DUPLICATE_SENDER", undefined, {
+        field: "address",
+        ...(taken.userId === userId ? { senderId: taken._id } : {}),
+      });
+    }
+  }
+}
+
+/** Refuse a Messaging Service another account has registered (its pool's inbound would be theirs). */
+export async function assertServiceFree(ctx: Pick<QueryCtx, "db">, userId: Id<"users">, sid: string): Promise<void> {
+  const taken = await ctx.db
+    .query("senders")
+    .withIndex("by_messagingServiceSid", (q) => q.eq("messagingServiceSid", sid))
+    .first();
+  if (taken && taken.userId !== userId) {
+    throw appError("DUPLICATE_SENDER", "That Messaging Service is already used by another account.", {
+      field: "messagingServiceSid",
+    });
+  }
 }
 
 function randomDigits(n: number): string {

@@ -172,6 +172,25 @@ describe("twilio inbound", () => {
     expect(inbox.page.map((c) => c.lastMessagePreview)).toEqual(["via the pool"]);
   });
 
+  it("routes by the exact To number before a Messaging Service, so another account's claim on the service takes nothing", async () => {
+    const t = setup();
+    const intruder = await userWithSenders(t, "intruder@x.com"); // created first: its sender comes first in the service index
+    const { as, userId, number } = await world(t);
+    const sid = "MG" + "e".repeat(32);
+    // Old data from before senders were unique per deployment: both accounts list the service.
+    await t.run(async (ctx) => {
+      for (const s of await ctx.db.query("senders").collect()) {
+        if (s.channel === "sms" && (s.userId === userId || s.userId === intruder.userId)) await ctx.db.patch("senders", s._id, { messagingServiceSid: sid });
+      }
+    });
+    const res = await twilioPost(t, "/webhooks/twilio/inbound", { MessageSid: newSid(), From: ANN, To: number, MessagingServiceSid: sid, Body: "for the number's owner" });
+    expect(res.status).toBe(200);
+    expect((await as.query(api.inbox.conversations, { paginationOpts: { numItems: 5, cursor: null } })).page.map((c) => c.lastMessagePreview)).toEqual([
+      "for the number's owner",
+    ]);
+    expect((await intruder.as.query(api.inbox.conversations, { paginationOpts: { numItems: 5, cursor: null } })).page).toEqual([]);
+  });
+
   it("ignores unknown recipients: 200 with empty TwiML, nothing stored", async () => {
     const t = setup();
     await world(t);

@@ -1,5 +1,7 @@
 /**
- * A local fake of the Twilio Messages API and Resend's email API, so the real SDK code
+ * A local fake of the Twilio Messages API (and the account look-ups the app makes when a
+ * Twilio sender is added: IncomingPhoneNumbers, Messaging Services, WhatsApp senders) and
+ * Resend's email API, so the real SDK code
  * (convex/channels/twilio.ts, resend.ts) can be tested and benchmarked offline. Point the
  * app at it with TWILIO_API_BASE_URL / RESEND_API_BASE_URL. Each request is answered by
  * the next scripted fault, or accepted.
@@ -54,6 +56,19 @@ export class FakeProviderServer {
   private server: Server | null = null;
   private seq = 0;
   private readonly hanging = new Set<ServerResponse>();
+  /**
+   * What the fake Twilio account owns, for the sender-ownership look-ups. `accountSid` is the
+   * account whose credentials the app uses; other accounts' services answer with their own SID.
+   */
+  readonly twilioAccount = {
+    accountSid: "AC" + "1".repeat(32),
+    numbers: new Set<string>(),
+    whatsappSenders: new Set<string>(),
+    /** Messaging Service SID → the account it belongs to. */
+    services: new Map<string, string>(),
+  };
+  /** Account look-ups made (method and path with query). */
+  readonly lookups: string[] = [];
   /** Resend idempotency: a repeated key returns the first email id and sends nothing new. */
   private readonly idempotent = new Map<string, string>();
 
@@ -88,6 +103,7 @@ export class FakeProviderServer {
   private async handle(req: IncomingMessage, res: ServerResponse) {
     const text = await readBody(req);
     const path = req.url ?? "/";
+    if (req.method === "GET" && this.accountLookup(path, req.headers.authorization, res)) return;
     const twilio = /\/Accounts\/[^/]+\/Messages\.json$/.test(path);
     const resend = path === "/emails";
     if (!twilio && !resend) {
@@ -140,6 +156,37 @@ export class FakeProviderServer {
       ? { sid: received.id, status: "queued", to: received.body.To, from: received.body.From ?? null }
       : { id: received.id };
     res.writeHead(twilio ? 201 : 200, { "content-type": "application/json" }).end(JSON.stringify(payload));
+  }
+
+  /** Twilio's account resources the ownership check reads; true when answered. */
+  private accountLookup(path: string, authorization: string | undefined, res: ServerResponse): boolean {
+    const url = new URL(path, "http://fake");
+    const json = (status: number, body: unknown) => res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+    const notFound = () => json(404, { code: 20404, message: "The requested resource was not found", status: 404 });
+    const account = this.twilioAccount;
+    const numbers = /^\/2010-04-01\/Accounts\/([^/]+)\/IncomingPhoneNumbers\.json$/.exec(url.pathname);
+    const service = /^\/v1\/Services\/([^/]+)$/.exec(url.pathname);
+    if (!numbers && !service && url.pathname !== "/v2/Channels/Senders") return false;
+    this.lookups.push(`GET ${path}`);
+    const user = Buffer.from((authorization ?? "").replace(/^Basic /, ""), "base64").toString().split(":")[0];
+    if (user !== account.accountSid) return (json(401, { code: 20003, message: "Authenticate", status: 401 }), true);
+    const meta = (key: string) => ({ page: 0, page_size: 50, first_page_url: null, previous_page_url: null, next_page_url: null, key, url: path });
+    if (numbers) {
+      if (numbers[1] !== account.accountSid) return (notFound(), true);
+      const wanted = url.searchParams.get("PhoneNumber");
+      const list = [...account.numbers].filter((n) => wanted === null || n === wanted);
+      json(200, {
+        incoming_phone_numbers: list.map((n, i) => ({ sid: `PN${String(i).padStart(32, "0")}`, account_sid: account.accountSid, phone_number: n })),
+        ...meta("incoming_phone_numbers"),
+      });
+    } else if (service) {
+      const owner = account.services.get(service[1]);
+      if (owner === undefined) return (notFound(), true);
+      json(200, { sid: service[1], account_sid: owner, friendly_name: "Service" });
+    } else {
+      json(200, { senders: [...account.whatsappSenders].map((n, i) => ({ sid: `XE${i}`, sender_id: `whatsapp:${n}` })), meta: meta("senders") });
+    }
+    return true;
   }
 
   private overLimit(): boolean {
