@@ -146,7 +146,25 @@ describe("using, listing and revoking", () => {
     expect((await call(t, "GET", "/groups", { key })).status).toBe(200);
     vi.advanceTimersByTime(60_000);
     expect((await call(t, "GET", "/groups", { key })).status).toBe(401);
+    await t.finishInProgressScheduledFunctions();
     expect((await user.as.query(api.apiKeys.list, {}))[0].active).toBe(false);
+  });
+
+  it("lists keys without reading the clock: the expiry job, not the query, turns a key inactive", async () => {
+    // Convex caches a query's result until the documents it read change, so a result computed
+    // from Date.now() would keep saying "active" after the expiry.
+    const t = setup();
+    const user = await signedInUser(t);
+    await user.as.mutation(api.apiKeys.create, { name: "Temp", expiresAt: Date.now() + 60_000 });
+    const before = await user.as.query(api.apiKeys.list, {});
+    expect(before[0]).toMatchObject({ active: true, expiresAt: Date.now() + 60_000 });
+    const created = Date.now();
+    vi.setSystemTime(created + 120_000); // the clock moves, nothing in the database does
+    expect(await user.as.query(api.apiKeys.list, {})).toEqual(before);
+    vi.setSystemTime(created);
+    vi.advanceTimersByTime(60_000); // the expiry job's time comes
+    await t.finishInProgressScheduledFunctions();
+    expect((await user.as.query(api.apiKeys.list, {}))[0]).toMatchObject({ active: false, expiresAt: before[0].expiresAt });
   });
 
   it("records creation and revocation in the audit log, with the key's prefix", async () => {

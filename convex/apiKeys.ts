@@ -6,7 +6,8 @@
  */
 import { v } from "convex/values";
 import type { Doc } from "./_generated/dataModel";
-import { getOwned, userMutation, userQuery } from "./functions";
+import { internal } from "./_generated/api";
+import { getOwned, internalMutation, userMutation, userQuery } from "./functions";
 import { generateApiKey, isKeyActive } from "./lib/apiKeys";
 import { recordAudit } from "./lib/audit";
 import { appError } from "./lib/errors";
@@ -69,6 +70,7 @@ export const create = userMutation({
       hash,
       ...(args.expiresAt !== undefined ? { expiresAt: args.expiresAt } : {}),
     });
+    if (args.expiresAt !== undefined) await ctx.scheduler.runAt(args.expiresAt, internal.apiKeys.expire, { keyId });
     await recordAudit(ctx, {
       userId: ctx.userId,
       actor: ctx.actor,
@@ -77,7 +79,7 @@ export const create = userMutation({
       details: { prefix, name, expiresAt: args.expiresAt ?? null },
     });
     const doc = await getOwned(ctx, "apiKeys", keyId);
-    return { key, apiKey: keyInfo(doc, now) };
+    return { key, apiKey: keyInfo(doc) };
   },
 });
 
@@ -86,13 +88,27 @@ export const list = userQuery({
   args: {},
   returns: v.array(vKeyInfo),
   handler: async (ctx) => {
-    const now = Date.now();
+    // No Date.now() here: the result must stay true while it is cached (see `expire`).
     const keys = await ctx.db
       .query("apiKeys")
       .withIndex("by_user", (q) => q.eq("userId", ctx.userId))
       .order("desc")
       .take(MAX_KEYS);
-    return keys.map((k) => keyInfo(k, now));
+    return keys.map(keyInfo);
+  },
+});
+
+/**
+ * Scheduled at a key's expiry: marks it expired, so `list` (and every client subscribed to
+ * it) shows the change. Authentication checks `expiresAt` against the clock itself.
+ */
+export const expire = internalMutation({
+  args: { keyId: v.id("apiKeys") },
+  returns: v.null(),
+  handler: async (ctx, { keyId }) => {
+    const key = await ctx.db.get("apiKeys", keyId);
+    if (key && key.expired !== true) await ctx.db.patch("apiKeys", keyId, { expired: true });
+    return null;
   },
 });
 
@@ -115,7 +131,8 @@ export const revoke = userMutation({
   },
 });
 
-function keyInfo(k: Doc<"apiKeys">, now: number) {
+/** What `list` shows of a key; `active` is false once revoked or once the expiry job has run. */
+function keyInfo(k: Doc<"apiKeys">) {
   return {
     id: k._id,
     name: k.name,
@@ -124,6 +141,6 @@ function keyInfo(k: Doc<"apiKeys">, now: number) {
     lastUsedAt: k.lastUsedAt ?? null,
     expiresAt: k.expiresAt ?? null,
     revokedAt: k.revokedAt ?? null,
-    active: isKeyActive(k, now),
+    active: k.revokedAt === undefined && k.expired !== true,
   };
 }

@@ -315,6 +315,11 @@ export default defineSchema({
     /** Hex SHA-256 of the full key. */
     hash: v.string(),
     expiresAt: v.optional(v.number()),
+    /**
+     * Set by a job scheduled at `expiresAt`, so `apiKeys.list` shows the key expired without
+     * reading the clock (a query's result is cached until the data it read changes).
+     */
+    expired: v.optional(v.boolean()),
     revokedAt: v.optional(v.number()),
     /** Coarse: written at most once a minute, not on every request. */
     lastUsedAt: v.optional(v.number()),

@@ -7,6 +7,7 @@ import { api } from "@/convex/_generated/api";
 import type { FunctionReturnType } from "convex/server";
 import { EMPTY_VALUE, formatDateTime, formatShortDate } from "@/lib/format";
 import { useMutationWithToast } from "@/lib/use-mutation-with-toast";
+import { useNow } from "@/lib/use-now";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
@@ -19,10 +20,11 @@ import { useSenders } from "./use-senders";
 
 type ApiKey = FunctionReturnType<typeof api.apiKeys.list>[number];
 
-function statusOf(key: ApiKey): { label: string; tone: "green" | "neutral" | "red" } {
-  if (key.revokedAt !== null) return { label: "Revoked", tone: "red" };
-  if (!key.active) return { label: "Expired", tone: "neutral" };
-  return { label: "Active", tone: "green" };
+/** The server flips `active` when the expiry job runs; the clock here shows it at the very minute. */
+function statusOf(key: ApiKey, now: number): { label: string; tone: "green" | "neutral" | "red"; active: boolean } {
+  if (key.revokedAt !== null) return { label: "Revoked", tone: "red", active: false };
+  if (!key.active || (key.expiresAt !== null && now >= key.expiresAt)) return { label: "Expired", tone: "neutral", active: false };
+  return { label: "Active", tone: "green", active: true };
 }
 
 function When({ ts, fallback = EMPTY_VALUE }: { ts: number | null; fallback?: string }) {
@@ -37,6 +39,7 @@ function When({ ts, fallback = EMPTY_VALUE }: { ts: number | null; fallback?: st
 /** API keys for the REST API: create (shown once), list, revoke. */
 export function ApiKeysSection() {
   const keys = useQuery(api.apiKeys.list);
+  const now = useNow(30_000);
   const senders = useSenders();
   const [creating, setCreating] = useState(false);
   const [revoking, setRevoking] = useState<ApiKey | null>(null);
@@ -86,9 +89,9 @@ export function ApiKeysSection() {
               </thead>
               <tbody className="divide-y divide-slate-100">
                 {keys.map((key) => {
-                  const status = statusOf(key);
+                  const status = statusOf(key, now);
                   return (
-                    <tr key={key.id} className={key.active ? undefined : "text-slate-500"}>
+                    <tr key={key.id} className={status.active ? undefined : "text-slate-500"}>
                       <th scope="row" className="max-w-[12rem] truncate px-5 py-3 font-medium text-slate-900">{key.name}</th>
                       <td className="px-3 py-3 whitespace-nowrap"><code className="text-xs">{key.prefix}…</code></td>
                       <td className="hidden px-3 py-3 whitespace-nowrap sm:table-cell"><When ts={key.createdAt} /></td>
@@ -97,7 +100,7 @@ export function ApiKeysSection() {
                         <Badge tone={status.tone}>{status.label}</Badge>
                         {key.expiresAt !== null && key.revokedAt === null ? (
                           <span className="mt-0.5 block text-xs text-slate-600">
-                            {key.active ? "Expires" : "Expired"} {formatShortDate(key.expiresAt)}
+                            {status.active ? "Expires" : "Expired"} {formatShortDate(key.expiresAt)}
                           </span>
                         ) : null}
                       </td>
