@@ -154,7 +154,12 @@ const VALID_BODIES: Record<string, (ids: Ids) => Record<string, unknown>> = {
 type Ids = { contact: string; group: string; message: string; broadcast: string };
 
 /** One malformed request for a route: a valid request with one or more things broken. */
-function malformed(r: Rng, route: (typeof API_ROUTES)[number], ids: Ids, key: string): { method: string; path: string; options: CallOptions } {
+function malformed(
+  r: Rng,
+  route: (typeof API_ROUTES)[number],
+  ids: Ids,
+  key: string,
+): { method: string; path: string; options: CallOptions; mustRefuse?: string } {
   const routeKey = `${route.method} ${route.path}`;
   let path = route.path.replace(/\{(\w+)\}/g, (_, name: string) =>
     name === "contactId" ? ids.contact : routeKey.includes("/groups") ? ids.group : routeKey.includes("/messages") ? ids.message : routeKey.includes("/broadcasts") ? ids.broadcast : ids.contact,
@@ -165,10 +170,32 @@ function malformed(r: Rng, route: (typeof API_ROUTES)[number], ids: Ids, key: st
   let rawBody: string | undefined;
   const query: string[] = [];
   let authKey: string | null = key;
+  /** Set by breakages no valid request contains: the answer must be a 4xx, never a success. */
+  let mustRefuse: string | undefined;
+  let rawBytes: Uint8Array | undefined;
 
   const breakages = 1 + r.int(3);
   for (let i = 0; i < breakages; i++) {
-    switch (r.int(14)) {
+    switch (r.int(15)) {
+      case 14: {
+        // Hostile spellings: dot segments and empty segments in the path, __proto__ or a
+        // non-decimal limit in the query, an empty media URL, bytes that are not UTF-8.
+        const kind = r.int(5);
+        if (kind === 0 && path.split("/").length > 2) {
+          path = path + r.pick(["/%2e%2e", "/..", "/", "/.", "/%2E%2e/x"]);
+          mustRefuse = "dot or empty path segment";
+        } else if (kind === 1) {
+          query.push(r.pick(["__proto__=1", "constructor=x", "limit=0x10", "limit=1e1", "limit=+3"]));
+          mustRefuse = "lenient query";
+        } else if (kind === 2 && body && typeof body === "object" && route.path === "/messages") {
+          (body as Record<string, unknown>).mediaUrls = ["https://example.com/a.png", r.pick(["", " "])];
+          mustRefuse = "empty media URL";
+        } else if (kind === 3 && route.body !== undefined && method !== "GET") {
+          rawBytes = new Uint8Array([...new TextEncoder().encode('{"name":"x'), 0xc3, 0x28, ...new TextEncoder().encode('"}')]);
+          mustRefuse = "body not UTF-8";
+        }
+        break;
+      }
       case 0: // bad JSON
         rawBody = r.pick([
           "{",
@@ -259,10 +286,12 @@ function malformed(r: Rng, route: (typeof API_ROUTES)[number], ids: Ids, key: st
     }
   }
   if (rawBody === undefined && body !== undefined) rawBody = JSON.stringify(body);
-  if (method === "GET") rawBody = undefined; // fetch cannot send a GET body
+  if (method === "GET") rawBody = rawBytes = undefined; // fetch cannot send a GET body
+  if (method === "OPTIONS") mustRefuse = undefined; // answered with Allow before anything is read
   const qs = query.length ? `?${query.join("&")}` : "";
   const ip = `10.${r.int(256)}.${r.int(256)}.${r.int(256)}`;
-  return { method, path: path + qs, options: { key: authKey, headers, ip, ...(rawBody !== undefined ? { rawBody } : {}) } };
+  const options: CallOptions = { key: authKey, headers, ip, ...(rawBytes ? { rawBytes } : rawBody !== undefined ? { rawBody } : {}) };
+  return { method, path: path + qs, options, ...(mustRefuse && (rawBytes || mustRefuse !== "body not UTF-8") ? { mustRefuse } : {}) };
 }
 
 async function seed(t: TestConvex) {
@@ -291,13 +320,18 @@ describe("fuzzing", () => {
     const statuses = new Map<number, number>();
     const codes = new Set<string>();
     const failures: string[] = [];
+    let hostile = 0;
     for (let i = 0; i < REQUESTS; i++) {
       const route = r.pick(API_ROUTES);
-      const { method, path, options } = malformed(r, route, r.chance(0.85) ? mine : theirs, owner.key);
+      const { method, path, options, mustRefuse } = malformed(r, route, r.chance(0.85) ? mine : theirs, owner.key);
       const res = await call(t, method, path, options);
       statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
       const where = `#${i} ${method} ${path.slice(0, 120)} → ${res.status} ${JSON.stringify(res.body)?.slice(0, 200)}`;
       if (res.status >= 500) failures.push(where);
+      if (mustRefuse) {
+        hostile++;
+        if (res.status < 400) failures.push(`accepted (${mustRefuse}): ${where}`);
+      }
       if (res.status >= 400) {
         const error = res.body?.error;
         const shaped =
@@ -313,8 +347,9 @@ describe("fuzzing", () => {
       if (i % 250 === 249) vi.advanceTimersByTime(1000);
     }
     const summary = [...statuses].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${n}`).join(" ");
-    console.log(`fuzz: ${REQUESTS} requests: ${summary}; codes: ${[...codes].sort().join(", ")}`);
+    console.log(`fuzz: ${REQUESTS} requests (${hostile} hostile spellings): ${summary}; codes: ${[...codes].sort().join(", ")}`);
     expect(failures).toEqual([]);
+    expect(hostile).toBeGreaterThan(50); // the hostile spellings really were tried
     expect([...statuses.keys()].filter((s) => s >= 500)).toEqual([]);
     // The fuzzer really reached every kind of refusal.
     for (const status of [400, 401, 404, 405, 413]) expect(statuses.get(status) ?? 0, `status ${status}`).toBeGreaterThan(0);

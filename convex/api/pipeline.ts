@@ -10,6 +10,9 @@ import { z } from "zod";
 import { internal } from "../_generated/api";
 import type { ActionCtx } from "../_generated/server";
 import { hashApiKey, looksLikeApiKey, sha256Hex } from "../lib/apiKeys";
+import { openCursor, sealCursor } from "../lib/cursors";
+import { env } from "../lib/env";
+import { parseForm, readTextBody } from "../lib/httpBody";
 import { ApiError, errorResponse, jsonResponse } from "./errors";
 import { API_BASE, matchRoute, type ApiRoute } from "./route";
 import { MAX_BODY_BYTES } from "./schemas";
@@ -48,6 +51,15 @@ export async function handleApiRequest(ctx: ActionCtx, request: Request, routes:
       bodyHash: sha256Hex(raw),
       idempotencyKey: route.idempotent ? idempotencyKey(request, issues) : null,
     };
+    // Cursors are handed out sealed (./lib/cursors): open this one for the account and list, or refuse it.
+    const binding = auth === null ? null : cursorBinding(auth.userId, route, input.query);
+    const listQuery = input.query as { cursor?: unknown } | undefined;
+    if (binding !== null && listQuery !== undefined && typeof listQuery.cursor === "string") {
+      const query = listQuery as { cursor: string };
+      const inner = await openCursor(env.cursorSecret(), binding, query.cursor);
+      if (inner === null) issues.push({ in: "query", path: "cursor", message: "This is not a cursor this list gave to this API key's account." });
+      else query.cursor = inner;
+    }
     if (issues.length > 0) {
       throw new ApiError("INVALID_ARGUMENT", describeIssues(issues), { issues });
     }
@@ -60,37 +72,26 @@ export async function handleApiRequest(ctx: ActionCtx, request: Request, routes:
       },
     };
     const result = await route.handler(apiCtx, input);
+    const page = result.body as { nextCursor?: unknown } | undefined;
+    if (binding !== null && typeof page === "object" && page !== null && typeof page.nextCursor === "string") {
+      page.nextCursor = await sealCursor(env.cursorSecret(), binding, page.nextCursor);
+    }
     return jsonResponse(result.status, result.body, result.headers);
   } catch (error) {
     return errorResponse(error, label);
   }
 }
 
-/** The body as text, refused with 413 past MAX_BODY_BYTES (by its declared length first, unread). */
+/** The body as text, refused with 413 past MAX_BODY_BYTES (by its declared length first, unread), 400 if not UTF-8. */
 async function readBody(request: Request, wanted: boolean): Promise<string> {
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) throw tooLarge();
-  if (!wanted || request.body === null) return "";
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
-      await reader.cancel();
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
+  if (!wanted) return "";
+  const body = await readTextBody(request, MAX_BODY_BYTES);
+  if (body.ok) return body.text;
+  if (body.error === "tooLarge") throw tooLarge();
+  const issues: Issue[] = [{ in: "body", path: "", message: "The body is not valid UTF-8." }];
+  throw new ApiError("INVALID_ARGUMENT", describeIssues(issues), { issues });
 }
 
 function tooLarge() {
@@ -125,13 +126,30 @@ export function clientIp(headers: Headers): string {
   return ip.slice(0, 64);
 }
 
+/**
+ * The query string as an object of own properties (so `__proto__` is a parameter like any other,
+ * and refused as unknown), decoded strictly: an escape that is not UTF-8 is refused, not replaced.
+ */
 function queryObject(url: URL, issues: Issue[]): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of url.searchParams) {
-    if (Object.hasOwn(out, name)) issues.push({ in: "query", path: name, message: "Give this parameter once." });
-    out[name] = value;
+  const form = parseForm(url.search.slice(1));
+  if (form === null) {
+    issues.push({ in: "query", path: "", message: "The query string is not valid UTF-8 percent-encoding." });
+    return out;
+  }
+  for (const [name, value] of Object.entries(form)) {
+    if (Array.isArray(value)) issues.push({ in: "query", path: name, message: "Give this parameter once." });
+    Object.defineProperty(out, name, { value: Array.isArray(value) ? value[0] : value, enumerable: true, writable: true, configurable: true });
   }
   return out;
+}
+
+/** What a cursor is bound to: the account, the route, and the list's filters (not its page size). */
+function cursorBinding(userId: string, route: ApiRoute, query: unknown): string {
+  const filters = Object.entries((query ?? {}) as Record<string, unknown>)
+    .filter(([name]) => name !== "cursor" && name !== "limit")
+    .sort(([a], [b]) => (a < b ? -1 : 1));
+  return JSON.stringify([userId, `${route.method} ${route.path}`, filters]);
 }
 
 function parseJson(raw: string, issues: Issue[]): unknown {

@@ -74,9 +74,15 @@ export type RouteMatch =
   | { kind: "wrongMethod"; allowed: HttpMethod[] }
   | { kind: "none" };
 
-/** Find the route for a path below API_BASE. A segment that does not decode matches nothing. */
+/**
+ * Find the route for a path below API_BASE, segment by segment as received: an empty segment
+ * (`//`, a trailing `/`), a dot segment (`.`, `..`, `%2e%2e`) or a path parameter that decodes to
+ * one, or to a `/`, matches nothing, so no spelling of a path reaches another route.
+ */
 export function matchRoute(routes: readonly ApiRoute[], method: string, path: string): RouteMatch {
-  const segments = path.split("/").filter(Boolean);
+  if (!path.startsWith("/")) return { kind: "none" };
+  const segments = path.slice(1).split("/");
+  if (segments.some((s) => s === "" || isDotSegment(s))) return { kind: "none" };
   const allowed: HttpMethod[] = [];
   for (const route of routes) {
     const params = matchSegments(route.segments, segments);
@@ -99,10 +105,16 @@ function matchSegments(template: string[], actual: string[]): Record<string, str
       } catch {
         return null;
       }
+      if (isDotSegment(value) || /[/\\\x00-\x1f\x7f]/.test(value)) return null;
       params[t.slice(1, -1)] = value;
     } else if (t !== actual[i]) {
       return null;
     }
   }
   return params;
+}
+
+/** `.` or `..`, also percent-encoded (URL parsers treat `%2e` as a dot here). */
+function isDotSegment(segment: string): boolean {
+  return /^(?:\.|%2e){1,2}$/i.test(segment);
 }

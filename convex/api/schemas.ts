@@ -60,7 +60,7 @@ const Content = z.string().max(CONTENT_LIMITS.emailMax).meta({
 });
 const Subject = z.string().max(1000).meta({ description: "Email subject (required for email)." });
 const MediaUrls = z
-  .array(z.string().max(CONTENT_LIMITS.urlMax))
+  .array(z.string().max(CONTENT_LIMITS.urlMax).refine((u) => u.trim() !== "", "A media URL cannot be empty."))
   .max(CONTENT_LIMITS.mediaMax)
   .meta({ description: `Up to ${CONTENT_LIMITS.mediaMax} https links to images or files (SMS/WhatsApp MMS).` });
 
@@ -73,12 +73,12 @@ export const MemberParams = z.strictObject({
   contactId: z.string().meta({ description: "The contact's id." }),
 });
 
+/** A query parameter that is a whole number in decimal digits ("0x10", "1e1", " 5" stay strings, and are refused). */
+const decimalInteger = (schema: z.ZodNumber) =>
+  z.preprocess((value) => (typeof value === "string" && /^[0-9]{1,15}$/.test(value) ? Number(value) : value), schema);
+
 const pageFields = {
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(MAX_PAGE_SIZE)
+  limit: decimalInteger(z.number().int().min(1).max(MAX_PAGE_SIZE))
     .optional()
     .meta({ description: `Page size, 1–${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE}).` }),
   cursor: z

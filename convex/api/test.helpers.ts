@@ -27,6 +27,8 @@ export type CallOptions = {
   body?: unknown;
   /** Sent as is (for malformed JSON); wins over `body`. */
   rawBody?: string;
+  /** Sent as these exact bytes (e.g. not UTF-8); wins over `rawBody`. */
+  rawBytes?: Uint8Array;
   headers?: Record<string, string>;
   ip?: string;
 };
@@ -36,7 +38,7 @@ export async function call(t: TestConvex, method: string, path: string, options:
   const headers: Record<string, string> = { ...options.headers };
   if (options.key) headers.Authorization = `Bearer ${options.key}`;
   if (options.ip) headers["X-Forwarded-For"] = options.ip;
-  let body: string | undefined = options.rawBody;
+  let body: string | Blob | undefined = options.rawBytes ? new Blob([options.rawBytes as Uint8Array<ArrayBuffer>]) : options.rawBody;
   if (body === undefined && options.body !== undefined) body = JSON.stringify(options.body);
   if (body !== undefined) headers["Content-Type"] ??= "application/json";
   const response = await t.fetch(`${BASE}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });

@@ -81,6 +81,12 @@ export const env = {
    * emulator's .env.local sets it; on a real deployment set it for a moment on purpose.
    */
   seedDataAllowed: () => process.env.ALLOW_SEED_DATA === "true",
+  /**
+   * The secret REST API cursors are sealed with: API_CURSOR_SECRET, else Convex Auth's private
+   * key (always set on a deployment; hashed with a purpose label, never used as is). The fixed
+   * fallback only serves tests: cursors stay bound to their account and list either way.
+   */
+  cursorSecret: () => process.env.API_CURSOR_SECRET || process.env.JWT_PRIVATE_KEY || "unified-inbox-local-cursors",
   /** The reply to HELP/INFO. */
   helpReply: () =>
     process.env.HELP_REPLY ??
