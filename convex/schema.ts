@@ -53,6 +53,11 @@ export const contactFields = {
   phone: v.optional(v.string()),
   /** Lower-cased. */
   email: v.optional(v.string()),
+  /**
+   * A short code ("22395") or alphanumeric sender ID ("AMAZON") this contact texted in from.
+   * Such senders cannot be replied to: the contact has no phone, so nothing is ever sent to it.
+   */
+  shortSender: v.optional(v.string()),
   socialHandles: v.optional(vSocialHandles),
   metadata: v.optional(vMetadata),
   optedOut: vOptOut,
@@ -221,6 +226,7 @@ export default defineSchema({
     .index("by_user_and_sortName", ["userId", "sortName"])
     .index("by_user_and_phone", ["userId", "phone"])
     .index("by_user_and_email", ["userId", "email"])
+    .index("by_user_and_shortSender", ["userId", "shortSender"])
     .index("by_user_and_lastMessageAt", ["userId", "lastMessageAt"])
     .index("by_user_and_hasUnread_and_lastMessageAt", ["userId", "hasUnread", "lastMessageAt"])
     .index("by_user_and_lastMessageChannel_and_lastMessageAt", [

@@ -35,12 +35,44 @@ export async function routeInbound(
   return await senderByAddress(ctx, channel === "sms" ? "whatsapp" : "sms", to);
 }
 
+/** Who a text came from: a phone number, or a short code / alphanumeric sender ID (which cannot be answered). */
+export type InboundSender = { phone: string } | { shortSender: string; kind: "short code" | "sender ID" };
+
+/**
+ * Classify Twilio's `From`: an E.164 number (maybe `whatsapp:`-prefixed); else a short code
+ * (3–8 digits) or an alphanumeric sender ID (up to 11 letters, digits and spaces, at least one
+ * letter, as carriers allow); anything else is null (no such sender exists).
+ */
+export function inboundSender(raw: string): InboundSender | null {
+  const phone = inboundPhone(raw);
+  if (phone) return { phone };
+  if (/^whatsapp:/i.test(raw)) return null;
+  const value = raw.trim();
+  if (/^[0-9]{3,8}$/.test(value)) return { shortSender: value, kind: "short code" };
+  if (/^(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}$/.test(value)) return { shortSender: value, kind: "sender ID" };
+  return null;
+}
+
 /** The user's contact with this phone or email, created (named after the address) if new. */
 export async function findOrCreateContact(
   ctx: Pick<MutationCtx, "db">,
   userId: Id<"users">,
-  address: { phone: string } | { email: string; name?: string },
+  address: { phone: string } | { email: string; name?: string } | { shortSender: string; kind: string },
 ): Promise<Doc<"contacts">> {
+  if ("shortSender" in address) {
+    // Marked by its name everywhere it shows (inbox, thread, search), and by `shortSender`.
+    const existing = await ctx.db
+      .query("contacts")
+      .withIndex("by_user_and_shortSender", (q) => q.eq("userId", userId).eq("shortSender", address.shortSender))
+      .first();
+    if (existing) return existing;
+    const id = await ctx.db.insert("contacts", {
+      ...newContact(userId, { name: `${address.shortSender} (${address.kind}, no replies)` }),
+      shortSender: address.shortSender,
+    });
+    await adjustContactCount(ctx, userId, 1);
+    return (await ctx.db.get("contacts", id))!;
+  }
   const byPhone = "phone" in address;
   const existing = await ctx.db
     .query("contacts")

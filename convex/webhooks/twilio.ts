@@ -12,7 +12,7 @@ import { httpAction, type ActionCtx } from "../_generated/server";
 import { internalMutation } from "../functions";
 import { recordAudit } from "../lib/audit";
 import { env } from "../lib/env";
-import { findOrCreateContact, inboundPhone, routeInbound, storeInbound } from "../lib/inbound";
+import { findOrCreateContact, inboundPhone, inboundSender, routeInbound, storeInbound } from "../lib/inbound";
 import { formValues, parseForm } from "../lib/httpBody";
 import { verifyTwilioSignature } from "../lib/twilioSignature";
 import { MAX_FORM_BYTES, readBody, reject, xml } from "./http";
@@ -54,6 +54,8 @@ export const inbound = httpAction(async (ctx, request) => {
   const form = inboundForm.safeParse(params);
   if (!form.success) return await reject(ctx, "twilio", "malformed inbound form", 400);
   const f = form.data;
+  // Neither a number, a short code nor a sender ID: no carrier sends that, so it is refused (and counted).
+  if (inboundSender(f.From) === null) return await reject(ctx, "twilio", "unrecognised sender", 400);
   const media = Array.from({ length: f.NumMedia }, (_, i) => ({
     url: params[`MediaUrl${i}`] ?? "",
     contentType: params[`MediaContentType${i}`] ?? "application/octet-stream",
@@ -92,11 +94,30 @@ export const recordInbound = internalMutation({
       console.warn(`[webhook] twilio inbound for an unknown recipient (${channel}); nothing stored`);
       return { outcome: "unknownRecipient" as const };
     }
-    const from = inboundPhone(args.from);
-    if (!from) {
-      console.warn("[webhook] twilio inbound from a sender that is not a phone number; nothing stored");
-      return { outcome: "badNumber" as const };
+    const sent = inboundSender(args.from);
+    if (!sent) return { outcome: "badNumber" as const };
+    // Twilio retries: the same MessageSid changes nothing (the reply is the same as the first time).
+    const seen = await ctx.db
+      .query("messages")
+      .withIndex("by_providerMessageId", (q) => q.eq("providerMessageId", args.messageSid))
+      .first();
+    if (!("phone" in sent)) {
+      // A short code or sender ID: kept on its own contact, never answered (no HELP reply, no
+      // opt-out confirmation: nobody can receive a message there), and nothing is sent to it.
+      if (seen) return { outcome: "duplicate" as const };
+      const contact = await findOrCreateContact(ctx, sender.userId, sent);
+      await storeInbound(ctx, sender, contact, {
+        channel,
+        content: args.body,
+        ...mediaFields(args.media),
+        from: sent.shortSender,
+        to: sender.address,
+        providerMessageId: args.messageSid,
+        provider: "twilio",
+      });
+      return { outcome: "stored" as const };
     }
+    const from = sent.phone;
     const keyword = keywordOf(args.body, args.optOutType);
     // With Twilio's Advanced Opt-Out (OptOutType sent) Twilio replied itself; for plain SMS the
     // carrier/Twilio confirms STOP/START. We only answer where nobody else does: never twice.
@@ -111,20 +132,13 @@ export const recordInbound = internalMutation({
               ? "You are resubscribed to WhatsApp messages."
               : undefined;
 
-    // Twilio retries: the same MessageSid changes nothing (the reply is the same as the first time).
-    const seen = await ctx.db
-      .query("messages")
-      .withIndex("by_providerMessageId", (q) => q.eq("providerMessageId", args.messageSid))
-      .first();
     if (seen) return { outcome: "duplicate" as const, ...(reply ? { reply } : {}) };
 
     const contact = await findOrCreateContact(ctx, sender.userId, { phone: from });
     await storeInbound(ctx, sender, contact, {
       channel,
       content: args.body,
-      ...(args.media.length
-        ? { mediaUrls: args.media.map((m) => m.url), mediaTypes: args.media.map((m) => m.contentType) }
-        : {}),
+      ...mediaFields(args.media),
       from,
       to: sender.address,
       providerMessageId: args.messageSid,
@@ -147,6 +161,10 @@ export const recordInbound = internalMutation({
     return { outcome: "stored" as const, ...(reply ? { reply } : {}) };
   },
 });
+
+function mediaFields(media: Array<{ url: string; contentType: string }>) {
+  return media.length ? { mediaUrls: media.map((m) => m.url), mediaTypes: media.map((m) => m.contentType) } : {};
+}
 
 const statusForm = z.object({
   MessageSid: sid,

@@ -191,6 +191,38 @@ describe("twilio inbound", () => {
     expect((await intruder.as.query(api.inbox.conversations, { paginationOpts: { numItems: 5, cursor: null } })).page).toEqual([]);
   });
 
+  it("keeps texts from short codes and sender IDs on their own marked contact, never answers them, and refuses impossible senders", async () => {
+    const t = setup();
+    const { as, number } = await world(t);
+    const text = (From: string, Body: string) => twilioPost(t, "/webhooks/twilio/inbound", { MessageSid: newSid(), From, To: number, Body });
+    for (const [from, body] of [["AMAZON", "Your code is 123456"], ["22395", "HELP"], ["AMAZON", "STOP"], ["22395", "Your balance is low"]]) {
+      const res = await text(from, body);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toBe('<?xml version="1.0" encoding="UTF-8"?><Response></Response>'); // no HELP reply, no opt-out notice
+    }
+    const inbox = (await as.query(api.inbox.conversations, { paginationOpts: { numItems: 10, cursor: null } })).page;
+    expect(inbox.map((c) => [c.name, c.phone ?? null, c.unreadCount]).sort()).toEqual([
+      ["22395 (short code, no replies)", null, 2],
+      ["AMAZON (sender ID, no replies)", null, 2],
+    ]);
+    const amazon = inbox.find((c) => c.name.startsWith("AMAZON"))!;
+    expect(amazon.optedOut).toEqual({ sms: false, whatsapp: false, email: false });
+    const thread = (await as.query(api.messages.thread, { contactId: amazon._id, paginationOpts: { numItems: 5, cursor: null } })).page;
+    expect(thread.map((m) => [m.content, m.from, m.direction])).toEqual([
+      ["STOP", "AMAZON", "inbound"],
+      ["Your code is 123456", "AMAZON", "inbound"],
+    ]);
+    // Nothing can be sent back: the contact has no phone number.
+    await expect(as.mutation(api.messages.send, { contactId: amazon._id, channel: "sms", content: "hi" })).rejects.toMatchObject(code("NO_ADDRESS"));
+    // No carrier sends these: refused with 400 and counted, not dropped silently.
+    for (const from of ["not-a-phone", "TOOLONGSENDERID", "<script>", "whatsapp:AMAZON", "12"]) {
+      expect((await text(from, "x")).status, from).toBe(400);
+    }
+    expect((await counts(t)).messages).toBe(4);
+    const rejections = await t.run(async (ctx) => await ctx.db.query("webhookRejections").collect());
+    expect(rejections.find((r) => r.reason === "unrecognised sender")?.count).toBe(5);
+  });
+
   it("ignores unknown recipients: 200 with empty TwiML, nothing stored", async () => {
     const t = setup();
     await world(t);
