@@ -1,6 +1,7 @@
 import { paginationOptsValidator, paginationResultValidator } from "convex/server";
 import { v } from "convex/values";
 import { doc } from "convex-helpers/validators";
+import { deleteContactEmailBodies } from "./lib/emailBodies";
 import { normalizeSearchQuery } from "./lib/search";
 import { getOwned, internalMutation, userMutation, userQuery } from "./functions";
 import { recordAudit } from "./lib/audit";
@@ -81,7 +82,8 @@ export const purgeRemoved = internalMutation({
     const memberships = await deleteContactMemberships(ctx, contactId, PURGE_BATCH);
     const notes = await deleteContactNotes(ctx, contactId, PURGE_BATCH);
     const messages = await deleteContactMessages(ctx, userId, contactId, PURGE_BATCH);
-    if (memberships === PURGE_BATCH || notes === PURGE_BATCH || messages === PURGE_BATCH) {
+    const emailBodies = await deleteContactEmailBodies(ctx, contactId, PURGE_BATCH);
+    if (memberships === PURGE_BATCH || notes === PURGE_BATCH || messages === PURGE_BATCH || emailBodies === PURGE_BATCH) {
       await ctx.scheduler.runAfter(0, internal.contacts.purgeRemoved, { contactId, userId });
     }
     return null;

@@ -23,6 +23,7 @@ import { internal } from "./_generated/api";
 import type { Doc, Id } from "./_generated/dataModel";
 import { internalAction, type MutationCtx } from "./_generated/server";
 import { internalMutation } from "./functions";
+import { replyHeaders } from "./lib/emailBodies";
 import { env } from "./lib/env";
 import { insertMessage, MessageWrites, transition, type MessageDoc, type NewMessage } from "./lib/messages";
 import { addressFor, defaultSender, recipientProblem, RECIPIENT_MESSAGES } from "./lib/outbound";
@@ -53,6 +54,8 @@ export const vJob = v.object({
     mediaUrls: v.optional(v.array(v.string())),
     messagingServiceSid: v.optional(v.string()),
     statusCallbackUrl: v.optional(v.string()),
+    inReplyTo: v.optional(v.string()),
+    references: v.optional(v.string()),
   }),
 });
 export type Job = Infer<typeof vJob>;
@@ -147,6 +150,8 @@ async function claimMessage(
     return null;
   }
   const to = addressFor(contact, message.channel)!;
+  // An email to one person answers their latest email, so it lands in their mail client's thread.
+  const thread = message.channel === "email" && !message.broadcastId ? await replyHeaders(ctx, contact._id) : null;
   const attempt = message.attempts + 1;
   await transition(ctx, writes, message, "sending", {
     claimedAt: now,
@@ -174,6 +179,7 @@ async function claimMessage(
       ...(sender.provider === "twilio"
         ? { statusCallbackUrl: `${env.siteUrl()}/webhooks/twilio/status?m=${message._id}` }
         : {}),
+      ...(thread ?? {}),
     },
   };
 }

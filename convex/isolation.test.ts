@@ -25,6 +25,7 @@ const WALKED = [
   "senders",
   "analytics",
   "apiKeys",
+  "emailBodies",
 ] as const;
 /** Tables holding user data: snapshotted before and after to prove nothing of A's changed. */
 const USER_TABLES = [
@@ -38,6 +39,7 @@ const USER_TABLES = [
   "dailyStats",
   "accountStats",
   "apiKeys",
+  "emailBodies",
 ] as const;
 
 type Json = { type: string; value?: unknown; tableName?: string; keys?: Json; values?: { fieldType: Json } };

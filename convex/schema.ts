@@ -292,6 +292,49 @@ export default defineSchema({
     contacts: v.number(),
   }).index("by_user", ["userId"]),
 
+  /**
+   * What an inbound email carried besides its text (the message's `content`): its HTML (inline
+   * when small, else in file storage), the full text when `content` had to be cut, the
+   * attachments' metadata, and the RFC 5322 ids that keep replies in the sender's thread. Kept
+   * apart from the message so threads stay light; one per inbound email.
+   */
+  emailBodies: defineTable({
+    userId: v.id("users"),
+    contactId: v.id("contacts"),
+    messageId: v.id("messages"),
+    html: v.optional(v.string()),
+    htmlStorageId: v.optional(v.id("_storage")),
+    /** The whole text when it was longer than a message holds (`content` ends with a note then). */
+    textStorageId: v.optional(v.id("_storage")),
+    attachments: v.array(
+      v.object({
+        filename: v.string(),
+        contentType: v.string(),
+        size: v.number(),
+        contentId: v.optional(v.string()),
+        inline: v.boolean(),
+      }),
+    ),
+    /** The email's Message-ID, e.g. "<abc@mail.example>": a reply's In-Reply-To. */
+    emailMessageId: v.optional(v.string()),
+    /** Its References chain plus its own Message-ID (space-separated, bounded): a reply's References. */
+    references: v.optional(v.string()),
+    /** Set when the body could not be fetched from the provider (shown instead of it). */
+    fetchError: v.optional(v.string()),
+  })
+    .index("by_message", ["messageId"])
+    .index("by_contact", ["contactId"]),
+
+  /**
+   * Simulator mode's "Receiving API": the body of a simulated inbound email, kept until the
+   * webhook's fetch picks it up (as Resend keeps received emails for its API).
+   */
+  simulatedEmails: defineTable({
+    emailId: v.string(),
+    text: v.string(),
+    html: v.optional(v.string()),
+  }).index("by_emailId", ["emailId"]),
+
   /** Provider events already handled (Resend's svix-id), so a retried webhook changes nothing. */
   webhookEvents: defineTable({
     provider: v.string(),

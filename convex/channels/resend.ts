@@ -39,6 +39,9 @@ export class ResendSender implements MessageSender {
             text: message.content,
             html: textToHtml(message.content),
             ...(message.replyTo ? { replyTo: message.replyTo } : {}),
+            ...(message.inReplyTo
+              ? { headers: { "In-Reply-To": message.inReplyTo, References: message.references ?? message.inReplyTo } }
+              : {}),
             ...(message.mediaUrls?.length
               ? { attachments: message.mediaUrls.map((path) => ({ path, filename: path.split("/").pop() || "file" })) }
               : {}),

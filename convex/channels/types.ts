@@ -18,6 +18,9 @@ export type OutboundMessage = {
   /** Twilio Messaging Service to send from (its number pool) instead of `from`. */
   messagingServiceSid?: string;
   replyTo?: string;
+  /** Email: the Message-ID this answers, and the thread's References (RFC 5322), so mail clients thread it. */
+  inReplyTo?: string;
+  references?: string;
   /** Where the provider should post delivery receipts. */
   statusCallbackUrl?: string;
 };

@@ -10,11 +10,18 @@ import { httpAction } from "../_generated/server";
 import { internalMutation } from "../functions";
 import { recordAudit } from "../lib/audit";
 import { env } from "../lib/env";
-import { findOrCreateContact, parseMailbox, routeInbound, storeInbound } from "../lib/inbound";
+import { MAX_ATTACHMENTS, vAttachment } from "../lib/emailBodies";
+import { parseMailbox, routeInbound } from "../lib/inbound";
 import { applyReceipt } from "../lib/receipts";
 import { json, MAX_JSON_BYTES, readBody, reject } from "./http";
 
 const short = z.string().max(1000);
+const addresses = z.union([z.array(short).max(50), short]);
+/**
+ * Resend's event shape. `email.received` carries metadata only (no text or HTML: those come
+ * from the Receiving API, see convex/emailFetch.ts): from, to, cc, subject, message_id and the
+ * attachments' metadata.
+ */
 const event = z.object({
   type: z.string().min(1).max(100),
   created_at: z.string().max(100).optional(),
@@ -22,13 +29,29 @@ const event = z.object({
     .object({
       email_id: z.string().min(1).max(200).optional(),
       from: short.optional(),
-      to: z.union([z.array(short).max(50), short]).optional(),
+      to: addresses.optional(),
+      cc: addresses.nullish(),
       subject: z.string().max(2000).optional(),
-      text: z.string().max(500_000).optional(),
+      message_id: z.string().max(1000).nullish(),
+      attachments: z
+        .array(
+          z
+            .object({
+              filename: z.string().max(1000).nullish(),
+              content_type: z.string().max(255).nullish(),
+              content_id: z.string().max(1000).nullish(),
+              content_disposition: z.string().max(100).nullish(),
+              size: z.number().nonnegative().nullish(),
+            })
+            .passthrough(),
+        )
+        .max(500)
+        .nullish(),
       bounce: z.object({ message: short.optional(), type: short.optional() }).passthrough().optional(),
     })
     .passthrough(),
 });
+const list = (value: string | string[] | null | undefined) => (value == null ? [] : Array.isArray(value) ? value : [value]);
 
 export const webhook = httpAction(async (ctx, request) => {
   const text = await readBody(ctx, "resend", request, MAX_JSON_BYTES);
@@ -61,9 +84,16 @@ export const webhook = httpAction(async (ctx, request) => {
     type,
     ...(data.email_id ? { emailId: data.email_id } : {}),
     ...(data.from ? { from: data.from } : {}),
-    to: data.to === undefined ? [] : Array.isArray(data.to) ? data.to : [data.to],
+    to: [...list(data.to), ...list(data.cc)],
     ...(data.subject !== undefined ? { subject: data.subject } : {}),
-    ...(data.text !== undefined ? { text: data.text } : {}),
+    ...(data.message_id ? { emailMessageId: data.message_id } : {}),
+    attachments: (data.attachments ?? []).slice(0, MAX_ATTACHMENTS).map((a) => ({
+      filename: (a.filename || "attachment").slice(0, 255),
+      contentType: a.content_type || "application/octet-stream",
+      size: a.size ?? 0,
+      ...(a.content_id ? { contentId: a.content_id.slice(0, 255) } : {}),
+      inline: a.content_disposition === "inline",
+    })),
     ...(data.bounce?.message ? { bounceMessage: String(data.bounce.message) } : {}),
   });
   return json({ received: true, outcome: result });
@@ -87,7 +117,8 @@ export const handleEvent = internalMutation({
     from: v.optional(v.string()),
     to: v.array(v.string()),
     subject: v.optional(v.string()),
-    text: v.optional(v.string()),
+    emailMessageId: v.optional(v.string()),
+    attachments: v.array(vAttachment),
     bounceMessage: v.optional(v.string()),
   },
   returns: v.string(),
@@ -105,18 +136,27 @@ export const handleEvent = internalMutation({
         const sender = mailbox && (await routeInbound(ctx, "email", mailbox.email));
         if (!sender) continue;
         const from = args.from ? parseMailbox(args.from) : null;
-        if (!from) return "badSender";
-        const contact = await findOrCreateContact(ctx, sender.userId, from);
-        await storeInbound(ctx, sender, contact, {
-          channel: "email",
-          content: args.text ?? "",
+        if (!from || !args.emailId) return "badSender";
+        // One fetch per email, whatever the number of events announcing it.
+        const emailId = args.emailId;
+        const announced = await ctx.db
+          .query("webhookEvents")
+          .withIndex("by_provider_and_eventId", (q) => q.eq("provider", "resend-email").eq("eventId", emailId))
+          .first();
+        if (announced) return "duplicate";
+        await ctx.db.insert("webhookEvents", { provider: "resend-email", eventId: emailId, receivedAt: Date.now() });
+        // The body is fetched from the Receiving API, then stored (convex/emailFetch.ts).
+        await ctx.scheduler.runAfter(0, internal.emailFetch.fetchReceived, {
+          senderId: sender._id,
+          provider: sender.provider,
+          emailId: args.emailId,
+          from,
           subject: args.subject ?? "(no subject)",
-          from: from.email,
-          to: sender.address,
-          providerMessageId: args.emailId ?? args.eventId,
-          provider: "resend",
+          ...(args.emailMessageId ? { emailMessageId: args.emailMessageId.slice(0, 500) } : {}),
+          attachments: args.attachments,
+          attempt: 1,
         });
-        return "stored";
+        return "fetching";
       }
       console.warn("[webhook] resend inbound email for an unknown recipient; nothing stored");
       return "unknownRecipient";

@@ -81,10 +81,23 @@ export const simulateInbound = userAction({
       const secret = env.resendWebhookSecret();
       if (!secret) throw appError("INVALID_STATE", "SIMULATOR_WEBHOOK_SECRET is not set.");
       url = `${env.siteUrl()}/webhooks/resend`;
+      // Like Resend: the webhook carries metadata only; the body waits in the simulator's
+      // "Receiving API" for the webhook's fetch (convex/emailFetch.ts).
+      await ctx.runMutation(internal.emailBodies.putSimulated, { emailId: id, text: args.content });
       init = resendRequest(secret, {
         type: "email.received",
         created_at: new Date().toISOString(),
-        data: { email_id: id, from, to: [to], subject: args.subject || "(no subject)", text: args.content },
+        data: {
+          email_id: id,
+          created_at: new Date().toISOString(),
+          from,
+          to: [to],
+          cc: [],
+          bcc: [],
+          message_id: `<${id}@simulator.test>`,
+          subject: args.subject || "(no subject)",
+          attachments: [],
+        },
       });
     } else {
       const token = env.twilioWebhookToken();

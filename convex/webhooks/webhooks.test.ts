@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { resendRequest, twilioRequest } from "./signing";
 import { FakeProvider } from "../../tests/fakes/fakeProvider";
-import { api } from "../_generated/api";
+import { api, internal } from "../_generated/api";
 import { code, setup, userWithSenders, type TestConvex } from "../test.setup";
 
 const SITE = "https://site.example";
@@ -385,8 +385,11 @@ describe("resend webhook", () => {
   it("turns email.received into an inbound email routed by recipient, replay-safe", async () => {
     const t = setup();
     const { as, mailbox } = await world(t);
-    const e = event("email.received", { email_id: "em_1", from: "Ann Lee <Ann@Example.com>", to: [mailbox], subject: "Question", text: "Do you ship to Canada?" });
+    // Metadata only, as Resend sends it; the body waits in the simulator's Receiving API.
+    await t.mutation(internal.emailBodies.putSimulated, { emailId: "em_1", text: "Do you ship to Canada?" });
+    const e = event("email.received", { email_id: "em_1", from: "Ann Lee <Ann@Example.com>", to: ["other@elsewhere.example", mailbox], subject: "Question" });
     for (let i = 0; i < 5; i++) expect((await resendPost(t, e, { id: "msg_1" })).status).toBe(200);
+    await t.finishAllScheduledFunctions(() => {});
     const [convo] = (await as.query(api.inbox.conversations, { paginationOpts: { numItems: 5, cursor: null } })).page;
     expect(convo).toMatchObject({ name: "Ann Lee", email: "ann@example.com", lastMessageChannel: "email", unreadCount: 1 });
     const [m] = (await as.query(api.messages.thread, { contactId: convo._id, paginationOpts: { numItems: 5, cursor: null } })).page;
@@ -461,6 +464,7 @@ describe("simulated inbound", () => {
     } finally {
       vi.unstubAllGlobals();
     }
+    await t.finishAllScheduledFunctions(() => {}); // the email's body is fetched from the simulator, then stored
     expect(posted).toEqual(["/webhooks/twilio/inbound", "/webhooks/resend"]);
     const thread = await as.query(api.messages.thread, { contactId, paginationOpts: { numItems: 5, cursor: null } });
     expect(thread.page.map((m) => [m.channel, m.direction, m.content])).toEqual([

@@ -67,6 +67,12 @@ export class FakeProviderServer {
     /** Messaging Service SID → the account it belongs to. */
     services: new Map<string, string>(),
   };
+  /**
+   * Resend's Receiving API: emails by id, in the shape of `GET /emails/receiving/{id}` (Resend's
+   * docs); `receivingFailures` answers that many requests with 503 first.
+   */
+  readonly receivedEmails = new Map<string, Record<string, unknown>>();
+  receivingFailures = 0;
   /** Account look-ups made (method and path with query). */
   readonly lookups: string[] = [];
   /** Resend idempotency: a repeated key returns the first email id and sends nothing new. */
@@ -104,6 +110,7 @@ export class FakeProviderServer {
     const text = await readBody(req);
     const path = req.url ?? "/";
     if (req.method === "GET" && this.accountLookup(path, req.headers.authorization, res)) return;
+    if (req.method === "GET" && this.receiving(path, res)) return;
     const twilio = /\/Accounts\/[^/]+\/Messages\.json$/.test(path);
     const resend = path === "/emails";
     if (!twilio && !resend) {
@@ -156,6 +163,23 @@ export class FakeProviderServer {
       ? { sid: received.id, status: "queued", to: received.body.To, from: received.body.From ?? null }
       : { id: received.id };
     res.writeHead(twilio ? 201 : 200, { "content-type": "application/json" }).end(JSON.stringify(payload));
+  }
+
+  /** Resend's `GET /emails/receiving/{id}`; true when answered. */
+  private receiving(path: string, res: ServerResponse): boolean {
+    const url = new URL(path, "http://fake");
+    const match = /^\/emails\/receiving\/([^/]+)$/.exec(url.pathname);
+    if (!match) return false;
+    this.lookups.push(`GET ${path}`);
+    const json = (status: number, body: unknown) => res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+    if (this.receivingFailures > 0) {
+      this.receivingFailures--;
+      return (json(503, { statusCode: 503, name: "application_error", message: "fake outage" }), true);
+    }
+    const email = this.receivedEmails.get(decodeURIComponent(match[1]));
+    if (!email) return (json(404, { statusCode: 404, name: "not_found", message: "Email not found" }), true);
+    json(200, { object: "email", html_format: url.searchParams.get("html_format") ?? "data_uri", ...email });
+    return true;
   }
 
   /** Twilio's account resources the ownership check reads; true when answered. */
