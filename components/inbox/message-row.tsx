@@ -17,6 +17,7 @@ import { AlertIcon } from "@/components/ui/icons";
 import { Spinner } from "@/components/ui/spinner";
 import { ChannelIcon } from "./channel-icon";
 import { CheckIcon, ClockIcon, DoubleCheckIcon, ExternalLinkIcon, PaperclipIcon, RetryIcon } from "./icons";
+import { EmailBody } from "./email-body";
 
 /** Longer texts (emails, mostly) start folded. */
 const FOLD_AT = 1200;
@@ -87,6 +88,7 @@ export const MessageRow = memo(function MessageRow({
               {folded ? "Show all" : "Show less"}
             </button>
           ) : null}
+          {message.channel === "email" && !outbound ? <EmailBody messageId={message._id} /> : null}
           {media.length > 0 ? (
             <ul className="mt-2 space-y-2">
               {media.map((item) => (

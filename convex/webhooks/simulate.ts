@@ -61,6 +61,8 @@ export const simulateInbound = userAction({
     channel: vChannel,
     content: v.string(),
     subject: v.optional(v.string()),
+    /** Email only: an HTML part, as a mail client would send besides the text. */
+    html: v.optional(v.string()),
     mediaUrls: v.optional(v.array(v.string())),
   },
   returns: v.object({ status: v.number(), providerMessageId: v.string() }),
@@ -68,7 +70,7 @@ export const simulateInbound = userAction({
     if (defaultProvider(args.channel, env.channelConfig()) !== "simulator") {
       throw appError("INVALID_STATE", "Simulated inbound messages are only available in simulator mode.");
     }
-    if (args.content.length > 5000) throw appError("CONTENT_INVALID");
+    if (args.content.length > 5000 || (args.html?.length ?? 0) > 200_000) throw appError("CONTENT_INVALID");
     const { from, to } = await ctx.runQuery(internal.webhooks.simulate.target, {
       userId: ctx.userId,
       contactId: args.contactId,
@@ -83,7 +85,11 @@ export const simulateInbound = userAction({
       url = `${env.siteUrl()}/webhooks/resend`;
       // Like Resend: the webhook carries metadata only; the body waits in the simulator's
       // "Receiving API" for the webhook's fetch (convex/emailFetch.ts).
-      await ctx.runMutation(internal.emailBodies.putSimulated, { emailId: id, text: args.content });
+      await ctx.runMutation(internal.emailBodies.putSimulated, {
+        emailId: id,
+        text: args.content,
+        ...(args.html !== undefined ? { html: args.html } : {}),
+      });
       init = resendRequest(secret, {
         type: "email.received",
         created_at: new Date().toISOString(),
