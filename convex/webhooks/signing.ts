@@ -1,8 +1,8 @@
 "use node";
 /**
- * Sign webhook requests the way Twilio and Resend (Svix) do, with their own libraries.
- * Used by the simulator's "text in"/"email in", the CLI script, tests and benchmarks,
- * so every simulated inbound message takes the real, verified webhook path. Node only.
+ * Sign webhook requests the way Twilio and Resend (Svix) do, with their own libraries: the
+ * providers' own signing, for tests and benchmarks (the app's checks in convex/lib/twilioSignature.ts
+ * and the simulator's signing in convex/webhooks/simulate.ts are tested against it). Node only.
  */
 import { Webhook } from "svix";
 import twilio from "twilio";
