@@ -939,7 +939,8 @@ export class Engine {
     } catch (error) {
       const failure = describeError(error);
       this.log(`http ${request.method} ${url.pathname} failed: ${failure.errorMessage}`);
-      return new Response(failure.errorMessage, { status: 500 });
+      // Like a deployment: an HTTP action that throws answers 500 without the error's text.
+      return Response.json({ error: { code: "INTERNAL", message: "Internal error" } }, { status: 500 });
     } finally {
       this.pool.release(context);
       release();

@@ -69,7 +69,8 @@ function withErrors(
       log(
         `http: ${req.method} ${req.url} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
       );
-      if (!res.headersSent) sendJson(res, 500, { code: "InternalServerError", message: String(error) });
+      // The details go to the log, never into a response.
+      if (!res.headersSent) sendJson(res, 500, { error: { code: "INTERNAL", message: "Internal error" } });
       else res.end();
     });
   };
@@ -244,6 +245,9 @@ export function apiHandlers(options: {
   return { request, upgrade, close: () => wss.close() };
 }
 
+/** Methods Convex routes to HTTP actions (HEAD is served as GET). */
+const ROUTED_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"]);
+
 /** The site URL's handler: requests reach the app's httpRouter as if they arrived at `engine.siteUrl`. */
 export function siteHandler(options: {
   engine: Engine;
@@ -253,6 +257,22 @@ export function siteHandler(options: {
   const { engine, verifier, log = console.log } = options;
   return withErrors(log, async (req, res) => {
     const method = req.method ?? "GET";
+    // A dot segment in the raw path (`..`, `%2e%2e`) would be resolved by URL parsing into another
+    // route. Convex resolves it before the app sees the path; the emulator refuses it (stricter).
+    const rawPath = (req.url ?? "/").split("?")[0];
+    if (rawPath.split("/").some((segment) => /^(\.|%2e){1,2}$/i.test(segment))) {
+      return sendJson(res, 404, { error: { code: "NOT_FOUND", message: "Paths may not contain dot segments." } });
+    }
+    // Methods an HTTP action can never be routed (TRACE, CONNECT, PROPFIND, …): 405 with the
+    // methods the path serves, which the app's router tells through OPTIONS.
+    if (!ROUTED_METHODS.has(method)) {
+      const probe = await engine.fetch(new Request(new URL(rawPath, engine.siteUrl + "/"), { method: "OPTIONS" }), null);
+      const allow = probe.headers.get("allow");
+      if (probe.status === 204 && allow) {
+        return sendJson(res, 405, { error: { code: "METHOD_NOT_ALLOWED", message: `${rawPath} allows ${allow}.`, details: { allowed: allow.split(/,\s*/) } } }, { allow });
+      }
+      return sendJson(res, 405, { error: { code: "METHOD_NOT_ALLOWED", message: `${method} is not supported.` } }, { allow: [...ROUTED_METHODS].join(", ") });
+    }
     const headers = new Headers();
     for (const [name, value] of Object.entries(req.headers)) {
       if (

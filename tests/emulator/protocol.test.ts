@@ -5,6 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { request as httpRequest } from "node:http";
 import { ConvexClient, ConvexHttpClient } from "convex/browser";
 import { makeFunctionReference } from "convex/server";
 import { ConvexError } from "convex/values";
@@ -556,6 +557,32 @@ describe("HTTP", () => {
       jwks_uri: `${emulator.siteUrl}/.well-known/jwks.json`,
     });
     expect((await fetch(`${emulator.siteUrl}/no/such/route`)).status).toBe(404);
+  });
+
+  test("methods Convex never routes get 405 with Allow, dot segments 404, and no response carries error text", async () => {
+    // fetch() refuses TRACE and CONNECT: speak HTTP directly.
+    const send = (method: string, path: string) =>
+      new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((resolve, reject) => {
+        const { hostname, port } = new URL(emulator.siteUrl);
+        // The path as is: a URL string would have its dot segments resolved before sending.
+        const req = httpRequest({ hostname, port, path, method }, (res) => {
+          let body = "";
+          res.on("data", (chunk: Buffer) => (body += chunk.toString()));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+        });
+        req.on("error", reject);
+        req.end();
+      });
+    for (const path of ["/api/v1/contacts", "/webhooks/twilio/inbound", "/.well-known/jwks.json"]) {
+      const trace = await send("TRACE", path);
+      expect(trace.status, path).toBe(405);
+      expect(String(trace.headers.allow)).toMatch(/GET|POST/);
+      expect(JSON.parse(trace.body)).toMatchObject({ error: { code: "METHOD_NOT_ALLOWED" } });
+      expect(trace.body).not.toMatch(/TypeError|at /);
+    }
+    const traversal = await send("DELETE", "/api/v1/groups/g1/members/%2e%2e/%2e%2e/%2E%2E/contacts/c1");
+    expect(traversal.status).toBe(404);
+    expect(JSON.parse(traversal.body)).toMatchObject({ error: { code: "NOT_FOUND" } });
   });
 
   test("the admin endpoint runs internal functions; browsers cannot post to it", async () => {
