@@ -12,12 +12,13 @@
  *   (emulator/limits.ts), with a deployment's concurrency limits (emulator/concurrency.ts).
  */
 import { randomUUID } from "node:crypto";
+import { performance } from "node:perf_hooks";
 import path from "node:path";
 import type { UserIdentity } from "convex/server";
 import { convexToJson, getConvexSize, jsonToConvex, type JSONValue, type Value } from "convex/values";
 import { loadBundles, nodeExportProblems, type Bundles } from "./bundle";
 import { Limiter, concurrencyFromEnv, NODE_EXECUTOR_RETRY, RETRY, type ConcurrencyLimits, type Pool } from "./concurrency";
-import { IsolatePool, type FunctionKind, type Invocation, type IsolateContext } from "./isolate";
+import { IsolatePool, type Invocation, type IsolateContext } from "./isolate";
 import { LimitError, LIMITS } from "./limits";
 import { importNodeModule, runInNode } from "./nodeRuntime";
 import { findConflict, type Conflict } from "./occ";
@@ -143,9 +144,20 @@ function toJsonString(value: Value): string {
   return JSON.stringify(convexToJson(value));
 }
 
-/** One turn of the event loop (timers and I/O of other functions run). */
-function yieldToOthers(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+/**
+ * Let other functions, timers and I/O run if the event loop has not turned for a while (0.5 ms):
+ * concurrent functions interleave as they would around a database's round trips, without a
+ * full loop turn on every read of a fast query.
+ */
+let lastTurn = performance.now();
+function yieldToOthers(): Promise<void> | void {
+  if (performance.now() - lastTurn < 0.5) return;
+  return new Promise((resolve) =>
+    setImmediate(() => {
+      lastTurn = performance.now();
+      resolve();
+    }),
+  );
 }
 
 function sleep(ms: number) {
@@ -229,6 +241,7 @@ export class Engine {
       nodeModules.set(modulePath, exports);
     }
     this.bundles = bundles;
+    this.resolved.clear();
     this.pool = pool;
     this.modulesByPath = modules;
     this.nodeModules = nodeModules;
@@ -282,8 +295,19 @@ export class Engine {
 
   // ---- functions ----------------------------------------------------------------------------
 
+  private readonly resolved = new Map<string, Resolved | null>();
+
   /** The function at `udfPath` ("contacts:list" or "contacts.js:list"), or null. */
   resolve(udfPath: string): Resolved | null {
+    let found = this.resolved.get(udfPath);
+    if (found === undefined) {
+      found = this.lookupFunction(udfPath);
+      this.resolved.set(udfPath, found);
+    }
+    return found;
+  }
+
+  private lookupFunction(udfPath: string): Resolved | null {
     const { modulePath, exportName, normalized } = parseUdfPath(udfPath);
     const node = this.nodeModules.get(modulePath);
     const fn = (node ?? this.modulesByPath.get(modulePath))?.[exportName] as Registered | undefined;
@@ -333,8 +357,9 @@ export class Engine {
     return value as Record<string, Value>;
   }
 
-  private checkArgs(resolved: Resolved, args: Record<string, Value>) {
-    const size = getConvexSize(args);
+  private checkArgs(resolved: Resolved, args: Record<string, Value>, json: string) {
+    // A value's Convex size is at most ~8 × its JSON length (a one-digit number is 8 bytes).
+    const size = json.length * 8 < LIMITS.argumentsSize ? 0 : getConvexSize(args);
     if (size > LIMITS.argumentsSize) {
       throw new FunctionFailure({ errorMessage: `Arguments for ${resolved.udfPath} are too large (actual: ${formatBytes(size)}, limit: 16 MiB)` });
     }
@@ -342,8 +367,8 @@ export class Engine {
     if (problem) throw new FunctionFailure({ errorMessage: `ArgumentValidationError: ${problem}` });
   }
 
-  private checkReturn(resolved: Resolved, value: Value) {
-    const size = getConvexSize(value);
+  private checkReturn(resolved: Resolved, value: Value, json: string) {
+    const size = json.length * 8 < LIMITS.returnValueSize ? 0 : getConvexSize(value);
     if (size > LIMITS.returnValueSize) {
       throw new FunctionFailure({ errorMessage: `Function ${resolved.udfPath} return value is too large (actual: ${formatBytes(size)}, limit: 16 MiB)` });
     }
@@ -368,63 +393,64 @@ export class Engine {
     txn: Transaction,
     extra: { journalEndCursor?: string | null; pageEnd?: (cursor: string) => void } = {},
   ): Promise<Value> {
-    this.checkArgs(resolved, args);
+    const argsJson = toJsonString([args]);
+    this.checkArgs(resolved, args, argsJson);
     const context = await this.pool.acquire();
     const fn = this.registered(resolved, context);
     const started = Date.now();
-    const deadline = started + LIMITS.udfTimeMs;
+    // Convex limits the time the function's own code runs (its syscalls have a separate, larger
+    // budget): count the stretches between syscalls, not the wall clock, which a busy machine
+    // stretches. A wall-clock backstop ends a function that never finishes.
+    let userMs = 0;
+    let runningSince: number | null = performance.now();
+    const pause = () => {
+      if (runningSince !== null) userMs += performance.now() - runningSince;
+      runningSince = null;
+      if (userMs > LIMITS.udfTimeMs) throw this.timeout(resolved, txn, LIMITS.udfTimeMs);
+    };
+    const resume = () => {
+      runningSince = performance.now();
+    };
     let paginated = 0;
-    const kind: FunctionKind = resolved.kind === "query" ? "query" : "mutation";
+    const paginate = (pageArgs: PaginateArgs) => {
+      paginated += 1;
+      if (paginated > 1) {
+        throw new Error(
+          "This query or mutation function ran multiple paginated queries. Convex only supports a single paginated query in each function.",
+        );
+      }
+      const journal = extra.journalEndCursor;
+      const effective = journal && !pageArgs.endCursor ? { ...pageArgs, endCursor: journal } : pageArgs;
+      const result = txn.paginate(effective);
+      extra.pageEnd?.(effective.endCursor || result.continueCursor);
+      return result;
+    };
     const invocation: Invocation = {
-      kind,
+      kind: resolved.kind === "query" ? "query" : "mutation",
       udfPath: resolved.udfPath,
       frozenNow: started,
       random: seeded(started ^ txn.writes.size ^ Math.floor(Math.random() * 2 ** 31)),
       log: (level, line) => this.functionLog(resolved.udfPath, level, line),
       syscall: (op, json) => {
-        if (Date.now() > deadline) throw this.timeout(resolved, txn);
-        const args = JSON.parse(json) as Record<string, unknown>;
-        switch (op) {
-          case "1.0/queryStream":
-            return JSON.stringify({ queryId: txn.startQuery(args.query as SerializedQuery) });
-          case "1.0/queryCleanup":
-            txn.closeQuery(args.queryId as number);
-            return JSON.stringify({});
-          case "1.0/db/normalizeId": {
-            const id = String(args.idString);
-            return JSON.stringify({ id: tableNameFromId(id) === args.table ? id : null });
-          }
-          case "1.0/getSnapshotTs":
-            return JSON.stringify(convexToJson(txn.ts));
-          default:
-            throw new Error(`Unknown operation ${op}`);
+        pause();
+        try {
+          return this.transactionSyncSyscall(op, JSON.parse(json) as Record<string, unknown>, txn);
+        } finally {
+          resume();
         }
       },
       asyncSyscall: async (op, json) => {
-        // A deployment's database calls are I/O: other functions run meanwhile. Without this
-        // hop a function whose syscalls resolve at once would hold the event loop to its end.
-        await yieldToOthers();
-        if (Date.now() > deadline) throw this.timeout(resolved, txn);
-        const a = JSON.parse(json) as Record<string, unknown>;
+        pause();
         try {
-          return await this.transactionSyscall(op, a, txn, identity, {
-            paginate: (pageArgs) => {
-              paginated += 1;
-              if (paginated > 1) {
-                throw new Error(
-                  "This query or mutation function ran multiple paginated queries. Convex only supports a single paginated query in each function.",
-                );
-              }
-              const journal = extra.journalEndCursor;
-              const effective = journal && !pageArgs.endCursor ? { ...pageArgs, endCursor: journal } : pageArgs;
-              const result = txn.paginate(effective);
-              extra.pageEnd?.(effective.endCursor || result.continueCursor);
-              return result;
-            },
-            udfPath: resolved.udfPath,
-          });
+          // A deployment's database calls are I/O: other functions run meanwhile. Without these
+          // hops a function whose syscalls resolve at once would hold the event loop to its end.
+          await yieldToOthers();
+          const a = JSON.parse(json) as Record<string, unknown>;
+          return await this.transactionSyscall(op, a, txn, identity, { paginate, udfPath: resolved.udfPath });
         } catch (error) {
           throw syscallError(error);
+        } finally {
+          resume();
         }
       },
       jsSyscall: (op) => {
@@ -435,19 +461,17 @@ export class Engine {
     let timer: NodeJS.Timeout | undefined;
     let healthy = true;
     try {
-      const call =
-        resolved.kind === "query"
-          ? fn.invokeQuery!(toJsonString([args]))
-          : fn.invokeMutation!(toJsonString([args]));
+      const call = resolved.kind === "query" ? fn.invokeQuery!(argsJson) : fn.invokeMutation!(argsJson);
       const timedOut = new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
           healthy = false;
-          reject(this.timeout(resolved, txn));
-        }, LIMITS.udfTimeMs);
+          reject(this.timeout(resolved, txn, LIMITS.udfWallClockMs));
+        }, LIMITS.udfWallClockMs);
       });
       const result = await Promise.race([call, timedOut]);
+      pause();
       const value = jsonToConvex(JSON.parse(result) as JSONValue);
-      this.checkReturn(resolved, value);
+      this.checkReturn(resolved, value, result);
       return value;
     } finally {
       clearTimeout(timer);
@@ -455,9 +479,28 @@ export class Engine {
     }
   }
 
-  private timeout(resolved: Resolved, txn: Transaction): Error {
+  /** Synchronous syscalls of queries and mutations: query streams and id checks. */
+  private transactionSyncSyscall(op: string, args: Record<string, unknown>, txn: Transaction): string {
+    switch (op) {
+      case "1.0/queryStream":
+        return JSON.stringify({ queryId: txn.startQuery(args.query as SerializedQuery) });
+      case "1.0/queryCleanup":
+        txn.closeQuery(args.queryId as number);
+        return JSON.stringify({});
+      case "1.0/db/normalizeId": {
+        const id = String(args.idString);
+        return JSON.stringify({ id: tableNameFromId(id) === args.table ? id : null });
+      }
+      case "1.0/getSnapshotTs":
+        return JSON.stringify(convexToJson(txn.ts));
+      default:
+        throw new Error(`Unknown operation ${op}`);
+    }
+  }
+
+  private timeout(resolved: Resolved, txn: Transaction, limitMs: number): Error {
     txn.closed = `${resolved.udfPath} timed out`;
-    return new LimitError(`Function execution timed out (maximum duration: ${LIMITS.udfTimeMs / 1000}s)`);
+    return new LimitError(`Function execution timed out (maximum duration: ${limitMs / 1000}s)`);
   }
 
   private functionLog(udfPath: string, level: string, line: string) {
@@ -726,7 +769,8 @@ export class Engine {
     options: { wait?: "default" | "forever" } = {},
   ): Promise<Value> {
     this.count(resolved.udfPath);
-    this.checkArgs(resolved, args);
+    const argsJson = toJsonString([args]);
+    this.checkArgs(resolved, args, argsJson);
     const release = await this.limiter.acquire(resolved.runtime === "node" ? "nodeActions" : "v8Actions", options.wait);
     const invocation = this.actionInvocation(resolved.udfPath, "action", identity, resolved.runtime);
     const timeLimit = resolved.runtime === "node" ? LIMITS.nodeActionTimeMs : LIMITS.v8ActionTimeMs;
@@ -741,20 +785,20 @@ export class Engine {
       let result: string;
       if (resolved.runtime === "node") {
         const fn = this.registered(resolved);
-        result = await Promise.race([runInNode(invocation, () => fn.invokeAction!(randomUUID(), toJsonString([args]))), timedOut]);
+        result = await Promise.race([runInNode(invocation, () => fn.invokeAction!(randomUUID(), argsJson)), timedOut]);
       } else {
         const context = await this.pool.acquire();
         const fn = this.registered(resolved, context);
         context.current = invocation;
         let healthy = true;
         try {
-          result = await Promise.race([fn.invokeAction!(randomUUID(), toJsonString([args])), timedOut.catch((e) => ((healthy = false), Promise.reject(e)))]);
+          result = await Promise.race([fn.invokeAction!(randomUUID(), argsJson), timedOut.catch((e) => ((healthy = false), Promise.reject(e)))]);
         } finally {
           this.pool.release(context, healthy);
         }
       }
       const value = jsonToConvex(JSON.parse(result) as JSONValue);
-      this.checkReturn(resolved, value);
+      this.checkReturn(resolved, value, result);
       return value;
     } finally {
       clearTimeout(timer);

@@ -28,9 +28,13 @@ export const LIMITS = {
   scheduledPerMutation: 1000,
   scheduledArgsSize: 16 * MiB,
   httpResponseSize: 20 * MiB,
-  /** Query and mutation execution time (Convex: 1 s), times EMULATOR_TIME_SCALE. */
+  /** Query and mutation execution time of the function's own code (Convex: 1 s), times EMULATOR_TIME_SCALE. */
   get udfTimeMs() {
     return 1000 * scale();
+  },
+  /** A query or mutation that has not finished after this long (wall clock) is ended (Convex: 15 s of system time). */
+  get udfWallClockMs() {
+    return 15_000 * scale();
   },
   /** Default-runtime action and HTTP action execution time: 30 minutes. */
   v8ActionTimeMs: 30 * 60 * 1000,

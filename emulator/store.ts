@@ -36,6 +36,7 @@ function isSimpleObject(value: unknown): value is Record<string, unknown> {
 
 /** The value at a dotted field path ("nested.x"), undefined when any step is missing. */
 export function fieldValue(doc: unknown, fieldPath: string): unknown {
+  if (!fieldPath.includes(".")) return isSimpleObject(doc) ? doc[fieldPath] : undefined;
   let result: unknown = doc;
   for (const part of fieldPath.split(".")) {
     result = result !== undefined && result !== null && isSimpleObject(result) ? result[part] : undefined;
