@@ -20,6 +20,7 @@ import { getOwned, internalMutation, userMutation, userQuery } from "./functions
 import { recordAudit } from "./lib/audit";
 import { appError } from "./lib/errors";
 import { broadcastCompletion, insertMessage, MessageWrites, transition } from "./lib/messages";
+import { enqueueNotifications } from "./lib/notifications";
 import { addressFor, checkScheduledAt, cleanOutbound, defaultSender, recipientProblem } from "./lib/outbound";
 import schema, { vChannel, type Actor, type BroadcastCounts, type Channel, type SkipReasons } from "./schema";
 
@@ -172,7 +173,9 @@ export const fanOut = internalMutation({
     if (page.isDone) {
       // Every member may have been skipped: complete now if nothing is left in flight.
       const latest = (await ctx.db.get("broadcasts", broadcastId))!;
-      await ctx.db.patch("broadcasts", broadcastId, broadcastCompletion(latest, latest.counts, now));
+      const completion = broadcastCompletion(latest, latest.counts, now);
+      await ctx.db.patch("broadcasts", broadcastId, completion);
+      if (completion.status === "completed") await enqueueNotifications(ctx, b.userId, [{ kind: "broadcast", broadcastId }]);
     } else {
       await ctx.scheduler.runAfter(0, internal.broadcasts.fanOut, { broadcastId, run, cursor: page.continueCursor });
     }

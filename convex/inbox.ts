@@ -45,3 +45,25 @@ export const markRead = userMutation({
     return null;
   },
 });
+
+/** How many conversations the unread total counts at most (the tab shows "99+" past that anyway). */
+const UNREAD_SCAN = 100;
+
+/** Unread messages across conversations, for the tab title and icon: counted over the newest 100 unread conversations. */
+export const unreadTotal = userQuery({
+  args: {},
+  returns: v.object({ messages: v.number(), conversations: v.number(), more: v.boolean() }),
+  handler: async (ctx) => {
+    const unread = await ctx.db
+      .query("contacts")
+      .withIndex("by_user_and_hasUnread_and_lastMessageAt", (q) => q.eq("userId", ctx.userId).eq("hasUnread", true))
+      .order("desc")
+      .take(UNREAD_SCAN + 1);
+    const counted = unread.slice(0, UNREAD_SCAN);
+    return {
+      messages: counted.reduce((sum, c) => sum + Math.max(c.unreadCount, 1), 0),
+      conversations: counted.length,
+      more: unread.length > UNREAD_SCAN,
+    };
+  },
+});

@@ -5,7 +5,7 @@
  * builds arguments from each function's own validator, and calls it as user B with each
  * of user A's ids in turn (B's own ids everywhere else).
  */
-import { describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { FunctionReference } from "convex/server";
 import { api } from "./_generated/api";
 import type { Id, TableNames } from "./_generated/dataModel";
@@ -26,6 +26,7 @@ const WALKED = [
   "analytics",
   "apiKeys",
   "emailBodies",
+  "notifications",
 ] as const;
 /** Tables holding user data: snapshotted before and after to prove nothing of A's changed. */
 const USER_TABLES = [
@@ -40,7 +41,18 @@ const USER_TABLES = [
   "accountStats",
   "apiKeys",
   "emailBodies",
+  "pushSubscriptions",
+  "notificationSettings",
+  "conversationMutes",
+  "pushOutbox",
 ] as const;
+
+// Push subscriptions need the deployment's VAPID keys to exist (their values do not matter here).
+beforeEach(() => {
+  vi.stubEnv("VAPID_PUBLIC_KEY", "test-public-key");
+  vi.stubEnv("VAPID_PRIVATE_KEY", "test-private-key");
+});
+afterEach(() => vi.unstubAllEnvs());
 
 type Json = { type: string; value?: unknown; tableName?: string; keys?: Json; values?: { fieldType: Json } };
 type Fields = Record<string, { fieldType: Json; optional: boolean }>;
@@ -151,6 +163,16 @@ async function seedUser(t: TestConvex, u: SignedIn, label: string) {
   });
   const senderId = (await u.as.query(api.senders.list, {})).senders[0]._id;
   const apiKeyId = (await u.as.mutation(api.apiKeys.create, { name: `${label} key` })).apiKey.id;
+  // A device for notifications (any well-formed subscription: nothing is pushed here), a muted
+  // conversation and changed preferences.
+  const pushSubscriptionId = await u.as.mutation(api.notifications.subscribe, {
+    endpoint: `https://push.example/${label}-${Math.random().toString(36).slice(2)}`,
+    p256dh: `B${"A".repeat(86)}`,
+    auth: "A".repeat(22),
+    label: `${label} phone`,
+  });
+  await u.as.mutation(api.notifications.setMuted, { contactId, muted: true });
+  await u.as.mutation(api.notifications.updateSettings, { newMessages: "none" });
   return {
     contacts: contactId,
     groups: groupId,
@@ -159,6 +181,7 @@ async function seedUser(t: TestConvex, u: SignedIn, label: string) {
     broadcasts: broadcastId,
     senders: senderId,
     apiKeys: apiKeyId,
+    pushSubscriptions: pushSubscriptionId,
     users: u.userId,
   } as Ids;
 }
@@ -192,7 +215,7 @@ describe("cross-user isolation", () => {
     // Ids of the right tables that no longer exist: B must not tell A's from these.
     const goneIds = await t.run(async (ctx) => {
       const out: Ids = {};
-      for (const table of ["contacts", "groups", "notes", "messages", "broadcasts", "senders", "apiKeys"] as const) {
+      for (const table of ["contacts", "groups", "notes", "messages", "broadcasts", "senders", "apiKeys", "pushSubscriptions"] as const) {
         const doc = await ctx.db.get(table, aliceIds[table] as Id<typeof table>);
         const { _id, _creationTime, ...fields } = doc!;
         const copy = await ctx.db.insert(table, fields as never);

@@ -219,6 +219,26 @@ export const broadcastFields = {
   source: v.optional(vActor),
 };
 
+/** Notifications: whether new messages notify at all ("all" or "none"). */
+export const vNewMessagesSetting = v.union(v.literal("all"), v.literal("none"));
+
+/** What a pending push is about; one item per topic (a conversation's news, its failed sends, a broadcast). */
+export const vPushKind = v.union(v.literal("message"), v.literal("failed"), v.literal("broadcast"));
+export type PushKind = Infer<typeof vPushKind>;
+export const vPushItem = v.object({
+  kind: vPushKind,
+  /** "message:<contactId>", "failed:<contactId>" or "broadcast:<broadcastId>": events of one topic collapse. */
+  topic: v.string(),
+  contactId: v.optional(v.id("contacts")),
+  /** The latest message of the topic (the one shown). */
+  messageId: v.optional(v.id("messages")),
+  broadcastId: v.optional(v.id("broadcasts")),
+  /** Events collapsed into this item since the last push. */
+  count: v.number(),
+  at: v.number(),
+});
+export type PushItem = Infer<typeof vPushItem>;
+
 export default defineSchema({
   ...authTables,
 
@@ -349,6 +369,56 @@ export default defineSchema({
     count: v.number(),
     lastAt: v.number(),
   }).index("by_provider_and_reason", ["provider", "reason"]),
+
+  // --- Notifications (Web Push; convex/notifications.ts, convex/lib/notifications.ts) ---
+
+  /** A browser or phone that receives Web Push notifications: its push service endpoint and keys. */
+  pushSubscriptions: defineTable({
+    userId: v.id("users"),
+    /** The push service URL the browser gave (a capability: whoever holds it can address this device). */
+    endpoint: v.string(),
+    /** The subscription's P-256 public key and auth secret (base64url), which encrypt every payload. */
+    p256dh: v.string(),
+    auth: v.string(),
+    /** e.g. "Chrome on Android", from the browser at subscription. */
+    label: v.string(),
+    createdAt: v.number(),
+    /** The person is using this device until then (its page reports it while visible and focused): not pushed to. */
+    activeUntil: v.optional(v.number()),
+    lastSentAt: v.optional(v.number()),
+    /** The push service's last refusal other than "gone" (which removes the device). */
+    lastError: v.optional(v.string()),
+  })
+    .index("by_user", ["userId"])
+    .index("by_endpoint", ["endpoint"]),
+
+  /** A user's notification choices; no document means the defaults (everything on). */
+  notificationSettings: defineTable({
+    userId: v.id("users"),
+    newMessages: vNewMessagesSetting,
+    failedSends: v.boolean(),
+    broadcasts: v.boolean(),
+  }).index("by_user", ["userId"]),
+
+  /** Conversations whose new messages do not notify. */
+  conversationMutes: defineTable({
+    userId: v.id("users"),
+    contactId: v.id("contacts"),
+  }).index("by_user_and_contact", ["userId", "contactId"]),
+
+  /**
+   * Per user, the news waiting for the next push (collapsed by topic) and when that push is
+   * due; one document per user, written by the engine's events and emptied by each delivery.
+   */
+  pushOutbox: defineTable({
+    userId: v.id("users"),
+    items: v.array(vPushItem),
+    /** Topics past the item limit, shown as "n more". */
+    overflow: v.number(),
+    /** A delivery is scheduled for then; absent when none is. */
+    dueAt: v.optional(v.number()),
+    lastSentAt: v.optional(v.number()),
+  }).index("by_user", ["userId"]),
 
   // --- REST API tables (API keys, idempotency, rate limits) are added below this line. ---
 

@@ -11,6 +11,7 @@ import { recordAudit } from "./audit";
 import { env } from "./env";
 import { appError } from "./errors";
 import { deleteMessage, MessageWrites } from "./messages";
+import { deleteMute } from "./notifications";
 import { adjustContactCount } from "./stats";
 
 export const CONTACT_LIMITS = {
@@ -190,7 +191,7 @@ export async function deleteContactMemberships(
 
 /** Delete up to `limit` messages of a removed contact (keeping aggregates exact). Returns how many. */
 export async function deleteContactMessages(
-  ctx: Pick<MutationCtx, "db">,
+  ctx: Pick<MutationCtx, "db" | "scheduler">,
   userId: Id<"users">,
   contactId: Id<"contacts">,
   limit: number,
@@ -278,6 +279,7 @@ export async function removeContact(
   const memberships = await deleteContactMemberships(ctx, contactId, CONTACT_LIMITS.groupsPerUser);
   const notes = await deleteContactNotes(ctx, contactId, CONTACT_LIMITS.notesPerContact);
   await ctx.db.delete("contacts", contactId);
+  await deleteMute(ctx, userId, contactId);
   await adjustContactCount(ctx, userId, -1);
   const hasMessages = await ctx.db
     .query("messages")

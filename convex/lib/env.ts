@@ -72,6 +72,22 @@ export const env = {
     };
   },
 
+  /**
+   * Web Push (VAPID, RFC 8292): the key pair `npm run setup` generates, and the contact the push
+   * services may write to (mailto: or https:). Null when the keys are not set: push is off.
+   */
+  vapid: () => {
+    const { VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY } = process.env;
+    if (!VAPID_PUBLIC_KEY || !VAPID_PRIVATE_KEY) return null;
+    return {
+      publicKey: VAPID_PUBLIC_KEY,
+      privateKey: VAPID_PRIVATE_KEY,
+      subject: process.env.VAPID_SUBJECT || "mailto:admin@example.com",
+    };
+  },
+  /** Tests and benchmarks only: accept http://127.0.0.1 / localhost push endpoints (the local fake push service). */
+  pushAllowHttpLocalhost: () => process.env.PUSH_ALLOW_HTTP_LOCALHOST === "1",
+
   /** The token Twilio signs webhooks with (the simulator's secret without Twilio credentials). */
   twilioWebhookToken: () => twilioSigningToken(process.env),
   /** Resend's Svix signing secret (derived from the simulator's secret without one). */

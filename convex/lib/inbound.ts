@@ -116,7 +116,7 @@ export type InboundFields = {
 };
 
 export async function storeInbound(
-  ctx: Pick<MutationCtx, "db">,
+  ctx: Pick<MutationCtx, "db" | "scheduler">,
   sender: Doc<"senders">,
   contact: Doc<"contacts">,
   fields: InboundFields,
@@ -129,6 +129,7 @@ export async function storeInbound(
     at: Date.now(),
     source: { kind: "webhook", id: provider },
   });
+  writes.notify({ kind: "message", contactId: contact._id, messageId: id });
   await writes.flush();
   return id;
 }

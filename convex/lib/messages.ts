@@ -8,11 +8,14 @@ import { canTransition, wasSent, type MessageStatus } from "../../lib/messageSta
 import type { Doc, Id } from "../_generated/dataModel";
 import type { MutationCtx } from "../_generated/server";
 import type { BroadcastCounts } from "../schema";
+import { enqueueNotifications, type NotifyEvent } from "./notifications";
 import { StatsDelta } from "./stats";
 
 export type MessageDoc = Doc<"messages">;
 export type NewMessage = Omit<MessageDoc, "_id" | "_creationTime">;
 type Ctx = Pick<MutationCtx, "db">;
+/** Flushing may schedule a push notification (convex/lib/notifications.ts). */
+type WritesCtx = Pick<MutationCtx, "db" | "scheduler">;
 
 const PREVIEW_LENGTH = 140;
 
@@ -26,9 +29,10 @@ export function previewOf(m: Pick<MessageDoc, "channel" | "content" | "subject" 
 export class MessageWrites {
   readonly stats = new StatsDelta();
   private readonly broadcasts = new Map<Id<"broadcasts">, Map<keyof BroadcastCounts, number>>();
+  private readonly events: NotifyEvent[] = [];
 
   constructor(
-    private readonly ctx: Ctx,
+    private readonly ctx: WritesCtx,
     readonly userId: Id<"users">,
   ) {}
 
@@ -38,7 +42,12 @@ export class MessageWrites {
     deltas.set(key, (deltas.get(key) ?? 0) + by);
   }
 
-  /** Write the aggregate deltas; completes a broadcast whose last message has left. */
+  /** Something the user may be notified of (an inbound message, a failed send, a finished broadcast). */
+  notify(event: NotifyEvent): void {
+    this.events.push(event);
+  }
+
+  /** Write the aggregate deltas; completes a broadcast whose last message has left; queues notifications. */
   async flush(now = Date.now()): Promise<void> {
     await this.stats.flush(this.ctx, this.userId);
     for (const [id, deltas] of this.broadcasts) {
@@ -46,9 +55,12 @@ export class MessageWrites {
       if (!b) continue;
       const counts = { ...b.counts };
       for (const [key, by] of deltas) counts[key] = Math.max(0, counts[key] + by);
-      await this.ctx.db.patch("broadcasts", id, { counts, ...broadcastCompletion(b, counts, now) });
+      const completion = broadcastCompletion(b, counts, now);
+      await this.ctx.db.patch("broadcasts", id, { counts, ...completion });
+      if (completion.status === "completed") this.notify({ kind: "broadcast", broadcastId: id });
     }
     this.broadcasts.clear();
+    await enqueueNotifications(this.ctx, this.userId, this.events.splice(0));
   }
 }
 
@@ -140,6 +152,10 @@ export async function transition(
     await touchConversation(ctx, { ...next, at: Date.now() });
   }
   if (wasSent(to) && !wasSent(message.status)) await recordSent(ctx, writes, next, next.sentAt ?? Date.now());
+  // A broadcast's failures are told in its summary when it finishes, not one by one.
+  if (to === "failed" && message.direction === "outbound" && !message.broadcastId) {
+    writes.notify({ kind: "failed", contactId: message.contactId, messageId: message._id });
+  }
   return next;
 }
 

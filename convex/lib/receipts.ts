@@ -17,7 +17,7 @@ export type Receipt = {
 /** Per-user aggregate writers of one transaction, flushed once at its end. */
 export class WritesByUser {
   private readonly byUser = new Map<Id<"users">, MessageWrites>();
-  constructor(private readonly ctx: Pick<MutationCtx, "db">) {}
+  constructor(private readonly ctx: Pick<MutationCtx, "db" | "scheduler">) {}
   for(userId: Id<"users">): MessageWrites {
     let writes = this.byUser.get(userId);
     if (!writes) this.byUser.set(userId, (writes = new MessageWrites(this.ctx, userId)));
@@ -28,7 +28,7 @@ export class WritesByUser {
   }
 }
 
-export async function applyReceipt(ctx: Pick<MutationCtx, "db">, receipt: Receipt, batch?: WritesByUser) {
+export async function applyReceipt(ctx: Pick<MutationCtx, "db" | "scheduler">, receipt: Receipt, batch?: WritesByUser) {
   let message = await ctx.db
     .query("messages")
     .withIndex("by_providerMessageId", (q) => q.eq("providerMessageId", receipt.providerMessageId))
