@@ -1,12 +1,13 @@
 /**
  * Idempotent set-up: make `.env.local` hold everything the app needs locally, including
- * Convex Auth's JWT key pair (JWT_PRIVATE_KEY, JWKS) and SITE_URL. Run again, it changes
- * nothing. With `--convex`, also copies every variable the functions need (all of .env.local
+ * Convex Auth's JWT key pair (JWT_PRIVATE_KEY, JWKS), SITE_URL and the Web Push (VAPID) key
+ * pair. Run again, it changes nothing. With `--convex`, also copies every variable the functions need (all of .env.local
  * but the machine-local ones) to the Convex deployment the CLI is pointed at, where missing.
  */
 import { spawnSync } from "node:child_process";
 import { generateAuthKeys } from "./auth-keys";
 import { addMissing, ENV_FILE, readEnvFile } from "./env-file";
+import { vapidKeysToAdd } from "./vapid-keys";
 
 export const LOCAL_DEFAULTS = {
   NEXT_PUBLIC_CONVEX_URL: "http://127.0.0.1:3210",
@@ -24,7 +25,9 @@ export async function ensureLocalEnv(): Promise<string[]> {
   const simulator: Record<string, string> = current.SIMULATOR_WEBHOOK_SECRET
     ? {}
     : { SIMULATOR_WEBHOOK_SECRET: Buffer.from(crypto.getRandomValues(new Uint8Array(24))).toString("hex") };
-  return addMissing({ ...LOCAL_DEFAULTS, ...keys, ...simulator });
+  // Identifies this app to browsers' push services (Web Push notifications).
+  const vapid = vapidKeysToAdd(current);
+  return addMissing({ ...LOCAL_DEFAULTS, ...keys, ...simulator, ...vapid });
 }
 
 function convexEnv(args: string[]) {
@@ -46,6 +49,7 @@ export const LOCAL_ONLY = new Set([
   "RESEND_API_BASE_URL",
   "ALLOW_SEED_DATA",
   "BENCH_METRICS",
+  "PUSH_ALLOW_HTTP_LOCALHOST",
 ]);
 
 /** What `setup -- --convex` copies: every variable of .env.local with a value, except LOCAL_ONLY. */

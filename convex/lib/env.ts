@@ -82,7 +82,7 @@ export const env = {
     return {
       publicKey: VAPID_PUBLIC_KEY,
       privateKey: VAPID_PRIVATE_KEY,
-      subject: process.env.VAPID_SUBJECT || "mailto:admin@example.com",
+      subject: process.env.VAPID_SUBJECT || (process.env.SITE_URL?.startsWith("https://") ? process.env.SITE_URL : "mailto:admin@example.com"),
     };
   },
   /** Tests and benchmarks only: accept http://127.0.0.1 / localhost push endpoints (the local fake push service). */

@@ -7,6 +7,7 @@ import { randomBytes } from "node:crypto";
 import { createRequire } from "node:module";
 import { startEmulator } from "../../emulator/server";
 import { generateAuthKeys } from "../../scripts/auth-keys";
+import { generateVapidKeys } from "../../scripts/vapid-keys";
 import { E2E_APP_PORT, E2E_APP_URL, E2E_CONVEX_PORT, E2E_SITE_PORT } from "./ports";
 
 async function main() {
@@ -21,6 +22,9 @@ async function main() {
     ALLOW_SEED_DATA: "true",
     // Signs the simulator's inbound webhooks (Settings → Simulator: make a contact text in).
     SIMULATOR_WEBHOOK_SECRET: randomBytes(24).toString("hex"),
+    // Web Push: this run's VAPID pair; the notification test's fake push service listens on 127.0.0.1.
+    ...generateVapidKeys(),
+    PUSH_ALLOW_HTTP_LOCALHOST: "1",
   };
   Object.assign(process.env, env);
   const emulator = await startEmulator({

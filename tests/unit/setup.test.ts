@@ -5,6 +5,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { deploymentVariables, LOCAL_ONLY } from "../../scripts/setup";
 import { readEnvFile } from "../../scripts/env-file";
+import { vapidKeysToAdd } from "../../scripts/vapid-keys";
 
 /** Every `process.env.NAME` a Convex function can read. */
 function variablesReadByFunctions(): Set<string> {
@@ -47,5 +48,25 @@ describe("deployment variables", () => {
     expect(
       deploymentVariables({ JWKS: "{}", HELP_REPLY: "", NEXT_PUBLIC_CONVEX_URL: "http://127.0.0.1:3210", ALLOW_SEED_DATA: "true", CONVEX_SITE_URL: "x" }),
     ).toEqual({ JWKS: "{}" });
+  });
+});
+
+describe("setup's VAPID keys", () => {
+  it("adds a working P-256 pair once, keeps an existing pair, and refuses half a pair", async () => {
+    const fresh = vapidKeysToAdd({});
+    const pub = Buffer.from(fresh.VAPID_PUBLIC_KEY!, "base64url");
+    expect(pub).toHaveLength(65);
+    expect(pub[0]).toBe(4);
+    expect(Buffer.from(fresh.VAPID_PRIVATE_KEY!, "base64url")).toHaveLength(32);
+    // The pair belongs together: the private key signs a JWT the public key verifies.
+    const { default: webpush } = await import("web-push");
+    const { importJWK, jwtVerify } = await import("jose");
+    const headers = webpush.getVapidHeaders("https://push.example", "mailto:a@b.example", fresh.VAPID_PUBLIC_KEY!, fresh.VAPID_PRIVATE_KEY!, "aes128gcm");
+    const [, token] = /^vapid t=([^,]+), k=/.exec(String(headers.Authorization))!;
+    const key = await importJWK({ kty: "EC", crv: "P-256", x: pub.subarray(1, 33).toString("base64url"), y: pub.subarray(33).toString("base64url") }, "ES256");
+    await expect(jwtVerify(token, key, { audience: "https://push.example" })).resolves.toBeDefined();
+
+    expect(vapidKeysToAdd({ VAPID_PUBLIC_KEY: "a", VAPID_PRIVATE_KEY: "b" })).toEqual({});
+    expect(() => vapidKeysToAdd({ VAPID_PUBLIC_KEY: "a" })).toThrow(/Only one of/);
   });
 });
