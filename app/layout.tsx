@@ -6,6 +6,9 @@ import "./globals.css";
 export const metadata: Metadata = {
   title: { default: "Unified Inbox", template: "%s · Unified Inbox" },
   description: "SMS, WhatsApp and email conversations with your customers, in one live inbox.",
+  // Installable as an app (public/manifest.webmanifest, public/sw.js); iOS reads these from the page.
+  manifest: "/manifest.webmanifest",
+  appleWebApp: { capable: true, title: "Inbox", statusBarStyle: "default" },
 };
 
 export const viewport: Viewport = {

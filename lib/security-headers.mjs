@@ -50,6 +50,10 @@ export function contentSecurityPolicy({ convexUrl, convexSiteUrl, siteUrl, dev }
     "img-src 'self' data: blob: https:",
     "font-src 'self' data:",
     `connect-src ${[...connect].join(" ")}`,
+    // The service worker (public/sw.js: push notifications, the offline page) and the app
+    // manifest come from this origin only.
+    "worker-src 'self'",
+    "manifest-src 'self'",
     "object-src 'none'",
     "base-uri 'self'",
     "form-action 'self'",

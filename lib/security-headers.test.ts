@@ -48,6 +48,12 @@ describe("contentSecurityPolicy", () => {
     expect(directive(csp, "default-src")).toEqual(["'self'"]);
   });
 
+  it("allows the service worker and the web app manifest from this origin only", () => {
+    const csp = contentSecurityPolicy({ ...local, dev: false });
+    expect(directive(csp, "worker-src")).toEqual(["'self'"]);
+    expect(directive(csp, "manifest-src")).toEqual(["'self'"]);
+  });
+
   it("allows eval in development only", () => {
     expect(directive(contentSecurityPolicy({ ...local, dev: true }), "script-src")).toContain("'unsafe-eval'");
     expect(directive(contentSecurityPolicy({ ...local, dev: false }), "script-src")).not.toContain("'unsafe-eval'");

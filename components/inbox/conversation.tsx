@@ -21,6 +21,7 @@ import { Composer } from "./composer";
 import { ContactProfile } from "./contact-profile";
 import { ConversationSkeleton } from "./conversation-skeleton";
 import { InfoIcon } from "./icons";
+import { MuteButton } from "./mute-button";
 import { Thread, type ThreadHandle } from "./thread";
 import type { InboxLocation, InboxPanel } from "./use-inbox-url";
 
@@ -134,6 +135,7 @@ function ThreadHeader({
         <h2 className="truncate text-base font-semibold text-slate-900">{contact.name}</h2>
         <p className="truncate text-xs text-slate-600">{address}</p>
       </div>
+      <MuteButton contactId={contact._id} name={contact.name} />
       <button
         ref={detailsButton}
         type="button"

@@ -7,6 +7,7 @@ export function SettingsNav() {
   const info = useSenders();
   const links = [
     { href: "#senders", label: "Senders" },
+    { href: "#notifications", label: "Notifications" },
     { href: "#api-keys", label: "API keys" },
     ...(info && simulatedChannels(info.configured).length > 0 ? [{ href: "#simulator", label: "Simulator" }] : []),
     { href: "#account", label: "Account" },

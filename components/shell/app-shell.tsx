@@ -1,5 +1,6 @@
 "use client";
 
+import dynamic from "next/dynamic";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import type { ReactNode } from "react";
@@ -9,6 +10,10 @@ import { AuthGate } from "./auth-gate";
 import { Logo } from "./logo";
 import { isActive, NAV_ITEMS } from "./nav-items";
 import { UserMenu } from "./user-menu";
+
+// Notifications in the page (unread in the tab, the service worker, device in use): loaded after
+// the page, so none of it weighs on any route's first load.
+const PageNotifier = dynamic(() => import("@/components/notifications/page-notifier"), { ssr: false });
 
 /** Pages that fill the viewport edge to edge and scroll inside their own panes. */
 const FULL_BLEED = ["/inbox"];
@@ -93,12 +98,18 @@ export function AppShell({ children }: { children: ReactNode }) {
           tabIndex={-1}
           className="h-[calc(100dvh-7rem-env(safe-area-inset-bottom))] overflow-hidden outline-none sm:h-dvh sm:pl-56"
         >
-          <AuthGate>{children}</AuthGate>
+          <AuthGate>
+            {children}
+            <PageNotifier />
+          </AuthGate>
         </main>
       ) : (
         <main id="main" tabIndex={-1} className="pb-20 outline-none sm:pb-0 sm:pl-56">
           <div className="mx-auto max-w-6xl px-4 py-6 sm:px-6 lg:px-8">
-            <AuthGate>{children}</AuthGate>
+            <AuthGate>
+              {children}
+              <PageNotifier />
+            </AuthGate>
           </div>
         </main>
       )}

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { AccountSection } from "@/components/settings/account-section";
 import { ApiKeysSection } from "@/components/settings/api-keys-section";
+import { NotificationsSection } from "@/components/settings/notifications-section-lazy";
 import { SendersSection } from "@/components/settings/senders-section";
 import { SettingsNav } from "@/components/settings/settings-nav";
 import { SimulatorSection } from "@/components/settings/simulator-section";
@@ -11,11 +12,14 @@ export const metadata: Metadata = { title: "Settings" };
 export default function SettingsPage() {
   return (
     <div className="max-w-4xl">
-      <PageHeader title="Settings" description="Who your messages come from, access for your own systems, and your account." />
+      <PageHeader title="Settings" description="Who your messages come from, notifications, access for your own systems, and your account." />
       <SettingsNav />
       <div className="space-y-6">
         <div id="senders" className="scroll-mt-6 space-y-6">
           <SendersSection />
+        </div>
+        <div id="notifications" className="scroll-mt-6">
+          <NotificationsSection />
         </div>
         <div id="api-keys" className="scroll-mt-6">
           <ApiKeysSection />
