@@ -11,6 +11,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { browserBenchmarks, stopBrowserBenchmarks } from "./browser";
 import { databaseBenchmark } from "./database";
+import { pushFigures } from "./push";
 import { latencyBenchmark } from "./latency";
 import { takeOccReport } from "./harness";
 import { scaleFigures } from "./scale";
@@ -21,6 +22,7 @@ import { webhookFigures } from "./webhooks";
 const benchmarks: Benchmark[] = [
   latencyBenchmark,
   { name: "webhooks", description: "signed inbound webhook response time", run: (o) => webhookFigures(o) },
+  { name: "push", description: "inbound webhook → Web Push request at a fake push service", run: (o) => pushFigures(o) },
   { name: "scale", description: "read budgets, dispatch lag and a broadcast at scale", run: (o) => scaleFigures(o) },
   { name: "soak", description: "1,000 dispatches against a failing provider", run: (o) => soakFigures(o) },
   databaseBenchmark,
