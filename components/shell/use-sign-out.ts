@@ -5,7 +5,6 @@ import { useMutation } from "convex/react";
 import { useRouter } from "next/navigation";
 import { useCallback, useState } from "react";
 import { api } from "@/convex/_generated/api";
-import { currentPushSubscription } from "@/lib/pushDevice";
 import { SIGN_IN_PATH } from "@/lib/routes";
 
 /**
@@ -20,7 +19,8 @@ export function useSignOut() {
   const run = useCallback(async () => {
     setPending(true);
     try {
-      const subscription = await currentPushSubscription().catch(() => null);
+      // Loaded only now, so nothing of push weighs on every page's first load; never in the way of signing out.
+      const subscription = await import("@/lib/pushDevice").then((m) => m.currentPushSubscription()).catch(() => null);
       if (subscription) {
         await forgetDevice({ endpoint: subscription.endpoint }).catch(() => undefined);
         await subscription.unsubscribe().catch(() => false);

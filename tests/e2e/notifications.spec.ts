@@ -27,7 +27,7 @@ import { expect, test, type BrowserContext, type Page } from "@playwright/test";
 import { FakePushService } from "../fakes/pushService";
 import { conversationRow, createContact, message, setTabVisible } from "./inbox-helpers";
 import { E2E_APP_URL } from "./ports";
-import { shot, signUp } from "./support";
+import { PASSWORD, shot, signUp } from "./support";
 
 type Pushed = { title: string; body: string; tag: string; url: string; timestamp: number };
 
@@ -130,7 +130,7 @@ test("Web Push: turn it on in Settings, a text in is pushed encrypted to the dev
   await stubPushRegistration(context, device);
   await countChimes(context);
   const page = await context.newPage();
-  await signUp(page, "push");
+  const email = await signUp(page, "push");
   await createContact(page, { name: "Ada Lovelace", phone: "+1 415 555 0170" });
 
   // Settings → Notifications: nothing is asked until the button is clicked.
@@ -211,6 +211,19 @@ test("Web Push: turn it on in Settings, a text in is pushed encrypted to the dev
   await page.goto("/settings#notifications");
   await section.getByRole("button", { name: "Turn off on this device" }).click();
   await expect(section.getByRole("button", { name: "Turn on notifications" })).toBeVisible();
+  await expect(devices.getByText("None yet.")).toBeVisible();
+
+  // On again, then signing out: this browser stops getting the account's notifications.
+  await section.getByRole("button", { name: "Turn on notifications" }).click();
+  await expect(devices.getByRole("listitem")).toHaveCount(1);
+  await page.locator("#account").getByRole("button", { name: "Sign out" }).click();
+  await page.waitForURL((url) => url.pathname.startsWith("/signin"));
+  expect(await page.evaluate(() => localStorage.getItem("e2e-push-subscription"))).toBeNull();
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith("/signin"));
+  await page.goto("/settings#notifications");
   await expect(devices.getByText("None yet.")).toBeVisible();
   await context.close();
 });
