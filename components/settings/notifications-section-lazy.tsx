@@ -1,15 +1,19 @@
 "use client";
 
-import dynamic from "next/dynamic";
+import { lazy, Suspense } from "react";
+import { useIsClient } from "@/lib/use-is-client";
 import { Card } from "@/components/ui/card";
 import { SkeletonRows } from "@/components/ui/skeleton";
 
-/** Settings → Notifications, loaded on demand: its code is not part of the page's first load. */
-export const NotificationsSection = dynamic(() => import("./notifications-section"), {
-  ssr: false,
-  loading: () => (
-    <Card title="Notifications">
-      <SkeletonRows rows={3} label="Loading notification settings…" className="p-5" />
-    </Card>
-  ),
-});
+const Section = lazy(() => import("./notifications-section"));
+
+const loading = (
+  <Card title="Notifications">
+    <SkeletonRows rows={3} label="Loading notification settings…" className="p-5" />
+  </Card>
+);
+
+/** Settings → Notifications, loaded in the browser on demand: its code is not part of the page's first load. */
+export function NotificationsSection() {
+  return useIsClient() ? <Suspense fallback={loading}><Section /></Suspense> : loading;
+}

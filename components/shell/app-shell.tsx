@@ -1,19 +1,20 @@
 "use client";
 
-import dynamic from "next/dynamic";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import type { ReactNode } from "react";
+import { lazy, Suspense, type ReactNode } from "react";
 import { cn } from "@/lib/cn";
+import { useIsClient } from "@/lib/use-is-client";
 import { SettingsIcon } from "@/components/ui/icons";
 import { AuthGate } from "./auth-gate";
 import { Logo } from "./logo";
 import { isActive, NAV_ITEMS } from "./nav-items";
 import { UserMenu } from "./user-menu";
 
-// Notifications in the page (unread in the tab, the service worker, device in use): loaded after
-// the page, so none of it weighs on any route's first load.
-const PageNotifier = dynamic(() => import("@/components/notifications/page-notifier"), { ssr: false });
+// Notifications in the page (unread in the tab, the service worker, device in use): loaded in the
+// browser after the page, so none of it weighs on any route's first load (React.lazy, not
+// next/dynamic, whose loader would itself join every route's first load).
+const PageNotifier = lazy(() => import("@/components/notifications/page-notifier"));
 
 /** Pages that fill the viewport edge to edge and scroll inside their own panes. */
 const FULL_BLEED = ["/inbox"];
@@ -26,6 +27,11 @@ export function AppShell({ children }: { children: ReactNode }) {
   const pathname = usePathname();
   const bottomItems = NAV_ITEMS.filter((item) => item.href !== "/settings");
   const fullBleed = FULL_BLEED.some((href) => isActive(pathname, href));
+  const notifier = useIsClient() ? (
+    <Suspense fallback={null}>
+      <PageNotifier />
+    </Suspense>
+  ) : null;
 
   return (
     <div className="min-h-dvh">
@@ -100,7 +106,7 @@ export function AppShell({ children }: { children: ReactNode }) {
         >
           <AuthGate>
             {children}
-            <PageNotifier />
+            {notifier}
           </AuthGate>
         </main>
       ) : (
@@ -108,7 +114,7 @@ export function AppShell({ children }: { children: ReactNode }) {
           <div className="mx-auto max-w-6xl px-4 py-6 sm:px-6 lg:px-8">
             <AuthGate>
               {children}
-              <PageNotifier />
+              {notifier}
             </AuthGate>
           </div>
         </main>
