@@ -7,7 +7,7 @@
  *   tsx emulator/server.ts [--port 3210] [--site-port 3211] [--data .emulator | --in-memory]
  *                          [--env .env.local] [--convex convex] [--site-url URL] [--watch]
  */
-import { watch, type FSWatcher } from "node:fs";
+import { existsSync, watch, type FSWatcher } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
@@ -195,7 +195,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       clearTimeout(timer);
       timer = setTimeout(reload, 300);
     };
-    watcher = [convexDir, path.join(path.dirname(convexDir), "lib")].map((dir) => watch(dir, { recursive: true }, onChange));
+    watcher = [convexDir, path.join(path.dirname(convexDir), "lib")]
+      .filter((dir) => existsSync(dir))
+      .map((dir) => watch(dir, { recursive: true }, onChange));
   }
 
   const close = async () => {

@@ -1,7 +1,8 @@
 /**
  * `npm run dev`: the whole app on this machine, no account and no download. Writes `.env.local`
  * (auth keys on first run), starts the Convex emulator (deployment 3210, site 3211, data kept in
- * `.emulator/`) and `next dev` (3000), and prints the URL to open.
+ * `.emulator/`; it re-bundles and reloads the functions when convex/ or lib/ changes, like
+ * `npx convex dev`) and `next dev` (3000), and prints the URL to open.
  * `npm run dev -- --demo` also creates a demo account with contacts, groups and conversations.
  */
 import { spawn } from "node:child_process";
@@ -29,7 +30,7 @@ async function main() {
   const added = await ensureLocalEnv();
   if (added.length > 0) console.log(`.env.local: added ${added.join(", ")}`);
 
-  const emulator = await startEmulator().catch((error: NodeJS.ErrnoException) => {
+  const emulator = await startEmulator({ watch: true }).catch((error: NodeJS.ErrnoException) => {
     if (error.code === "EADDRINUSE") {
       throw new Error(
         `Port ${(error as { port?: number }).port ?? "3210/3211"} is in use: is another \`npm run dev\` running?`,

@@ -9,6 +9,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { BundleError } from "../../emulator/bundle";
 import { startEmulator, type RunningEmulator } from "../../emulator/server";
+import { waitFor } from "./helpers";
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
@@ -152,6 +153,30 @@ describe("what a push refuses, the emulator refuses at start", () => {
     expect(error).toBeInstanceOf(BundleError);
     expect((error as BundleError).message).toContain('Could not resolve "node:crypto"');
     expect((error as BundleError).message).toContain('It looks like you are using Node APIs from a file without the "use node" directive.');
+  });
+
+  test("with watch, a change is bundled and loaded, and a change that does not bundle is reported and not loaded", async () => {
+    const convexDir = copyWith("watch", "hello.ts", 'import { query } from "./_generated/server";\nexport const hi = query({ args: {}, handler: async () => "one" });\n');
+    const logs: string[] = [];
+    const e = await startEmulator({ port: 0, sitePort: 0, convexDir, envFile: null, dataDir: null, watch: true, log: (l) => logs.push(l) });
+    try {
+      expect(await e.engine.runAny("hello:hi", {})).toBe("one");
+      writeFileSync(path.join(convexDir, "hello.ts"), 'import { query } from "./_generated/server";\nexport const hi = query({ args: {}, handler: async () => "two" });\n');
+      let answer: unknown = "one";
+      for (let tries = 0; answer !== "two" && tries < 600; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        answer = await e.engine.runAny("hello:hi", {});
+      }
+      expect(answer).toBe("two");
+      writeFileSync(
+        path.join(convexDir, "hello.ts"),
+        'import { randomBytes } from "node:crypto";\nimport { query } from "./_generated/server";\nexport const hi = query({ args: {}, handler: async () => randomBytes(2).toString("hex") });\n',
+      );
+      await waitFor(() => (logs.some((l) => l.includes('Could not resolve "node:crypto"')) ? true : undefined), 60_000);
+      expect(await e.engine.runAny("hello:hi", {})).toBe("two"); // the last good functions keep running
+    } finally {
+      await e.close();
+    }
   });
 
   test('a query in a "use node" module', async () => {
