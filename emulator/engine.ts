@@ -144,6 +144,21 @@ function toJsonString(value: Value): string {
   return JSON.stringify(convexToJson(value));
 }
 
+/** The JSON form each function result arrived in, so it is not converted back for the client. */
+const RESULT_JSON = new WeakMap<object, JSONValue>();
+
+/** A function result's JSON form (kept from the isolate's answer when there is one). */
+export function resultJson(value: Value): JSONValue {
+  return (typeof value === "object" && value !== null && RESULT_JSON.get(value)) || convexToJson(value);
+}
+
+function parseResult(text: string): Value {
+  const json = JSON.parse(text) as JSONValue;
+  const value = jsonToConvex(json);
+  if (typeof value === "object" && value !== null) RESULT_JSON.set(value, json);
+  return value;
+}
+
 /**
  * Let other functions, timers and I/O run if the event loop has not turned for a while (0.5 ms):
  * concurrent functions interleave as they would around a database's round trips, without a
@@ -470,7 +485,7 @@ export class Engine {
       });
       const result = await Promise.race([call, timedOut]);
       pause();
-      const value = jsonToConvex(JSON.parse(result) as JSONValue);
+      const value = parseResult(result);
       this.checkReturn(resolved, value, result);
       return value;
     } finally {
@@ -797,7 +812,7 @@ export class Engine {
           this.pool.release(context, healthy);
         }
       }
-      const value = jsonToConvex(JSON.parse(result) as JSONValue);
+      const value = parseResult(result);
       this.checkReturn(resolved, value, result);
       return value;
     } finally {

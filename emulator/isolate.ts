@@ -47,6 +47,12 @@ const PRELUDE = `
 (() => {
   const host = globalThis.__convexHost;
   delete globalThis.__convexHost;
+  // @edge-runtime/vm wraps Object and Array in Proxies (for instanceof across realms), which puts
+  // a trap on every Object.keys / Array.isArray of the convex library's value conversions. Values
+  // reach functions here as JSON text parsed in this realm, as in one V8 isolate: use the realm's
+  // own constructors.
+  globalThis.Object = ({}).constructor;
+  globalThis.Array = [].constructor;
   globalThis.Convex = {
     syscall: (op, args) => host.syscall(op, args),
     asyncSyscall: (op, args) => host.asyncSyscall(op, args),

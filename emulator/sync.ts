@@ -9,10 +9,10 @@
  * timestamp — every result in it is valid there, while commits go on concurrently. A mutation's
  * response carries its commit timestamp and is always followed by a Transition at or past it.
  */
-import { convexToJson, jsonToConvex, type JSONValue, type Value } from "convex/values";
+import { jsonToConvex, type JSONValue, type Value } from "convex/values";
 import { WebSocket } from "ws";
 import { AuthFailure, type TokenVerifier } from "./auth";
-import { describeError, FunctionFailure, type Engine, type FunctionError, type Identity, type QueryRun } from "./engine";
+import { describeError, FunctionFailure, resultJson, type Engine, type FunctionError, type Identity, type QueryRun } from "./engine";
 import type { ReadSet } from "./query";
 
 type StateVersion = { querySet: number; identity: number; ts: bigint };
@@ -387,7 +387,7 @@ export class SyncServer {
     try {
       if (message.componentPath) throw new Error("Components are not emulated");
       const { value, ts } = await this.engine.mutation(message.udfPath, message.args[0] ?? {}, identity);
-      return { ...base, success: true, result: convexToJson(value), ts: encodeTs(ts) };
+      return { ...base, success: true, result: resultJson(value), ts: encodeTs(ts) };
     } catch (error) {
       const failure = this.report("mutation", message.udfPath, error);
       const occFailure = error instanceof FunctionFailure && error.code === "OccFailure";
@@ -401,7 +401,7 @@ export class SyncServer {
     try {
       if (message.componentPath) throw new Error("Components are not emulated");
       const value = await this.engine.action(message.udfPath, message.args[0] ?? {}, session.identity);
-      this.send(session, { ...base, success: true, result: convexToJson(value) });
+      this.send(session, { ...base, success: true, result: resultJson(value) });
     } catch (error) {
       const failure = this.report("action", message.udfPath, error);
       this.send(session, {
@@ -511,7 +511,7 @@ export class SyncServer {
       query.invalidatedAt = this.engine.invalidatedSince(run.reads, run.ts);
       if (run.pageEnd !== undefined) query.journalEndCursor = run.pageEnd;
       const journal = encodeJournal(run.pageEnd);
-      const outcome: Outcome = { ok: true, value: convexToJson(run.value) };
+      const outcome: Outcome = { ok: true, value: resultJson(run.value) };
       query.outcome = { outcome, journal, signature: JSON.stringify([outcome, journal]) };
     });
   }

@@ -33,8 +33,16 @@ export function formatBytes(n: number): string {
   return `${n} B`;
 }
 
+// Documents are never changed in place (a write makes a new object), so a size is computed once.
+const SIZES = new WeakMap<Doc, number>();
+
 function sizeOf(doc: Doc): number {
-  return getDocumentSize(doc as Value as Parameters<typeof getDocumentSize>[0]);
+  let size = SIZES.get(doc);
+  if (size === undefined) {
+    size = getDocumentSize(doc as Value as Parameters<typeof getDocumentSize>[0]);
+    SIZES.set(doc, size);
+  }
+  return size;
 }
 
 export class Transaction {

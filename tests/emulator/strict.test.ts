@@ -37,6 +37,7 @@ describe("the default runtime has no Node", () => {
     expect((await call("query", "strict:useBuffer")).error).toMatch(/ReferenceError: Buffer is not defined/);
     expect((await call("query", "strict:useRequire")).error).toMatch(/TypeError: .*require is not a function/);
     expect((await call("query", "strict:processShape")).value).toEqual({ version: null, platform: null, hasEnv: true });
+    expect((await call("query", "strict:intrinsics")).value).toEqual({ object: true, array: true, parsed: true });
   });
 
   test("fetch and timers are refused in queries and mutations with Convex's errors", async () => {
