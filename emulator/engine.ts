@@ -416,12 +416,13 @@ export class Engine {
     // Convex limits the time the function's own code runs (its syscalls have a separate, larger
     // budget): count the stretches between syscalls, not the wall clock, which a busy machine
     // stretches. A wall-clock backstop ends a function that never finishes.
+    const limitMs = LIMITS.udfTimeMs;
     let userMs = 0;
     let runningSince: number | null = performance.now();
     const pause = () => {
       if (runningSince !== null) userMs += performance.now() - runningSince;
       runningSince = null;
-      if (userMs > LIMITS.udfTimeMs) throw this.timeout(resolved, txn, LIMITS.udfTimeMs);
+      if (userMs > limitMs) throw this.timeout(resolved, txn, limitMs);
     };
     const resume = () => {
       runningSince = performance.now();
