@@ -1,28 +1,22 @@
 /**
- * Broadcasts: one message per member of a group. A self-rescheduling internal mutation
- * turns members into messages a batch per transaction (far below Convex's limits),
- * counting members it must skip and why; each message gets a send slot paced to its
- * sender's rate. One pump action per broadcast (convex/dispatchActions.ts) sends them,
- * claiming a window of slots per transaction through the same dispatcher rules as any message.
+ * Broadcasts: one message per member of a group. A self-rescheduling internal mutation turns
+ * members into queued messages a batch per transaction (far below Convex's limits), counting
+ * members it must skip and why. The pump of the sender's dispatch lane (convex/dispatch/pump.ts)
+ * sends them, paced to the sender's rate, through the same claim rules as any message; progress
+ * is kept by the aggregates rollup.
  */
-import {
-  paginationOptsValidator,
-  paginationResultValidator,
-  type PaginationOptions,
-  type PaginationResult,
-} from "convex/server";
+import { paginationOptsValidator, paginationResultValidator } from "convex/server";
 import { v } from "convex/values";
 import { doc } from "convex-helpers/validators";
 import { internal } from "./_generated/api";
-import type { Doc, Id } from "./_generated/dataModel";
-import { type MutationCtx, type QueryCtx } from "./_generated/server";
 import { getOwned, internalMutation, userMutation, userQuery } from "./functions";
 import { recordAudit } from "./lib/audit";
+import { createBroadcast, pageWithProgress, upcomingBroadcasts, withProgress } from "./lib/broadcasts";
 import { appError } from "./lib/errors";
-import { broadcastCompletion, insertMessage, MessageWrites, transition } from "./lib/messages";
-import { enqueueNotifications } from "./lib/notifications";
-import { addressFor, checkScheduledAt, cleanOutbound, defaultSender, recipientProblem } from "./lib/outbound";
-import schema, { vChannel, type Actor, type BroadcastCounts, type Channel, type SkipReasons } from "./schema";
+import { pumpBroadcast } from "./lib/lanes";
+import { insertMessage, MessageWrites, transition } from "./lib/messages";
+import { addressFor, checkScheduledAt, defaultSender, recipientProblem } from "./lib/outbound";
+import schema, { vChannel } from "./schema";
 
 const vBroadcast = doc(schema, "broadcasts");
 /** Members turned into messages per transaction: ~3 reads and 2 writes each. */
@@ -31,71 +25,7 @@ export const FANOUT_BATCH = 100;
 const FANOUT_FIRST_BATCH = 25;
 const CANCEL_BATCH = 200;
 
-const ZERO_COUNTS: BroadcastCounts = {
-  total: 0,
-  scheduled: 0,
-  queued: 0,
-  sending: 0,
-  sent: 0,
-  delivered: 0,
-  read: 0,
-  failed: 0,
-  canceled: 0,
-  skipped: 0,
-};
 const SKIP_KEY = { NO_ADDRESS: "noAddress", OPTED_OUT: "optedOut", WHATSAPP_WINDOW_CLOSED: "whatsappWindowClosed" } as const;
-
-export type BroadcastRequest = {
-  groupId: Id<"groups">;
-  channel: Channel;
-  content: string;
-  subject?: string;
-  mediaUrls?: string[];
-  scheduledAt?: number;
-};
-
-/** Shared by the app and the REST API. */
-export async function createBroadcast(
-  ctx: MutationCtx,
-  userId: Id<"users">,
-  actor: Actor,
-  request: BroadcastRequest,
-): Promise<Id<"broadcasts">> {
-  const now = Date.now();
-  const group = await getOwned({ db: ctx.db, userId }, "groups", request.groupId);
-  const content = cleanOutbound(request.channel, request);
-  if (request.scheduledAt !== undefined) checkScheduledAt(request.scheduledAt, now);
-  const sender = await defaultSender(ctx, userId, request.channel);
-  if (!sender) throw appError("NO_SENDER");
-  const scheduled = request.scheduledAt !== undefined;
-  const broadcastId = await ctx.db.insert("broadcasts", {
-    userId,
-    groupId: group._id,
-    groupName: group.name,
-    members: group.memberCount,
-    channel: request.channel,
-    senderId: sender._id,
-    ...content,
-    status: scheduled ? "scheduled" : "sending",
-    ...(scheduled ? { scheduledAt: request.scheduledAt } : { startedAt: now }),
-    fanOutDone: false,
-    fanOutRun: 0,
-    counts: ZERO_COUNTS,
-    skipped: { noAddress: 0, optedOut: 0, whatsappWindowClosed: 0 },
-    source: actor,
-  });
-  const args = { broadcastId, run: 0, cursor: null };
-  if (scheduled) await ctx.scheduler.runAt(request.scheduledAt!, internal.broadcasts.fanOut, args);
-  else await ctx.scheduler.runAfter(0, internal.broadcasts.fanOut, args);
-  await recordAudit(ctx, {
-    userId,
-    actor,
-    action: scheduled ? "broadcast.schedule" : "broadcast.send",
-    target: { table: "broadcasts", id: broadcastId },
-    details: { groupId: group._id, channel: request.channel, members: group.memberCount },
-  });
-  return broadcastId;
-}
 
 export const create = userMutation({
   args: {
@@ -110,7 +40,10 @@ export const create = userMutation({
   handler: async (ctx, args) => await createBroadcast(ctx, ctx.userId, ctx.actor, args),
 });
 
-/** Turn the next batch of members into paced, queued messages. */
+/**
+ * Turn the next batch of members into queued messages. The first batch also hands the broadcast
+ * to its sender's dispatch lane; the pump paces the sends (nothing here depends on the rate).
+ */
 export const fanOut = internalMutation({
   args: { broadcastId: v.id("broadcasts"), run: v.number(), cursor: v.union(v.string(), v.null()) },
   returns: v.null(),
@@ -126,22 +59,16 @@ export const fanOut = internalMutation({
       .withIndex("by_group_and_contact", (q) => q.eq("groupId", b.groupId))
       .paginate({ numItems: cursor === null ? FANOUT_FIRST_BATCH : FANOUT_BATCH, cursor });
     const sender = (await ctx.db.get("senders", b.senderId)) ?? (await defaultSender(ctx, b.userId, b.channel));
-    const interval = 1000 / (sender?.ratePerSecond ?? 1);
-    let slot = Math.max(now, sender?.nextSlotAt ?? 0);
-    const firstSlot = slot;
 
     const writes = new MessageWrites(ctx, b.userId);
-    const skipped: SkipReasons = { ...b.skipped };
     let processed = 0;
-    let skippedNow = 0;
     for (const membership of page.page) {
       const contact = await ctx.db.get("contacts", membership.contactId);
       if (!contact) continue;
       processed++;
       const problem = recipientProblem(contact, b.channel, now);
       if (problem) {
-        skipped[SKIP_KEY[problem]]++;
-        skippedNow++;
+        writes.skip(broadcastId, SKIP_KEY[problem]);
         continue;
       }
       await insertMessage(ctx, writes, {
@@ -154,31 +81,24 @@ export const fanOut = internalMutation({
         content: b.content,
         ...(b.subject ? { subject: b.subject } : {}),
         ...(b.mediaUrls ? { mediaUrls: b.mediaUrls } : {}),
-        at: slot,
-        scheduledAt: slot,
+        at: now,
+        scheduledAt: now,
         to: addressFor(contact, b.channel),
         ...(sender ? { senderId: sender._id, from: sender.address, provider: sender.provider } : {}),
         attempts: 0,
         source: { kind: "system", id: `broadcast:${broadcastId}` },
       });
-      slot += interval;
     }
-    if (sender) await ctx.db.patch("senders", sender._id, { nextSlotAt: slot });
     writes.broadcast(broadcastId, "total", processed);
-    writes.broadcast(broadcastId, "skipped", skippedNow);
-    await ctx.db.patch("broadcasts", broadcastId, { skipped, ...(page.isDone ? { fanOutDone: true } : {}) });
-    await writes.flush(now);
-    // One pump sends the whole broadcast, starting at its first slot.
-    if (cursor === null) await ctx.scheduler.runAt(firstSlot, internal.dispatchActions.pump, { broadcastId });
-    if (page.isDone) {
-      // Every member may have been skipped: complete now if nothing is left in flight.
-      const latest = (await ctx.db.get("broadcasts", broadcastId))!;
-      const completion = broadcastCompletion(latest, latest.counts, now);
-      await ctx.db.patch("broadcasts", broadcastId, completion);
-      if (completion.status === "completed") await enqueueNotifications(ctx, b.userId, [{ kind: "broadcast", broadcastId }]);
-    } else {
-      await ctx.scheduler.runAfter(0, internal.broadcasts.fanOut, { broadcastId, run, cursor: page.continueCursor });
-    }
+    // The rollup looks at the broadcast after every batch: once fan-out is done it may be complete.
+    writes.stats.touch(broadcastId);
+    await writes.flush();
+
+    // The first batch hands the broadcast to its sender's lane, whose pump starts sending at once;
+    // the last one tells the pump there is nothing more to come.
+    if (cursor === null || page.isDone) await pumpBroadcast(ctx, b, page.isDone);
+    if (page.isDone) await ctx.db.patch("broadcasts", broadcastId, { fanOutDone: true });
+    else await ctx.scheduler.runAfter(0, internal.broadcasts.fanOut, { broadcastId, run, cursor: page.continueCursor });
     return null;
   },
 });
@@ -193,6 +113,12 @@ export const cancel = userMutation({
       throw appError("INVALID_STATE", `This broadcast is ${b.status} and can no longer be canceled.`);
     }
     await ctx.db.patch("broadcasts", broadcastId, { status: "canceled", completedAt: Date.now() });
+    // Its lane stops claiming for it at once; what is already claimed still goes out.
+    const pump = await ctx.db
+      .query("broadcastPumps")
+      .withIndex("by_broadcast", (q) => q.eq("broadcastId", broadcastId))
+      .unique();
+    if (pump) await ctx.db.delete("broadcastPumps", pump._id);
     await ctx.scheduler.runAfter(0, internal.broadcasts.cancelPending, { broadcastId });
     await recordAudit(ctx, {
       userId: ctx.userId,
@@ -252,7 +178,7 @@ export const reschedule = userMutation({
 export const get = userQuery({
   args: { broadcastId: v.id("broadcasts") },
   returns: vBroadcast,
-  handler: async (ctx, { broadcastId }) => await getOwned(ctx, "broadcasts", broadcastId),
+  handler: async (ctx, { broadcastId }) => await withProgress(ctx, await getOwned(ctx, "broadcasts", broadcastId)),
 });
 
 /** The user's broadcasts, newest first. */
@@ -260,11 +186,14 @@ export const list = userQuery({
   args: { paginationOpts: paginationOptsValidator },
   returns: paginationResultValidator(vBroadcast),
   handler: async (ctx, { paginationOpts }) =>
-    await ctx.db
-      .query("broadcasts")
-      .withIndex("by_user", (q) => q.eq("userId", ctx.userId))
-      .order("desc")
-      .paginate(paginationOpts),
+    await pageWithProgress(
+      ctx,
+      await ctx.db
+        .query("broadcasts")
+        .withIndex("by_user", (q) => q.eq("userId", ctx.userId))
+        .order("desc")
+        .paginate(paginationOpts),
+    ),
 });
 
 /** A group's broadcasts, newest first. */
@@ -273,11 +202,14 @@ export const listForGroup = userQuery({
   returns: paginationResultValidator(vBroadcast),
   handler: async (ctx, { groupId, paginationOpts }) => {
     await getOwned(ctx, "groups", groupId);
-    return await ctx.db
-      .query("broadcasts")
-      .withIndex("by_group", (q) => q.eq("groupId", groupId))
-      .order("desc")
-      .paginate(paginationOpts);
+    return await pageWithProgress(
+      ctx,
+      await ctx.db
+        .query("broadcasts")
+        .withIndex("by_group", (q) => q.eq("groupId", groupId))
+        .order("desc")
+        .paginate(paginationOpts),
+    );
   },
 });
 
@@ -288,16 +220,3 @@ export const upcoming = userQuery({
   handler: async (ctx, { paginationOpts }) => await upcomingBroadcasts(ctx, ctx.userId, paginationOpts),
 });
 
-/** Shared by the app and the REST API; see `upcoming`. */
-export async function upcomingBroadcasts(
-  ctx: QueryCtx,
-  userId: Id<"users">,
-  paginationOpts: PaginationOptions,
-): Promise<PaginationResult<Doc<"broadcasts">>> {
-  return await ctx.db
-    .query("broadcasts")
-    .withIndex("by_user_and_status_and_scheduledAt", (q) => q.eq("userId", userId).eq("status", "scheduled"))
-    .paginate(paginationOpts);
-}
-
-export type BroadcastDoc = Doc<"broadcasts">;

@@ -4,7 +4,6 @@ import { doc } from "convex-helpers/validators";
 import { deleteContactEmailBodies } from "./lib/emailBodies";
 import { normalizeSearchQuery } from "./lib/search";
 import { getOwned, internalMutation, userMutation, userQuery } from "./functions";
-import { recordAudit } from "./lib/audit";
 import { internal } from "./_generated/api";
 
 import {
@@ -14,6 +13,7 @@ import {
   deleteContactNotes,
   PURGE_BATCH,
   removeContact,
+  setOptOut as setContactOptOut,
   updateContact,
 } from "./lib/contacts";
 import schema, { vChannel, vMetadata, vSocialHandles } from "./schema";
@@ -56,14 +56,7 @@ export const setOptOut = userMutation({
   returns: v.null(),
   handler: async (ctx, { contactId, channel, optedOut }) => {
     const contact = await getOwned(ctx, "contacts", contactId);
-    await ctx.db.patch("contacts", contactId, { optedOut: { ...contact.optedOut, [channel]: optedOut } });
-    await recordAudit(ctx, {
-      userId: ctx.userId,
-      actor: ctx.actor,
-      action: optedOut ? "contact.optOut" : "contact.optIn",
-      target: { table: "contacts", id: contactId },
-      details: { channel },
-    });
+    await setContactOptOut(ctx, contact, channel, optedOut, { actor: ctx.actor });
     return null;
   },
 });

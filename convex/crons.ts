@@ -5,7 +5,7 @@ const crons = cronJobs();
 
 // Safety net for the exact-time jobs: dispatch anything due that was missed, and settle
 // sends whose outcome never came back (see convex/dispatch.ts).
-crons.interval("sweep due and stuck messages", { minutes: 1 }, internal.dispatch.sweep, {});
+crons.interval("sweep due and stuck messages", { minutes: 1 }, internal.dispatch.sweep.run, {});
 
 // Handled webhook event ids are kept a week for idempotency, then forgotten.
 crons.daily("prune webhook event ids", { hourUTC: 4, minuteUTC: 17 }, internal.webhooks.resend.pruneEvents, {});

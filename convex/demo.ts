@@ -8,8 +8,8 @@ import { v } from "convex/values";
 import type { Id } from "./_generated/dataModel";
 import { seedMutation } from "./functions";
 
-import { createOutbound } from "./dispatch";
-import { insertContact } from "./lib/contacts";
+import { createOutbound } from "./lib/send";
+import { insertContact, setOptOut } from "./lib/contacts";
 import { insertMessage, MessageWrites } from "./lib/messages";
 import { defaultSender } from "./lib/outbound";
 import { provisionSimulatorSenders } from "./lib/senders";
@@ -134,7 +134,8 @@ export const seed = seedMutation({
       }
       await writes.flush();
       if (person.name === "Tom Becker") {
-        await ctx.db.patch("contacts", contactId, { optedOut: { sms: true, whatsapp: false, email: false } });
+        const contact = await ctx.db.get("contacts", contactId);
+        if (contact) await setOptOut(ctx, contact, "sms", true, { actor: { kind: "system", id: "demo" } });
       }
       if (person.name === "Liam Walsh") {
         const sender = await defaultSender(ctx, userId, "sms");

@@ -25,7 +25,7 @@ import {
 } from "./_generated/server";
 import { env } from "./lib/env";
 import { appError } from "./lib/errors";
-import { meterDb, meteringEnabled, report, type Meter } from "./lib/metering";
+import { meterDb, meteringEnabled, newMeter, report } from "./lib/metering";
 import type { Actor } from "./schema";
 
 /**
@@ -48,7 +48,7 @@ function builder<Ctx extends { db: object }, Extra extends Record<string, unknow
 /** `db` as is, or (bench mode) counting into a meter reported when the function succeeds. */
 function metered<DB extends object>(db: DB): { db: DB; onSuccess?: () => void } {
   if (!meteringEnabled()) return { db };
-  const meter: Meter = { reads: 0, writes: 0 };
+  const meter = newMeter();
   return { db: meterDb(db, meter), onSuccess: () => report(meter) };
 }
 

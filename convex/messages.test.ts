@@ -4,8 +4,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { RETRY_POLICY } from "./lib/backoff";
 import { FakeProvider } from "../tests/fakes/fakeProvider";
 import { api, internal } from "./_generated/api";
+import { claimMessage, recordOutcome } from "./lib/claim";
+import { MessageWrites } from "./lib/messages";
 import type { Id } from "./_generated/dataModel";
-import { SWEEP_GRACE_MS } from "./dispatch";
+import { SWEEP_GRACE_MS } from "./dispatch/sweep";
 import { code, insertContactFixture, setup, userWithSenders, type TestConvex } from "./test.setup";
 
 const PHONE = "+14155550123";
@@ -33,6 +35,13 @@ async function runDue(t: TestConvex) {
   vi.advanceTimersByTime(0);
   await t.finishInProgressScheduledFunctions();
 }
+/** Let `ms` of fake time pass in steps, running what comes due at each. */
+async function runFor(t: TestConvex, ms: number, step: number) {
+  for (let elapsed = 0; elapsed < ms; elapsed += step) {
+    vi.advanceTimersByTime(step);
+    await t.finishInProgressScheduledFunctions();
+  }
+}
 const message = (t: TestConvex, id: Id<"messages">) => t.run(async (ctx) => (await ctx.db.get("messages", id))!);
 
 describe("send now", () => {
@@ -50,10 +59,10 @@ describe("send now", () => {
     expect(provider.callsFor(id)).toHaveLength(1);
     expect(provider.calls[0].message).toMatchObject({ to: PHONE, content: "Your order is ready", channel: "sms" });
 
-    // Simulated delivery uses the receipt path, by provider id.
+    // Delivery uses the receipt path, by provider id: queued, then applied by the receipt applier.
     await t.mutation(internal.receipts.apply, { providerMessageId: sent.providerMessageId!, status: "delivered" });
-    expect((await message(t, id)).status).toBe("delivered");
     await settle(t);
+    expect((await message(t, id)).status).toBe("delivered");
     expect(provider.callsFor(id)).toHaveLength(1);
   });
 
@@ -179,7 +188,7 @@ describe("scheduling", () => {
 
   it("cancel stops a scheduled message; a message being sent cannot be canceled or rescheduled", async () => {
     const t = setup();
-    const { as, contactId } = await world(t);
+    const { as, contactId, userId } = await world(t);
     const at = Date.now() + 60_000;
     const a = await as.mutation(api.messages.send, { contactId, channel: "sms", content: "a", scheduledAt: at });
     const b = await as.mutation(api.messages.send, { contactId, channel: "sms", content: "b", scheduledAt: at });
@@ -188,21 +197,27 @@ describe("scheduling", () => {
 
     // b is claimed (the dispatch is under way) when the person clicks cancel.
     vi.advanceTimersByTime(60_000);
-    const job = await t.mutation(internal.dispatch.claim, { messageId: b });
+    const job = await t.run(async (ctx) => {
+      const writes = new MessageWrites(ctx, userId);
+      const claimed = await claimMessage(ctx, writes, (await ctx.db.get("messages", b))!, Date.now());
+      await writes.flush();
+      return claimed;
+    });
     expect(job).not.toBeNull();
     await expect(as.mutation(api.messages.cancel, { messageId: b })).rejects.toMatchObject(code("INVALID_STATE"));
     await expect(
       as.mutation(api.messages.reschedule, { messageId: b, scheduledAt: Date.now() + 60_000 }),
     ).rejects.toMatchObject(code("INVALID_STATE"));
-    await t.mutation(internal.dispatch.complete, {
-      messageId: b,
-      attempt: job!.attempt,
-      outcome: { kind: "sent", providerMessageId: "SM1" },
+    await t.run(async (ctx) => {
+      const writes = new MessageWrites(ctx, userId);
+      await recordOutcome(ctx, writes, (await ctx.db.get("messages", b))!, job!.attempt, { kind: "sent", providerMessageId: "SM1" }, Date.now());
+      await writes.flush();
     });
+    await t.mutation(internal.receipts.apply, { providerMessageId: "SM1", status: "delivered" });
     await settle(t);
     expect((await message(t, a)).status).toBe("canceled");
     expect((await message(t, b)).status).toBe("delivered");
-    // The exact-time jobs of both found nothing to do: only the manual claim "sent" b.
+    // The dispatcher found nothing to do for either: only the manual claim "sent" b.
     expect(provider.calls).toHaveLength(0);
   });
 });
@@ -213,16 +228,17 @@ describe("at most once", () => {
     const { as, contactId } = await world(t);
     const at = Date.now() + 5_000;
     const id = await as.mutation(api.messages.send, { contactId, channel: "sms", content: "once", scheduledAt: at });
-    // Everything fires late together: the exact-time job, the sweep, and two stray dispatches.
+    // Everything fires late together: the lane's wake, the sweep, and two stray pumps (an old
+    // generation and a future one: neither owns the lane, so neither claims).
     vi.advanceTimersByTime(5_000 + SWEEP_GRACE_MS + 1);
     await Promise.all([
-      t.action(internal.dispatch.sweep, {}),
-      t.action(internal.dispatchActions.send, { messageId: id }),
-      t.action(internal.dispatchActions.send, { messageId: id }),
+      t.mutation(internal.dispatch.sweep.run, {}),
+      t.action(internal.dispatch.pump.run, { lane: 0, owner: 0 }),
+      t.action(internal.dispatch.pump.run, { lane: 0, owner: 99 }),
       t.finishInProgressScheduledFunctions(),
     ]);
     await settle(t);
-    await t.action(internal.dispatch.sweep, {});
+    await t.mutation(internal.dispatch.sweep.run, {});
     await settle(t);
     expect(provider.callsFor(id)).toHaveLength(1);
     expect((await message(t, id)).status).toBe("delivered");
@@ -236,7 +252,7 @@ describe("at most once", () => {
     await runDue(t);
     expect(await message(t, id)).toMatchObject({ status: "scheduled", attempts: 1, lastError: { code: "HTTP_503" } });
     vi.advanceTimersByTime(RETRY_POLICY.capMs + SWEEP_GRACE_MS);
-    await Promise.all([t.action(internal.dispatch.sweep, {}), t.finishInProgressScheduledFunctions()]);
+    await Promise.all([t.mutation(internal.dispatch.sweep.run, {}), t.finishInProgressScheduledFunctions()]);
     await settle(t);
     expect(provider.callsFor(id)).toHaveLength(2);
     expect(await message(t, id)).toMatchObject({ status: "delivered", attempts: 2 });
@@ -252,17 +268,17 @@ describe("at most once", () => {
     expect((await message(t, id)).status).toBe("sending");
     // Sweeps inside the window leave it alone; after it, the message fails as UNKNOWN_OUTCOME.
     vi.advanceTimersByTime(30_000);
-    await t.action(internal.dispatch.sweep, {});
+    await t.mutation(internal.dispatch.sweep.run, {});
     expect((await message(t, id)).status).toBe("sending");
     vi.advanceTimersByTime(31_000);
-    await t.action(internal.dispatch.sweep, {});
+    await t.mutation(internal.dispatch.sweep.run, {});
     await settle(t);
     expect(await message(t, id)).toMatchObject({
       status: "failed",
       lastError: { code: "UNKNOWN_OUTCOME", permanent: true },
     });
     vi.advanceTimersByTime(3600_000);
-    await t.action(internal.dispatch.sweep, {});
+    await t.mutation(internal.dispatch.sweep.run, {});
     await settle(t);
     expect(provider.callsFor(id)).toHaveLength(1);
   });
@@ -276,8 +292,8 @@ describe("at most once", () => {
     expect(await message(t, id)).toMatchObject({ status: "sending", lastError: { code: "PROVIDER_TIMEOUT" } });
     // Twilio's status callback carries our id: it settles the message even without a provider id on file.
     await t.mutation(internal.receipts.apply, { providerMessageId: "SMlate", messageId: id, status: "delivered" });
-    expect(await message(t, id)).toMatchObject({ status: "delivered", providerMessageId: "SMlate" });
     await settle(t);
+    expect(await message(t, id)).toMatchObject({ status: "delivered", providerMessageId: "SMlate" });
     expect(provider.callsFor(id)).toHaveLength(1);
   });
 
@@ -289,7 +305,7 @@ describe("at most once", () => {
     const id = await as.mutation(api.messages.send, { contactId, channel: "email", subject: "Hi", content: "body" });
     await runDue(t);
     vi.advanceTimersByTime(61_000);
-    await t.action(internal.dispatch.sweep, {});
+    await t.mutation(internal.dispatch.sweep.run, {});
     await settle(t);
     const calls = provider.callsFor(id);
     expect(calls).toHaveLength(2);
@@ -318,6 +334,8 @@ describe("errors and backoff", () => {
     const { as, contactId } = await world(t);
     provider.answer(["rateLimited"], "transient");
     const id = await as.mutation(api.messages.send, { contactId, channel: "sms", content: "x" });
+    // Step the clock (rather than jump from timer to timer), so each retry runs at its own time.
+    await runFor(t, 70_000, 50);
     await settle(t);
     const calls = provider.callsFor(id);
     expect(calls).toHaveLength(RETRY_POLICY.maxAttempts);

@@ -1,20 +1,16 @@
-import {
-  paginationOptsValidator,
-  paginationResultValidator,
-  type PaginationOptions,
-  type PaginationResult,
-} from "convex/server";
-import { v, type ObjectType } from "convex/values";
+/** Messages: send, schedule, cancel, reschedule, retry, and the thread and lists. */
+import { paginationOptsValidator, paginationResultValidator } from "convex/server";
+import { v } from "convex/values";
 import { doc } from "convex-helpers/validators";
-import type { Doc, Id } from "./_generated/dataModel";
-import type { MutationCtx, QueryCtx } from "./_generated/server";
-import { createOutbound, scheduleDispatch } from "./dispatch";
 import { getOwned, userMutation, userQuery } from "./functions";
 import { recordAudit } from "./lib/audit";
 import { appError } from "./lib/errors";
+import { dispatchPending } from "./lib/lanes";
+import { listMessages, upcomingMessages, vMessageFilters } from "./lib/messageLists";
 import { MessageWrites, moveSchedule, transition } from "./lib/messages";
-import { checkScheduledAt, validateOutbound, type OutboundRequest } from "./lib/outbound";
-import schema, { vChannel, vDirection, vMessageStatus, type Actor } from "./schema";
+import { checkScheduledAt, validateOutbound } from "./lib/outbound";
+import { cancelMessage, sendToContact } from "./lib/send";
+import schema, { vChannel } from "./schema";
 
 const vMessage = doc(schema, "messages");
 
@@ -41,35 +37,6 @@ export const send = userMutation({
   },
 });
 
-/** Shared by the app and the REST API: validate, write, dispatch, audit. */
-export async function sendToContact(
-  ctx: MutationCtx,
-  actor: Actor,
-  contact: Doc<"contacts">,
-  args: OutboundRequest,
-): Promise<Id<"messages">> {
-  const now = Date.now();
-  const { content, to, sender } = await validateOutbound(ctx, contact.userId, contact, args, now);
-  const messageId = await createOutbound(ctx, {
-    userId: contact.userId,
-    contactId: contact._id,
-    channel: args.channel,
-    ...content,
-    to,
-    sender,
-    ...(args.scheduledAt !== undefined ? { scheduledAt: args.scheduledAt } : {}),
-    source: actor,
-  });
-  await recordAudit(ctx, {
-    userId: contact.userId,
-    actor,
-    action: args.scheduledAt !== undefined ? "message.schedule" : "message.send",
-    target: { table: "messages", id: messageId },
-    details: { channel: args.channel, contactId: contact._id },
-  });
-  return messageId;
-}
-
 /** Cancel a message that has not left yet. A dispatch already under way cannot be stopped. */
 export const cancel = userMutation({
   args: { messageId: v.id("messages") },
@@ -80,28 +47,7 @@ export const cancel = userMutation({
   },
 });
 
-/** Shared by the app and the REST API. Returns the canceled message. */
-export async function cancelMessage(
-  ctx: MutationCtx,
-  userId: Id<"users">,
-  actor: Actor,
-  messageId: Id<"messages">,
-): Promise<Doc<"messages">> {
-  const message = await getOwned({ db: ctx.db, userId }, "messages", messageId);
-  const writes = new MessageWrites(ctx, userId);
-  const done = await transition(ctx, writes, message, "canceled", { scheduledAt: undefined });
-  if (!done) throw appError("INVALID_STATE", `This message is ${message.status} and can no longer be canceled.`);
-  await writes.flush();
-  await recordAudit(ctx, {
-    userId,
-    actor,
-    action: "message.cancel",
-    target: { table: "messages", id: messageId },
-  });
-  return done;
-}
-
-/** Move a scheduled message to another time. The old exact-time job finds it not due and does nothing. */
+/** Move a scheduled message to another time (the dispatcher claims it when that comes). */
 export const reschedule = userMutation({
   args: { messageId: v.id("messages"), scheduledAt: v.number() },
   returns: v.null(),
@@ -118,7 +64,7 @@ export const reschedule = userMutation({
     const writes = new MessageWrites(ctx, ctx.userId);
     await moveSchedule(ctx, writes, message, scheduledAt);
     await writes.flush();
-    await scheduleDispatch(ctx, messageId, scheduledAt);
+    await dispatchPending(ctx, message, scheduledAt);
     await recordAudit(ctx, {
       userId: ctx.userId,
       actor: ctx.actor,
@@ -147,7 +93,7 @@ export const retry = userMutation({
       lastError: undefined,
     });
     await writes.flush();
-    await scheduleDispatch(ctx, messageId);
+    await dispatchPending(ctx, message);
     await recordAudit(ctx, {
       userId: ctx.userId,
       actor: ctx.actor,
@@ -178,14 +124,6 @@ export const thread = userQuery({
   },
 });
 
-export const vMessageFilters = {
-  contactId: v.optional(v.id("contacts")),
-  channel: v.optional(vChannel),
-  status: v.optional(vMessageStatus),
-  direction: v.optional(vDirection),
-};
-export type MessageFilters = ObjectType<typeof vMessageFilters>;
-
 /**
  * The user's messages, newest first, filtered by contact, channel, status and direction.
  * The most selective filter picks the index; the rest are applied to each page, so a
@@ -197,55 +135,12 @@ export const list = userQuery({
   handler: async (ctx, { paginationOpts, ...filters }) => await listMessages(ctx, ctx.userId, filters, paginationOpts),
 });
 
-/** Shared by the app and the REST API; see `list`. */
-export async function listMessages(
-  ctx: QueryCtx,
-  userId: Id<"users">,
-  { contactId, channel, status, direction }: MessageFilters,
-  paginationOpts: PaginationOptions,
-): Promise<PaginationResult<Doc<"messages">>> {
-  const messages = ctx.db.query("messages");
-  let query;
-  if (contactId) {
-    await getOwned({ db: ctx.db, userId }, "contacts", contactId);
-    query = messages.withIndex("by_contact_and_at", (q) => q.eq("contactId", contactId));
-  } else if (status) {
-    query = messages.withIndex("by_user_and_status_and_at", (q) => q.eq("userId", userId).eq("status", status));
-  } else if (channel) {
-    query = messages.withIndex("by_user_and_channel_and_at", (q) => q.eq("userId", userId).eq("channel", channel));
-  } else if (direction) {
-    query = messages.withIndex("by_user_and_direction_and_at", (q) => q.eq("userId", userId).eq("direction", direction));
-  } else {
-    query = messages.withIndex("by_user_and_at", (q) => q.eq("userId", userId));
-  }
-  const result = await query.order("desc").paginate(paginationOpts);
-  const page = result.page.filter(
-    (m) =>
-      (!channel || m.channel === channel) &&
-      (!status || m.status === status) &&
-      (!direction || m.direction === direction),
-  );
-  return { ...result, page };
-}
-
 /** Scheduled messages, soonest first (including retries waiting for their next try). */
 export const upcoming = userQuery({
   args: { paginationOpts: paginationOptsValidator },
   returns: paginationResultValidator(vMessage),
   handler: async (ctx, { paginationOpts }) => await upcomingMessages(ctx, ctx.userId, paginationOpts),
 });
-
-/** Shared by the app and the REST API; see `upcoming`. */
-export async function upcomingMessages(
-  ctx: QueryCtx,
-  userId: Id<"users">,
-  paginationOpts: PaginationOptions,
-): Promise<PaginationResult<Doc<"messages">>> {
-  return await ctx.db
-    .query("messages")
-    .withIndex("by_user_and_status_and_at", (q) => q.eq("userId", userId).eq("status", "scheduled"))
-    .paginate(paginationOpts);
-}
 
 /** Failed messages, newest first, with their reasons. */
 export const failed = userQuery({

@@ -22,15 +22,25 @@ describe("bench-mode metering through the function builders", () => {
 
     vi.stubEnv("BENCH_METRICS", "1");
     await as.query(api.contacts.list, { paginationOpts: { numItems: 5, cursor: null } });
-    expect(seen.pop()).toEqual({ reads: 5, writes: 0 });
+    expect(seen.pop()).toEqual({ reads: 5, writes: 0, tables: { contacts: { reads: 5, writes: 0 } } });
     const contactId = await as.mutation(api.contacts.create, { name: "Ann", phone: "+14155550123" });
-    // Duplicate checks (phone: no match), the contact count (1 read, 1 write), the insert, the audit entry.
-    expect(seen.pop()).toEqual({ reads: 1, writes: 3 });
+    // Duplicate checks (phone: no match), the contact count as a delta for the rollup (and a read
+    // of the rollup's state to wake it), the insert, the audit entry.
+    expect(seen.pop()).toEqual({
+      reads: 1,
+      writes: 3,
+      tables: {
+        workers: { reads: 1, writes: 0 },
+        aggregateDeltas: { reads: 0, writes: 1 },
+        contacts: { reads: 0, writes: 1 },
+        auditLog: { reads: 0, writes: 1 },
+      },
+    });
     await as.query(api.contacts.get, { contactId });
-    expect(seen.pop()).toEqual({ reads: 1, writes: 0 });
-    // Internal functions are metered too (async iteration counts each document).
+    expect(seen.pop()).toMatchObject({ reads: 1, writes: 0 });
+    // Internal functions are metered too: a rejected webhook is a delta, never a shared counter.
     await t.mutation(internal.webhooks.log.reject, { provider: "p", reason: "r" });
-    expect(seen.pop()).toEqual({ reads: 0, writes: 1 });
+    expect(seen.pop()).toEqual({ reads: 1, writes: 1, tables: { workers: { reads: 1, writes: 0 }, aggregateDeltas: { reads: 0, writes: 1 } } });
     // A failed function reports nothing (its writes were rolled back).
     await expect(as.mutation(api.contacts.create, { name: "Dup", phone: "+14155550123" })).rejects.toThrow();
     expect(seen).toEqual([]);

@@ -1,15 +1,20 @@
 /**
- * Delivery receipts: the one internal path by which a provider's word about a message
- * (Twilio status callbacks, Resend events, the simulator) changes its status. Monotonic:
- * a late or repeated receipt never moves a message backwards (see convex/lib/receipts.ts).
+ * Delivery receipts: the one internal path by which a provider's word about a message (Twilio
+ * status callbacks, Resend events, the simulator) changes its status. Webhooks queue receipts;
+ * one applier job applies them in batches (see convex/lib/receipts.ts).
  */
 import { v } from "convex/values";
 import { internalMutation } from "./functions";
+import { applyReceipt, enqueueReceipt, receiptDecision, receiptMessage, WritesByUser } from "./lib/receipts";
+import { continueWorker, ownsWorker, PASS_INTERVAL_MS, SETTLE_MS } from "./lib/workers";
+import { vReceiptStatus } from "./schema";
 
-import { applyReceipt, WritesByUser } from "./lib/receipts";
+export { vReceiptStatus };
 
-export const vReceiptStatus = v.union(v.literal("sent"), v.literal("delivered"), v.literal("read"), v.literal("failed"));
+/** Receipts applied per pass: each reads and writes a message or two. */
+const RECEIPT_BATCH = 200;
 
+/** Queue a receipt. Reads nothing, so no load elsewhere can make a status webhook fail. */
 export const apply = internalMutation({
   args: {
     providerMessageId: v.string(),
@@ -19,18 +24,49 @@ export const apply = internalMutation({
     errorMessage: v.optional(v.string()),
     optOut: v.optional(v.boolean()),
   },
-  returns: v.object({ found: v.boolean(), applied: v.boolean() }),
-  handler: async (ctx, args) => await applyReceipt(ctx, args),
+  returns: v.null(),
+  handler: async (ctx, receipt) => {
+    await enqueueReceipt(ctx, receipt);
+    return null;
+  },
 });
 
-/** Many receipts of one status at once (the simulator reports a broadcast's deliveries in batches). */
-export const applyMany = internalMutation({
-  args: { providerMessageIds: v.array(v.string()), status: vReceiptStatus },
+/** One pass of the applier: the oldest due receipts, in order; those that must wait are put back. */
+export const applyQueued = internalMutation({
+  args: { gen: v.number() },
   returns: v.null(),
-  handler: async (ctx, { providerMessageIds, status }) => {
-    const batch = new WritesByUser(ctx);
-    for (const providerMessageId of providerMessageIds) await applyReceipt(ctx, { providerMessageId, status }, batch);
-    await batch.flush();
+  handler: async (ctx, { gen }) => {
+    if (!(await ownsWorker(ctx, "receipts", gen))) return null;
+    const now = Date.now();
+    const rows = await ctx.db
+      .query("receiptQueue")
+      .withIndex("by_notBefore", (q) => q.lte("notBefore", now - SETTLE_MS))
+      .take(RECEIPT_BATCH);
+    const writes = new WritesByUser(ctx);
+    for (const row of rows) {
+      const message = await receiptMessage(ctx, row);
+      const decision = receiptDecision(row, message, now);
+      if (decision === "wait") {
+        const tries = row.tries + 1;
+        await ctx.db.patch("receiptQueue", row._id, { tries, notBefore: now + Math.min(5_000, 250 * 2 ** tries) });
+        continue;
+      }
+      if (decision === "apply") await applyReceipt(ctx, writes.for(message!.userId), message!, row);
+      else console.warn(`[receipts] no message for provider id ${row.providerMessageId.slice(0, 40)}; dropped`);
+      await ctx.db.delete("receiptQueue", row._id);
+    }
+    await writes.flush();
+    if (rows.length === RECEIPT_BATCH) {
+      await continueWorker(ctx, "receipts", gen, 0);
+      return null;
+    }
+    const next = await ctx.db.query("receiptQueue").withIndex("by_notBefore").first();
+    await continueWorker(
+      ctx,
+      "receipts",
+      gen,
+      next ? Math.max(rows.length ? PASS_INTERVAL_MS : 1, Math.ceil(next.notBefore + SETTLE_MS - now)) : null,
+    );
     return null;
   },
 });

@@ -163,7 +163,10 @@ export const senderFields = {
   /** Sends per second this identity may make (broadcast pacing). */
   ratePerSecond: v.number(),
   isDefault: v.boolean(),
-  /** Next free broadcast send slot (ms). */
+  /**
+   * No longer written: broadcasts are paced by their pump's token bucket, not by send slots kept
+   * here (a field every fan-out wrote and every claim and inbound route read). Kept for old documents.
+   */
   nextSlotAt: v.optional(v.number()),
 };
 
@@ -214,6 +217,10 @@ export const broadcastFields = {
   fanOutDone: v.boolean(),
   /** Bumped on reschedule, so only the newest chain of fan-out jobs does anything. */
   fanOutRun: v.number(),
+  /**
+   * Progress as of the broadcast's end (zero until then). The live figures are in `broadcastStats`,
+   * kept by the aggregates rollup; readers go through `withProgress` (convex/lib/broadcasts.ts).
+   */
   counts: vBroadcastCounts,
   skipped: vSkipReasons,
   source: v.optional(vActor),
@@ -238,6 +245,21 @@ export const vPushItem = v.object({
   at: v.number(),
 });
 export type PushItem = Infer<typeof vPushItem>;
+/** A change to the aggregates, as one transaction made it (see convex/lib/stats.ts). */
+export const vDayDelta = v.object({
+  day: v.string(),
+  counts: v.record(v.string(), v.number()),
+  responseTimeSumMs: v.number(),
+  responseCount: v.number(),
+});
+export const vBroadcastDelta = v.object({
+  broadcastId: v.id("broadcasts"),
+  counts: v.record(v.string(), v.number()),
+  skipped: v.optional(v.record(v.string(), v.number())),
+});
+
+export const vReceiptStatus = v.union(v.literal("sent"), v.literal("delivered"), v.literal("read"), v.literal("failed"));
+export type ReceiptStatus = Infer<typeof vReceiptStatus>;
 
 export default defineSchema({
   ...authTables,
@@ -295,8 +317,9 @@ export default defineSchema({
 
   /**
    * Analytics aggregates, one document per user and UTC day: message counts keyed
-   * "direction-channel-status" and response-time sums. Every message write adjusts
-   * them, so analytics read only these.
+   * "direction-channel-status" and response-time sums. Every message write records its change
+   * as a delta and the rollup folds it in (at most about a second behind), so analytics read
+   * only these and no message write touches them.
    */
   dailyStats: defineTable({
     userId: v.id("users"),
@@ -306,7 +329,90 @@ export default defineSchema({
     responseCount: v.number(),
   }).index("by_user_and_day", ["userId", "day"]),
 
-  /** Per-user totals that are not per day (kept exact by the writes that change them). */
+  /**
+   * Live progress of each broadcast (the rollup is its only writer; nothing that sends or records a
+   * message touches it, so a running broadcast has no document every message write contends for).
+   */
+  broadcastStats: defineTable({
+    broadcastId: v.id("broadcasts"),
+    userId: v.id("users"),
+    counts: vBroadcastCounts,
+    skipped: vSkipReasons,
+  }).index("by_broadcast", ["broadcastId"]),
+
+  /**
+   * Insert-only changes to the aggregates (dailyStats, broadcastStats, accountStats,
+   * webhookRejections): every transaction that changes what they count inserts one, and the
+   * rollup job (convex/aggregates.ts) folds them in, oldest first, and deletes them. Writers never
+   * read or write the aggregates themselves, so they never conflict over them.
+   */
+  aggregateDeltas: defineTable({
+    userId: v.optional(v.id("users")),
+    days: v.optional(v.array(vDayDelta)),
+    broadcasts: v.optional(v.array(vBroadcastDelta)),
+    contacts: v.optional(v.number()),
+    /** A rejected webhook request (its provider and reason; never its content). */
+    rejection: v.optional(v.object({ provider: v.string(), reason: v.string() })),
+  }),
+
+  /**
+   * Background jobs that drain a queue table (the aggregates rollup, the receipt applier): whether
+   * a chain of passes is running, and its generation. Writers that fill a queue read this to wake
+   * the job; it is written only when the job starts or goes idle (convex/lib/workers.ts).
+   */
+  workers: defineTable({
+    name: v.string(),
+    running: v.boolean(),
+    gen: v.number(),
+  }).index("by_name", ["name"]),
+
+  /**
+   * Delivery receipts waiting to be applied. A status webhook only inserts here (it reads nothing,
+   * so no broadcast in progress can make it fail); the receipt applier (convex/receipts.ts) applies
+   * them in batches, in order, monotonically.
+   */
+  receiptQueue: defineTable({
+    providerMessageId: v.string(),
+    /** Our id, when the provider echoes it (Twilio's status callback URL); may be malformed. */
+    messageId: v.optional(v.string()),
+    status: vReceiptStatus,
+    errorCode: v.optional(v.string()),
+    errorMessage: v.optional(v.string()),
+    optOut: v.optional(v.boolean()),
+    receivedAt: v.number(),
+    /** Applied no sooner than this (a receipt that arrived before its send's outcome waits). */
+    notBefore: v.number(),
+    tries: v.number(),
+  }).index("by_notBefore", ["notBefore"]),
+
+  /**
+   * Dispatch lanes: each is served by at most one pump action at a time (`owner` names its
+   * generation; a pump whose generation is not the owner claims nothing). Broadcasts are spread
+   * over the lanes by sender; single messages go through lane 0 (convex/lib/lanes.ts).
+   */
+  dispatchLanes: defineTable({
+    lane: v.number(),
+    running: v.boolean(),
+    owner: v.number(),
+    /** Refreshed by the owning pump every few seconds; a stale lane is taken over. */
+    heartbeatAt: v.number(),
+    /** When an idle lane is next woken for a scheduled message, and the job that will do it. */
+    wakeAt: v.optional(v.number()),
+    wakeJob: v.optional(v.id("_scheduled_functions")),
+  }).index("by_lane", ["lane"]),
+
+  /** Broadcasts being sent, by lane: what a lane's pump claims from (written at start and end only). */
+  broadcastPumps: defineTable({
+    broadcastId: v.id("broadcasts"),
+    userId: v.id("users"),
+    senderId: v.id("senders"),
+    lane: v.number(),
+    fanOutDone: v.boolean(),
+  })
+    .index("by_lane", ["lane"])
+    .index("by_broadcast", ["broadcastId"]),
+
+  /** Per-user totals that are not per day (kept by the aggregates rollup). */
   accountStats: defineTable({
     userId: v.id("users"),
     contacts: v.number(),
@@ -362,7 +468,10 @@ export default defineSchema({
     receivedAt: v.number(),
   }).index("by_provider_and_eventId", ["provider", "eventId"]),
 
-  /** Rejected webhook requests, counted per provider and reason (never with their content). */
+  /**
+   * Rejected webhook requests, counted per provider and reason (never with their content). Kept by
+   * the aggregates rollup from insert-only deltas, so a flood of forged requests contends for nothing.
+   */
   webhookRejections: defineTable({
     provider: v.string(),
     reason: v.string(),

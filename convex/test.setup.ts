@@ -1,6 +1,7 @@
 /// <reference types="vite/client" />
 /** Shared set-up for convex-test: the module map, Convex's transaction limits, and signed-in users. */
 import { convexTest } from "convex-test";
+import { vi } from "vitest";
 import type { Id } from "./_generated/dataModel";
 import { provisionSimulatorSenders } from "./lib/senders";
 import schema from "./schema";
@@ -61,4 +62,36 @@ export async function insertContactFixture(
       ...(whatsappWindowStartedAt !== undefined ? { whatsappWindowStartedAt } : {}),
     });
   });
+}
+
+// Real event-loop turns, captured before a test fakes the timers.
+const realSetImmediate: (cb: () => void) => unknown = globalThis.setImmediate ?? ((cb: () => void) => setTimeout(cb, 0));
+export const realTurn = () => new Promise<void>((resolve) => realSetImmediate(() => resolve()));
+
+/**
+ * Let `ms` of fake time pass in small steps, giving running functions real turns to progress at
+ * each: a dispatch pump sleeps between ticks on the (fake) clock, so it is never "finished" until
+ * time moves, and runAllTimers would jump the clock.
+ */
+export async function runFor(ms: number, step = 10) {
+  for (let elapsed = 0; elapsed < ms; elapsed += step) {
+    await vi.advanceTimersByTimeAsync(step);
+    for (let i = 0; i < 5; i++) await realTurn();
+  }
+}
+
+/** finishInProgressScheduledFunctions, with the fake clock moving (10 ms at a time) while it waits. */
+export async function finishRunning(t: TestConvex) {
+  let done = false;
+  const finished = t.finishInProgressScheduledFunctions().then(() => (done = true));
+  while (!done) {
+    await vi.advanceTimersByTimeAsync(10);
+    await realTurn();
+  }
+  await finished;
+}
+
+/** Load the dispatch engine's modules (the pump's provider SDKs take real time to load; fake clocks don't wait). */
+export async function loadEngineModules() {
+  await Promise.all([import("./dispatch/pump"), import("./dispatch/claims"), import("./receipts"), import("./aggregates")]);
 }

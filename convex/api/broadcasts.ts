@@ -1,8 +1,8 @@
 /** REST API: /broadcasts, through the app's createBroadcast with the API key as the actor. */
 import { v } from "convex/values";
 import { internal } from "../_generated/api";
-import { createBroadcast } from "../broadcasts";
 import { apiMutation, apiQuery, getOwned, getOwnedByString } from "../functions";
+import { createBroadcast, withProgress } from "../lib/broadcasts";
 import { vChannel } from "../schema";
 import { idempotencyOf, onceForKey, storedResponse, vIdempotency } from "./idempotency";
 import { broadcastJson } from "./resources";
@@ -25,13 +25,14 @@ export const create = apiMutation({
     await onceForKey(ctx, ctx.userId, idempotency, ROUTE_BROADCAST, async () => {
       const group = await getOwnedByString(ctx, "groups", groupId);
       const broadcastId = await createBroadcast(ctx, ctx.userId, ctx.actor, { ...request, groupId: group._id });
-      return { status: 202, body: broadcastJson(await getOwned(ctx, "broadcasts", broadcastId)) };
+      return { status: 202, body: broadcastJson(await withProgress(ctx, await getOwned(ctx, "broadcasts", broadcastId))) };
     }),
 });
 
 export const get = apiQuery({
   args: { broadcastId: v.string() },
-  handler: async (ctx, { broadcastId }) => broadcastJson(await getOwnedByString(ctx, "broadcasts", broadcastId)),
+  handler: async (ctx, { broadcastId }) =>
+    broadcastJson(await withProgress(ctx, await getOwnedByString(ctx, "broadcasts", broadcastId))),
 });
 
 const TAG = "Broadcasts";

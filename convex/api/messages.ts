@@ -8,10 +8,11 @@ import { formatPhone } from "../../lib/phone";
 import { internal } from "../_generated/api";
 import type { Doc, Id } from "../_generated/dataModel";
 import type { MutationCtx } from "../_generated/server";
-import { upcomingBroadcasts } from "../broadcasts";
 import { apiMutation, apiQuery, getOwned, getOwnedByString } from "../functions";
+import { upcomingBroadcasts } from "../lib/broadcasts";
 import { createContact, findContactByEmail, findContactByPhone, parseEmail, parsePhone } from "../lib/contacts";
-import { cancelMessage, listMessages, sendToContact, upcomingMessages } from "../messages";
+import { listMessages, upcomingMessages } from "../lib/messageLists";
+import { cancelMessage, sendToContact } from "../lib/send";
 import { vChannel, vDirection, vMessageStatus, type Actor, type Channel } from "../schema";
 import { idempotencyOf, onceForKey, storedResponse, vIdempotency } from "./idempotency";
 import { broadcastJson, messageJson, pageOptions, readPage } from "./resources";
@@ -26,7 +27,7 @@ export const ROUTE_SEND = "POST /messages";
  * `name`, or after the address), created under the app's usual rules.
  */
 async function findOrCreateRecipient(
-  ctx: Pick<MutationCtx, "db">,
+  ctx: Pick<MutationCtx, "db" | "scheduler">,
   userId: Id<"users">,
   actor: Actor,
   channel: Channel,

@@ -6,7 +6,7 @@ import { internal } from "../_generated/api";
 import type { Doc, Id } from "../_generated/dataModel";
 import type { MutationCtx, QueryCtx } from "../_generated/server";
 import { getOwned } from "../functions";
-import type { Actor } from "../schema";
+import type { Actor, Channel } from "../schema";
 import { recordAudit } from "./audit";
 import { env } from "./env";
 import { appError } from "./errors";
@@ -136,6 +136,30 @@ export function newContact(
   };
 }
 
+/**
+ * Opt a contact out of a channel (or back in), and record who did it and why: the one place an
+ * opt-out changes (a person in the app, a STOP/START text, a carrier's 21610, an email complaint).
+ * Returns whether anything changed.
+ */
+export async function setOptOut(
+  ctx: Pick<MutationCtx, "db">,
+  contact: Doc<"contacts">,
+  channel: Channel,
+  optedOut: boolean,
+  by: { actor: Actor; details?: Record<string, string | number | boolean | null> },
+): Promise<boolean> {
+  if (contact.optedOut[channel] === optedOut) return false;
+  await ctx.db.patch("contacts", contact._id, { optedOut: { ...contact.optedOut, [channel]: optedOut } });
+  await recordAudit(ctx, {
+    userId: contact.userId,
+    actor: by.actor,
+    action: optedOut ? "contact.optOut" : "contact.optIn",
+    target: { table: "contacts", id: contact._id },
+    details: { channel, ...by.details },
+  });
+  return true;
+}
+
 /** Derived fields after a change of name, phone or email. */
 export function derivedContactFields(c: { name: string; phone?: string; email?: string }) {
   return { sortName: c.name.toLowerCase(), searchText: contactSearchText(c) };
@@ -146,7 +170,7 @@ export function derivedContactFields(c: { name: string; phone?: string; email?: 
  * webhooks). Throws ADDRESS_REQUIRED, INVALID_*, or DUPLICATE_CONTACT.
  */
 export async function insertContact(
-  ctx: Pick<MutationCtx, "db">,
+  ctx: Pick<MutationCtx, "db" | "scheduler">,
   userId: Id<"users">,
   input: ContactInput & { name: string },
 ): Promise<Id<"contacts">> {
@@ -222,7 +246,7 @@ export async function deleteContactNotes(
 
 /** Create a contact and record who did it (the app's and the REST API's create). */
 export async function createContact(
-  ctx: Pick<MutationCtx, "db">,
+  ctx: Pick<MutationCtx, "db" | "scheduler">,
   userId: Id<"users">,
   actor: Actor,
   input: ContactInput & { name: string },

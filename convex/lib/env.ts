@@ -60,6 +60,14 @@ export const env = {
   sendingTimeoutMs: () => num("SENDING_TIMEOUT_MS", 120_000),
 
   /**
+   * How many dispatch lanes broadcasts are spread over (by sender). Each busy lane is one
+   * long-running pump action, i.e. one of the deployment's concurrent scheduled jobs (8 on
+   * Convex's S16 class), and one pump keeps hundreds of provider calls in flight: raise it on
+   * bigger deployments only. Changing it moves senders between lanes.
+   */
+  dispatchLanes: () => Math.min(16, positive("DISPATCH_LANES", 1)),
+
+  /**
    * REST API rate limits, as token buckets: `perMinute` tokens refill each minute, up to
    * `burst` saved. Per API key, and per client IP for failed authentication.
    */

@@ -55,7 +55,7 @@ export function inboundSender(raw: string): InboundSender | null {
 
 /** The user's contact with this phone or email, created (named after the address) if new. */
 export async function findOrCreateContact(
-  ctx: Pick<MutationCtx, "db">,
+  ctx: Pick<MutationCtx, "db" | "scheduler">,
   userId: Id<"users">,
   address: { phone: string } | { email: string; name?: string } | { shortSender: string; kind: string },
 ): Promise<Doc<"contacts">> {

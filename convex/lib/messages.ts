@@ -2,20 +2,20 @@
  * The one write path for messages. Every insert, status change, reschedule and
  * delete goes through here, so the analytics aggregates, broadcast progress counts
  * and the inbox's denormalised conversation fields can never drift from the messages.
- * A MessageWrites collects the aggregate deltas of one transaction; call flush() last.
+ * A MessageWrites collects the aggregate changes of one transaction; call flush() last:
+ * it records them as one delta for the rollup (convex/lib/stats.ts), so no message write
+ * reads or writes an aggregate document.
  */
 import { canTransition, wasSent, type MessageStatus } from "../../lib/messageStatus";
 import type { Doc, Id } from "../_generated/dataModel";
 import type { MutationCtx } from "../_generated/server";
-import type { BroadcastCounts } from "../schema";
+import type { BroadcastCounts, SkipReasons } from "../schema";
 import { enqueueNotifications, type NotifyEvent } from "./notifications";
 import { StatsDelta } from "./stats";
 
 export type MessageDoc = Doc<"messages">;
 export type NewMessage = Omit<MessageDoc, "_id" | "_creationTime">;
-type Ctx = Pick<MutationCtx, "db">;
-/** Flushing may schedule a push notification (convex/lib/notifications.ts). */
-type WritesCtx = Pick<MutationCtx, "db" | "scheduler">;
+type Ctx = Pick<MutationCtx, "db" | "scheduler">;
 
 const PREVIEW_LENGTH = 140;
 
@@ -28,50 +28,47 @@ export function previewOf(m: Pick<MessageDoc, "channel" | "content" | "subject" 
 
 export class MessageWrites {
   readonly stats = new StatsDelta();
-  private readonly broadcasts = new Map<Id<"broadcasts">, Map<keyof BroadcastCounts, number>>();
   private readonly events: NotifyEvent[] = [];
 
   constructor(
-    private readonly ctx: WritesCtx,
+    private readonly ctx: Ctx,
     readonly userId: Id<"users">,
   ) {}
 
   broadcast(id: Id<"broadcasts">, key: keyof BroadcastCounts, by: number): void {
-    let deltas = this.broadcasts.get(id);
-    if (!deltas) this.broadcasts.set(id, (deltas = new Map()));
-    deltas.set(key, (deltas.get(key) ?? 0) + by);
+    this.stats.broadcast(id, key, by);
   }
 
-  /** Something the user may be notified of (an inbound message, a failed send, a finished broadcast). */
+  /** Something the user may be notified of (an inbound message, a failed send). */
   notify(event: NotifyEvent): void {
     this.events.push(event);
   }
 
-  /** Write the aggregate deltas; completes a broadcast whose last message has left; queues notifications. */
-  async flush(now = Date.now()): Promise<void> {
+  /** A broadcast member who gets no message, and why. */
+  skip(id: Id<"broadcasts">, reason: keyof SkipReasons): void {
+    this.stats.broadcast(id, "skipped", 1);
+    this.stats.skip(id, reason, 1);
+  }
+
+  /** Record this transaction's aggregate changes (one insert; the rollup applies it); queue notifications. */
+  async flush(): Promise<void> {
     await this.stats.flush(this.ctx, this.userId);
-    for (const [id, deltas] of this.broadcasts) {
-      const b = await this.ctx.db.get("broadcasts", id);
-      if (!b) continue;
-      const counts = { ...b.counts };
-      for (const [key, by] of deltas) counts[key] = Math.max(0, counts[key] + by);
-      const completion = broadcastCompletion(b, counts, now);
-      await this.ctx.db.patch("broadcasts", id, { counts, ...completion });
-      if (completion.status === "completed") this.notify({ kind: "broadcast", broadcastId: id });
-    }
-    this.broadcasts.clear();
     await enqueueNotifications(this.ctx, this.userId, this.events.splice(0));
   }
 }
 
-/** A broadcast is complete once fan-out is done and no message of it is waiting or in flight. */
-export function broadcastCompletion(b: Doc<"broadcasts">, counts: BroadcastCounts, now: number) {
-  const open = counts.scheduled + counts.queued + counts.sending;
-  return b.status === "sending" && b.fanOutDone && open === 0 ? { status: "completed" as const, completedAt: now } : {};
-}
-
 function broadcastKey(status: MessageStatus): keyof BroadcastCounts | null {
   return status === "received" ? null : status;
+}
+
+/** The inbox row's fields for a contact whose latest message is `m`. */
+function conversationFields(m: NewMessage) {
+  return {
+    lastMessageAt: m.at,
+    lastMessagePreview: previewOf(m),
+    lastMessageChannel: m.channel,
+    lastMessageDirection: m.direction,
+  };
 }
 
 /** Reflect a message in its contact's conversation (inbox row, unread badge, WhatsApp window). */
@@ -81,14 +78,7 @@ async function touchConversation(ctx: Ctx, m: NewMessage): Promise<void> {
   const newest = contact.lastMessageAt === undefined || m.at >= contact.lastMessageAt;
   const inbound = m.direction === "inbound";
   await ctx.db.patch("contacts", contact._id, {
-    ...(newest
-      ? {
-          lastMessageAt: m.at,
-          lastMessagePreview: previewOf(m),
-          lastMessageChannel: m.channel,
-          lastMessageDirection: m.direction,
-        }
-      : {}),
+    ...(newest ? conversationFields(m) : {}),
     ...(inbound
       ? {
           unreadCount: contact.unreadCount + 1,
@@ -103,15 +93,21 @@ async function touchConversation(ctx: Ctx, m: NewMessage): Promise<void> {
   });
 }
 
-/** An outbound message reached the provider: count it, and if it answers a waiting contact, time the reply. */
+/**
+ * An outbound message reached the provider: count it, and if it answers a waiting contact, time
+ * the reply. A broadcast's message joins the conversation now, when it was sent: the inbox orders
+ * conversations by what happened, never by a send still to come.
+ */
 async function recordSent(ctx: Ctx, writes: MessageWrites, m: MessageDoc, sentAt: number): Promise<void> {
   const contact = await ctx.db.get("contacts", m.contactId);
   if (!contact) return;
   const answers = !m.broadcastId && contact.awaitingReplySince !== undefined;
   if (answers) writes.stats.response(sentAt, Math.max(0, sentAt - contact.awaitingReplySince!));
+  const joins = m.broadcastId !== undefined && (contact.lastMessageAt === undefined || sentAt >= contact.lastMessageAt);
   await ctx.db.patch("contacts", contact._id, {
     sentCount: (contact.sentCount ?? 0) + 1,
     ...(answers ? { awaitingReplySince: undefined } : {}),
+    ...(joins ? conversationFields({ ...m, at: sentAt }) : {}),
   });
 }
 
@@ -120,8 +116,9 @@ export async function insertMessage(ctx: Ctx, writes: MessageWrites, fields: New
   writes.stats.count(fields, 1);
   const key = broadcastKey(fields.status);
   if (fields.broadcastId && key) writes.broadcast(fields.broadcastId, key, 1);
-  // Scheduled messages join the conversation when they go out, not when written.
-  if (fields.status !== "scheduled") await touchConversation(ctx, fields);
+  // Scheduled messages join the conversation when they go out, a broadcast's when each is sent
+  // (recordSent), not when written.
+  if (fields.status !== "scheduled" && !fields.broadcastId) await touchConversation(ctx, fields);
   return id;
 }
 
@@ -157,6 +154,19 @@ export async function transition(
     writes.notify({ kind: "failed", contactId: message.contactId, messageId: message._id });
   }
   return next;
+}
+
+/**
+ * Note what happened to a message without changing its status (the provider's answer was lost:
+ * the message stays `sending` until a receipt or the sweep settles it).
+ */
+export async function annotateMessage(
+  ctx: Ctx,
+  message: MessageDoc,
+  patch: Pick<Partial<NewMessage>, "lastError">,
+): Promise<MessageDoc> {
+  await ctx.db.patch("messages", message._id, patch);
+  return { ...message, ...patch };
 }
 
 /** Move a scheduled message to a new time (its thread position and analytics day follow). */

@@ -5,7 +5,12 @@
  * globalThis. Reads are documents returned to the function (by get, first, unique, take,
  * collect, paginate or iteration); writes are inserts, patches, replaces and deletes.
  */
-export type Meter = { reads: number; writes: number };
+export type Meter = {
+  reads: number;
+  writes: number;
+  /** The same, per table: what a transaction touched (design tests check that hot paths stay apart). */
+  tables: Record<string, { reads: number; writes: number }>;
+};
 type Sink = (meter: Meter) => void;
 
 const SINK = "__unifiedInboxMeter";
@@ -28,13 +33,29 @@ const TERMINALS = new Set(["first", "unique", "take", "collect", "paginate"]);
 const CHAINED = new Set(["withIndex", "withSearchIndex", "order", "filter", "fullTableScan", "limit"]);
 const WRITES = new Set(["insert", "patch", "replace", "delete"]);
 
-function countResult(meter: Meter, method: string, result: unknown): void {
-  if (method === "take" || method === "collect") meter.reads += (result as unknown[]).length;
-  else if (method === "paginate") meter.reads += (result as { page: unknown[] }).page.length;
-  else if (result !== null) meter.reads += 1;
+/** A new, empty meter. */
+export function newMeter(): Meter {
+  return { reads: 0, writes: 0, tables: {} };
 }
 
-function meterQuery<Q extends object>(query: Q, meter: Meter): Q {
+function count(meter: Meter, table: string, kind: "reads" | "writes", n: number): void {
+  meter[kind] += n;
+  const t = (meter.tables[table] ??= { reads: 0, writes: 0 });
+  t[kind] += n;
+}
+
+function countResult(meter: Meter, table: string, method: string, result: unknown): void {
+  if (method === "take" || method === "collect") count(meter, table, "reads", (result as unknown[]).length);
+  else if (method === "paginate") count(meter, table, "reads", (result as { page: unknown[] }).page.length);
+  else if (result !== null) count(meter, table, "reads", 1);
+}
+
+/** The table a `db` call names: the table-first API (`get("messages", id)`) this codebase uses. */
+function tableOf(args: unknown[], arity: number): string {
+  return args.length >= arity && typeof args[0] === "string" ? args[0] : "?";
+}
+
+function meterQuery<Q extends object>(query: Q, meter: Meter, table: string): Q {
   return new Proxy(query, {
     get(target, prop, receiver) {
       const value = Reflect.get(target, prop, receiver) as unknown;
@@ -44,7 +65,7 @@ function meterQuery<Q extends object>(query: Q, meter: Meter): Q {
           return {
             next: async () => {
               const step = await iterator.next();
-              if (!step.done) meter.reads += 1;
+              if (!step.done) count(meter, table, "reads", 1);
               return step;
             },
             return: iterator.return?.bind(iterator),
@@ -53,12 +74,13 @@ function meterQuery<Q extends object>(query: Q, meter: Meter): Q {
       }
       if (typeof prop !== "string" || typeof value !== "function") return value;
       if (CHAINED.has(prop)) {
-        return (...args: unknown[]) => meterQuery((value as (...a: unknown[]) => object).apply(target, args), meter);
+        return (...args: unknown[]) =>
+          meterQuery((value as (...a: unknown[]) => object).apply(target, args), meter, table);
       }
       if (TERMINALS.has(prop)) {
         return async (...args: unknown[]) => {
           const result = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
-          countResult(meter, prop, result);
+          countResult(meter, table, prop, result);
           return result;
         };
       }
@@ -74,18 +96,19 @@ export function meterDb<DB extends object>(db: DB, meter: Meter): DB {
       const value = Reflect.get(target, prop, receiver) as unknown;
       if (typeof prop !== "string" || typeof value !== "function") return value;
       if (prop === "query") {
-        return (...args: unknown[]) => meterQuery((value as (...a: unknown[]) => object).apply(target, args), meter);
+        return (...args: unknown[]) =>
+          meterQuery((value as (...a: unknown[]) => object).apply(target, args), meter, String(args[0]));
       }
       if (prop === "get") {
         return async (...args: unknown[]) => {
           const doc = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
-          if (doc !== null) meter.reads += 1;
+          if (doc !== null) count(meter, tableOf(args, 2), "reads", 1);
           return doc;
         };
       }
       if (WRITES.has(prop)) {
         return async (...args: unknown[]) => {
-          meter.writes += 1;
+          count(meter, tableOf(args, prop === "insert" ? 1 : prop === "delete" ? 2 : 3), "writes", 1);
           return await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
         };
       }

@@ -8,11 +8,11 @@ import { z } from "zod";
 import { internal } from "../_generated/api";
 import { httpAction } from "../_generated/server";
 import { internalMutation } from "../functions";
-import { recordAudit } from "../lib/audit";
+import { setOptOut } from "../lib/contacts";
 import { env } from "../lib/env";
 import { MAX_ATTACHMENTS, vAttachment } from "../lib/emailBodies";
 import { parseMailbox, routeInbound } from "../lib/inbound";
-import { applyReceipt } from "../lib/receipts";
+import { enqueueReceipt } from "../lib/receipts";
 import { json, MAX_JSON_BYTES, readBody, reject } from "./http";
 
 const short = z.string().max(1000);
@@ -170,16 +170,10 @@ export const handleEvent = internalMutation({
         .first();
       const contact = message && (await ctx.db.get("contacts", message.contactId));
       if (!contact) return "unknownEmail";
-      if (!contact.optedOut.email) {
-        await ctx.db.patch("contacts", contact._id, { optedOut: { ...contact.optedOut, email: true } });
-        await recordAudit(ctx, {
-          userId: contact.userId,
-          actor: { kind: "webhook", id: "resend" },
-          action: "contact.optOut",
-          target: { table: "contacts", id: contact._id },
-          details: { channel: "email", reason: "spam complaint" },
-        });
-      }
+      await setOptOut(ctx, contact, "email", true, {
+        actor: { kind: "webhook", id: "resend" },
+        details: { reason: "spam complaint" },
+      });
       return "optedOut";
     }
     const status = RECEIPTS[args.type];
@@ -190,12 +184,13 @@ export const handleEvent = internalMutation({
         : args.type === "email.suppressed"
           ? "The address is on Resend's suppression list (an earlier bounce or complaint)."
           : "Resend could not send the email.";
-    const result = await applyReceipt(ctx, {
+    // Queued like every receipt: applied in order by the receipt applier (convex/receipts.ts).
+    await enqueueReceipt(ctx, {
       providerMessageId: args.emailId,
       status,
       ...(status === "failed" ? { errorCode: `RESEND_${args.type.slice(6).toUpperCase()}`, errorMessage: reason } : {}),
     });
-    return result.found ? (result.applied ? "applied" : "unchanged") : "unknownEmail";
+    return "queued";
   },
 });
 

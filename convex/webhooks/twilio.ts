@@ -10,7 +10,7 @@ import { twiml } from "./twiml";
 import { internal } from "../_generated/api";
 import { httpAction, type ActionCtx } from "../_generated/server";
 import { internalMutation } from "../functions";
-import { recordAudit } from "../lib/audit";
+import { setOptOut } from "../lib/contacts";
 import { env } from "../lib/env";
 import { findOrCreateContact, inboundPhone, inboundSender, routeInbound, storeInbound } from "../lib/inbound";
 import { formValues, parseForm } from "../lib/httpBody";
@@ -145,18 +145,11 @@ export const recordInbound = internalMutation({
       provider: "twilio",
     });
     if (keyword === "optOut" || keyword === "optIn") {
-      const optedOut = keyword === "optOut";
       const fresh = (await ctx.db.get("contacts", contact._id))!;
-      if (fresh.optedOut[channel] !== optedOut) {
-        await ctx.db.patch("contacts", contact._id, { optedOut: { ...fresh.optedOut, [channel]: optedOut } });
-        await recordAudit(ctx, {
-          userId: sender.userId,
-          actor: { kind: "webhook", id: "twilio" },
-          action: optedOut ? "contact.optOut" : "contact.optIn",
-          target: { table: "contacts", id: contact._id },
-          details: { channel, keyword: args.body.trim().slice(0, 20) },
-        });
-      }
+      await setOptOut(ctx, fresh, channel, keyword === "optOut", {
+        actor: { kind: "webhook", id: "twilio" },
+        details: { keyword: args.body.trim().slice(0, 20) },
+      });
     }
     return { outcome: "stored" as const, ...(reply ? { reply } : {}) };
   },

@@ -22,6 +22,12 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
+/**
+ * Receipts are queued and applied by the receipt applier, and the aggregates kept by the rollup:
+ * each a fraction of a second behind the webhook (real timers here). Wait for them, but not long.
+ */
+const eventually = (check: () => Promise<void>) => vi.waitFor(check, { timeout: 1_500, interval: 25 });
+
 let sidSeq = 0;
 const newSid = () => `SM${String(++sidSeq).padStart(32, "0")}`;
 
@@ -78,7 +84,7 @@ describe("twilio inbound", () => {
       to: number,
     });
     const day = new Date().toISOString().slice(0, 10);
-    expect((await as.query(api.analytics.summary, { from: day, to: day })).totals.received).toBe(1);
+    await eventually(async () => expect((await as.query(api.analytics.summary, { from: day, to: day })).totals.received).toBe(1));
     expect((await as.query(api.contacts.get, { contactId: convo._id })).awaitingReplySince).toBeTypeOf("number");
   });
 
@@ -103,11 +109,13 @@ describe("twilio inbound", () => {
     const huge = await twilioPost(t, "/webhooks/twilio/inbound", { ...params, Body: "x".repeat(70_000) });
     expect(huge.status).toBe(413);
     expect(await counts(t)).toEqual(before);
-    const rejections = await t.run(async (ctx) => await ctx.db.query("webhookRejections").collect());
-    expect(Object.fromEntries(rejections.map((r) => [r.reason, r.count]))).toEqual({
-      "bad signature": 4,
-      "missing signature": 1,
-      "body too large": 1,
+    await eventually(async () => {
+      const rejections = await t.run(async (ctx) => await ctx.db.query("webhookRejections").collect());
+      expect(Object.fromEntries(rejections.map((r) => [r.reason, r.count]))).toEqual({
+        "bad signature": 4,
+        "missing signature": 1,
+        "body too large": 1,
+      });
     });
   });
 
@@ -333,24 +341,28 @@ describe("twilio status callbacks", () => {
         const res = await twilioPost(t, `/webhooks/twilio/status?m=${m._id}`, { MessageSid: m.providerMessageId!, MessageStatus: status });
         expect(res.status).toBe(200);
       }
-      expect((await as.query(api.messages.get, { messageId: m._id })).status).toBe("read");
+      await eventually(async () => expect((await as.query(api.messages.get, { messageId: m._id })).status).toBe("read"));
     }
     // A late "sent" never overwrites "delivered"; "undelivered" fails a sent message with the reason.
     const m = await sentMessage(t, as);
     await twilioPost(t, `/webhooks/twilio/status?m=${m._id}`, { MessageSid: m.providerMessageId!, MessageStatus: "delivered" });
     await twilioPost(t, `/webhooks/twilio/status?m=${m._id}`, { MessageSid: m.providerMessageId!, MessageStatus: "sent" });
-    expect((await as.query(api.messages.get, { messageId: m._id })).status).toBe("delivered");
+    await eventually(async () => expect((await as.query(api.messages.get, { messageId: m._id })).status).toBe("delivered"));
     const n = await sentMessage(t, as);
     for (let i = 0; i < 5; i++) {
       await twilioPost(t, `/webhooks/twilio/status?m=${n._id}`, { MessageSid: n.providerMessageId!, MessageStatus: "undelivered", ErrorCode: "30007" });
     }
-    expect(await as.query(api.messages.get, { messageId: n._id })).toMatchObject({
-      status: "failed",
-      lastError: { code: "TWILIO_30007", message: "The carrier filtered the message as spam", permanent: true },
-    });
+    await eventually(async () =>
+      expect(await as.query(api.messages.get, { messageId: n._id })).toMatchObject({
+        status: "failed",
+        lastError: { code: "TWILIO_30007", message: "The carrier filtered the message as spam", permanent: true },
+      }),
+    );
     const day = new Date().toISOString().slice(0, 10);
-    const stats = await as.query(api.analytics.summary, { from: day, to: day });
-    expect(stats.byStatus.find((s) => s.status === "failed")!.count).toBe(1);
+    await eventually(async () => {
+      const stats = await as.query(api.analytics.summary, { from: day, to: day });
+      expect(stats.byStatus.find((s) => s.status === "failed")!.count).toBe(1);
+    });
   });
 
   it("ignores unknown sids and intermediate statuses with 200", async () => {
@@ -368,7 +380,8 @@ describe("twilio status callbacks", () => {
     const { as } = await world(t);
     const m = await sentMessage(t, as);
     await twilioPost(t, "/webhooks/twilio/status", { MessageSid: m.providerMessageId!, MessageStatus: "failed", ErrorCode: "21610" });
-    expect((await as.query(api.contacts.get, { contactId: m.contactId })).optedOut.sms).toBe(true);
+    await eventually(async () => expect((await as.query(api.contacts.get, { contactId: m.contactId })).optedOut.sms).toBe(true));
+    expect((await as.query(api.messages.get, { messageId: m._id })).status).toBe("failed");
   });
 });
 
@@ -405,14 +418,16 @@ describe("resend webhook", () => {
     await resendPost(t, event("email.sent", { email_id: a.providerMessageId }), { id: "e2" });
     await resendPost(t, event("email.opened", { email_id: a.providerMessageId }), { id: "e3" });
     await resendPost(t, event("email.delivery_delayed", { email_id: a.providerMessageId }), { id: "e4" });
-    expect((await as.query(api.messages.get, { messageId: a._id })).status).toBe("read");
+    await eventually(async () => expect((await as.query(api.messages.get, { messageId: a._id })).status).toBe("read"));
 
     const b = await sentEmail(t, as);
     await resendPost(t, event("email.bounced", { email_id: b.providerMessageId, bounce: { message: "Mailbox does not exist" } }), { id: "e5" });
-    expect(await as.query(api.messages.get, { messageId: b._id })).toMatchObject({
-      status: "failed",
-      lastError: { code: "RESEND_BOUNCED", message: "The email bounced: Mailbox does not exist" },
-    });
+    await eventually(async () =>
+      expect(await as.query(api.messages.get, { messageId: b._id })).toMatchObject({
+        status: "failed",
+        lastError: { code: "RESEND_BOUNCED", message: "The email bounced: Mailbox does not exist" },
+      }),
+    );
     const c = await sentEmail(t, as);
     await resendPost(t, event("email.complained", { email_id: c.providerMessageId }), { id: "e6" });
     expect((await as.query(api.contacts.get, { contactId: c.contactId })).optedOut.email).toBe(true);

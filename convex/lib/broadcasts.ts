@@ -1,0 +1,130 @@
+/**
+ * Broadcast rules shared by the app's functions, the REST API and the rollup: creating one,
+ * reading one with its live progress, and ending one once its last message has settled.
+ */
+import type { PaginationOptions, PaginationResult } from "convex/server";
+import { internal } from "../_generated/api";
+import type { Doc, Id } from "../_generated/dataModel";
+import type { MutationCtx, QueryCtx } from "../_generated/server";
+import { getOwned } from "../functions";
+import type { Actor, BroadcastCounts, Channel, SkipReasons } from "../schema";
+import { recordAudit } from "./audit";
+import { appError } from "./errors";
+import { enqueueNotifications } from "./notifications";
+import { checkScheduledAt, cleanOutbound, defaultSender } from "./outbound";
+
+export const ZERO_COUNTS: BroadcastCounts = {
+  total: 0,
+  scheduled: 0,
+  queued: 0,
+  sending: 0,
+  sent: 0,
+  delivered: 0,
+  read: 0,
+  failed: 0,
+  canceled: 0,
+  skipped: 0,
+};
+export const ZERO_SKIPPED: SkipReasons = { noAddress: 0, optedOut: 0, whatsappWindowClosed: 0 };
+
+export type BroadcastRequest = {
+  groupId: Id<"groups">;
+  channel: Channel;
+  content: string;
+  subject?: string;
+  mediaUrls?: string[];
+  scheduledAt?: number;
+};
+
+/** Shared by the app and the REST API. */
+export async function createBroadcast(
+  ctx: MutationCtx,
+  userId: Id<"users">,
+  actor: Actor,
+  request: BroadcastRequest,
+): Promise<Id<"broadcasts">> {
+  const now = Date.now();
+  const group = await getOwned({ db: ctx.db, userId }, "groups", request.groupId);
+  const content = cleanOutbound(request.channel, request);
+  if (request.scheduledAt !== undefined) checkScheduledAt(request.scheduledAt, now);
+  const sender = await defaultSender(ctx, userId, request.channel);
+  if (!sender) throw appError("NO_SENDER");
+  const scheduled = request.scheduledAt !== undefined;
+  const broadcastId = await ctx.db.insert("broadcasts", {
+    userId,
+    groupId: group._id,
+    groupName: group.name,
+    members: group.memberCount,
+    channel: request.channel,
+    senderId: sender._id,
+    ...content,
+    status: scheduled ? "scheduled" : "sending",
+    ...(scheduled ? { scheduledAt: request.scheduledAt } : { startedAt: now }),
+    fanOutDone: false,
+    fanOutRun: 0,
+    counts: ZERO_COUNTS,
+    skipped: ZERO_SKIPPED,
+    source: actor,
+  });
+  await ctx.db.insert("broadcastStats", { broadcastId, userId, counts: ZERO_COUNTS, skipped: ZERO_SKIPPED });
+  const args = { broadcastId, run: 0, cursor: null };
+  if (scheduled) await ctx.scheduler.runAt(request.scheduledAt!, internal.broadcasts.fanOut, args);
+  else await ctx.scheduler.runAfter(0, internal.broadcasts.fanOut, args);
+  await recordAudit(ctx, {
+    userId,
+    actor,
+    action: scheduled ? "broadcast.schedule" : "broadcast.send",
+    target: { table: "broadcasts", id: broadcastId },
+    details: { groupId: group._id, channel: request.channel, members: group.memberCount },
+  });
+  return broadcastId;
+}
+
+/** A broadcast as readers see it: its live progress (kept by the rollup) in `counts` and `skipped`. */
+export async function withProgress(ctx: Pick<QueryCtx, "db">, b: Doc<"broadcasts">): Promise<Doc<"broadcasts">> {
+  const stats = await ctx.db
+    .query("broadcastStats")
+    .withIndex("by_broadcast", (q) => q.eq("broadcastId", b._id))
+    .unique();
+  return stats ? { ...b, counts: stats.counts, skipped: stats.skipped } : b;
+}
+
+/** A page of broadcasts, each with its live progress. */
+export async function pageWithProgress(
+  ctx: Pick<QueryCtx, "db">,
+  page: PaginationResult<Doc<"broadcasts">>,
+): Promise<PaginationResult<Doc<"broadcasts">>> {
+  return { ...page, page: await Promise.all(page.page.map((b) => withProgress(ctx, b))) };
+}
+
+/** Broadcasts waiting for their time, soonest first. Shared by the app and the REST API. */
+export async function upcomingBroadcasts(
+  ctx: Pick<QueryCtx, "db">,
+  userId: Id<"users">,
+  paginationOpts: PaginationOptions,
+): Promise<PaginationResult<Doc<"broadcasts">>> {
+  const page = await ctx.db
+    .query("broadcasts")
+    .withIndex("by_user_and_status_and_scheduledAt", (q) => q.eq("userId", userId).eq("status", "scheduled"))
+    .paginate(paginationOpts);
+  return await pageWithProgress(ctx, page);
+}
+
+/**
+ * End a broadcast whose fan-out is done and none of whose messages waits or is in flight; its
+ * final counts are kept on it. Called by the rollup, which keeps the counts.
+ */
+export async function completeBroadcast(
+  ctx: Pick<MutationCtx, "db" | "scheduler">,
+  b: Doc<"broadcasts">,
+  counts: BroadcastCounts,
+  skipped: SkipReasons,
+  now: number,
+): Promise<boolean> {
+  const open = counts.scheduled + counts.queued + counts.sending;
+  if (b.status !== "sending" || !b.fanOutDone || open !== 0) return false;
+  await ctx.db.patch("broadcasts", b._id, { status: "completed", completedAt: now, counts, skipped });
+  // A finished broadcast is news for the user's devices (convex/lib/notifications.ts).
+  await enqueueNotifications(ctx, b.userId, [{ kind: "broadcast", broadcastId: b._id }]);
+  return true;
+}

@@ -1,0 +1,98 @@
+/**
+ * Sending one message: write it (validated) and hand it to the dispatcher, now or at its time;
+ * cancel one that has not left. Shared by the app's mutations and the REST API.
+ */
+import type { Doc, Id } from "../_generated/dataModel";
+import type { MutationCtx } from "../_generated/server";
+import { getOwned } from "../functions";
+import type { Actor } from "../schema";
+import { recordAudit } from "./audit";
+import { appError } from "./errors";
+import { SINGLES_LANE, wakeLane } from "./lanes";
+import { insertMessage, MessageWrites, transition, type NewMessage } from "./messages";
+import { validateOutbound, type OutboundRequest } from "./outbound";
+
+type Ctx = Pick<MutationCtx, "db" | "scheduler">;
+
+/** Have a single message dispatched at `at` (or now): the singles lane's pump claims it then. */
+export async function dispatchAt(ctx: Ctx, at?: number): Promise<void> {
+  await wakeLane(ctx, SINGLES_LANE, at);
+}
+
+/** Write a validated outbound message and hand it to the dispatcher. */
+export async function createOutbound(
+  ctx: Ctx,
+  fields: Pick<NewMessage, "userId" | "contactId" | "channel" | "content" | "subject" | "mediaUrls" | "to"> & {
+    sender: Doc<"senders">;
+    scheduledAt?: number;
+    source: Actor;
+  },
+): Promise<Id<"messages">> {
+  const now = Date.now();
+  const { sender, scheduledAt, ...rest } = fields;
+  const writes = new MessageWrites(ctx, fields.userId);
+  const messageId = await insertMessage(ctx, writes, {
+    ...rest,
+    direction: "outbound",
+    status: scheduledAt === undefined ? "queued" : "scheduled",
+    at: scheduledAt ?? now,
+    scheduledAt: scheduledAt ?? now,
+    senderId: sender._id,
+    from: sender.address,
+    provider: sender.provider,
+    attempts: 0,
+  });
+  await writes.flush();
+  await dispatchAt(ctx, scheduledAt);
+  return messageId;
+}
+
+/** Validate, write, dispatch, audit. */
+export async function sendToContact(
+  ctx: MutationCtx,
+  actor: Actor,
+  contact: Doc<"contacts">,
+  args: OutboundRequest,
+): Promise<Id<"messages">> {
+  const now = Date.now();
+  const { content, to, sender } = await validateOutbound(ctx, contact.userId, contact, args, now);
+  const messageId = await createOutbound(ctx, {
+    userId: contact.userId,
+    contactId: contact._id,
+    channel: args.channel,
+    ...content,
+    to,
+    sender,
+    ...(args.scheduledAt !== undefined ? { scheduledAt: args.scheduledAt } : {}),
+    source: actor,
+  });
+  await recordAudit(ctx, {
+    userId: contact.userId,
+    actor,
+    action: args.scheduledAt !== undefined ? "message.schedule" : "message.send",
+    target: { table: "messages", id: messageId },
+    details: { channel: args.channel, contactId: contact._id },
+  });
+  return messageId;
+}
+
+/** Cancel a message that has not left yet. Returns the canceled message. */
+export async function cancelMessage(
+  ctx: MutationCtx,
+  userId: Id<"users">,
+  actor: Actor,
+  messageId: Id<"messages">,
+): Promise<Doc<"messages">> {
+  const message = await getOwned({ db: ctx.db, userId }, "messages", messageId);
+  const writes = new MessageWrites(ctx, userId);
+  const done = await transition(ctx, writes, message, "canceled", { scheduledAt: undefined });
+  if (!done) throw appError("INVALID_STATE", `This message is ${message.status} and can no longer be canceled.`);
+  await writes.flush();
+  await recordAudit(ctx, {
+    userId,
+    actor,
+    action: "message.cancel",
+    target: { table: "messages", id: messageId },
+  });
+  return done;
+}
