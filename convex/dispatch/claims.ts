@@ -27,7 +27,7 @@ const CATCH_UP_MS = 200;
 /** Provider calls one pump keeps in flight at most (a function may have 1,000 I/O operations at once). */
 export const MAX_IN_FLIGHT = 400;
 /** Messages claimed per tick at most (each is ~3 reads and a write). */
-const CLAIM_MAX = 200;
+const CLAIM_MAX = 100;
 /** Broadcasts a lane serves at once (the rest wait their turn). */
 const PUMP_ROWS = 100;
 /** With nothing to claim for longer than this, the pump ends and a wake is arranged instead. */

@@ -6,7 +6,7 @@
  */
 import { v } from "convex/values";
 import { createSender } from "../channels/factory";
-import { isChannelError, type ChannelConfig } from "../channels/types";
+import { isChannelError, type MessageSender } from "../channels/types";
 import { internal } from "../_generated/api";
 import type { Id } from "../_generated/dataModel";
 import { internalAction } from "../_generated/server";
@@ -27,9 +27,9 @@ const vBucket = v.object({ level: v.number(), at: v.number() });
  * anything else propagates: the message stays `sending` and a receipt or the sweep settles it,
  * because the provider may have accepted it.
  */
-async function callProvider(job: Job, body: Body, config: ChannelConfig): Promise<Outcome> {
+async function callProvider(senderFor: (job: Job) => MessageSender, job: Job, body: Body): Promise<Outcome> {
   try {
-    const { providerMessageId } = await createSender(job.channel, job.provider, config).send({
+    const { providerMessageId } = await senderFor(job).send({
       id: job.messageId,
       channel: job.channel,
       to: job.to,
@@ -58,6 +58,14 @@ export const run = internalAction({
   returns: v.null(),
   handler: async (ctx, { lane, owner, buckets }) => {
     const config = env.channelConfig();
+    // One client per channel and provider for the whole run: its connections are reused.
+    const senders = new Map<string, MessageSender>();
+    const senderFor = (job: Job) => {
+      const key = `${job.channel}:${job.provider}`;
+      let sender = senders.get(key);
+      if (!sender) senders.set(key, (sender = createSender(job.channel, job.provider, config)));
+      return sender;
+    };
     const stats = await runPump(
       {
         now: () => Date.now(),
@@ -75,7 +83,7 @@ export const run = internalAction({
             broadcastIds: broadcastIds as Id<"broadcasts">[],
             messageIds: messageIds as Id<"messages">[],
           }),
-        send: async (job, body) => await callProvider(job, body, config),
+        send: async (job, body) => await callProvider(senderFor, job, body),
         handover: async (state) => await ctx.runMutation(internal.dispatch.lanes.handover, { lane, owner, buckets: state }),
         park: async (state, at) => {
           await ctx.scheduler.runAt(at, internal.dispatch.pump.run, { lane, owner, buckets: state });
