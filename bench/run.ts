@@ -12,6 +12,7 @@ import { performance } from "node:perf_hooks";
 import { browserBenchmarks, stopBrowserBenchmarks } from "./browser";
 import { databaseBenchmark } from "./database";
 import { pushFigures } from "./push";
+import { engineBenchmarks } from "./engine";
 import { latencyBenchmark } from "./latency";
 import { takeOccReport } from "./harness";
 import { scaleFigures } from "./scale";
@@ -25,6 +26,7 @@ const benchmarks: Benchmark[] = [
   { name: "push", description: "inbound webhook → Web Push request at a fake push service", run: (o) => pushFigures(o) },
   { name: "scale", description: "read budgets, dispatch lag and a broadcast at scale", run: (o) => scaleFigures(o) },
   { name: "soak", description: "1,000 dispatches against a failing provider", run: (o) => soakFigures(o) },
+  ...engineBenchmarks,
   databaseBenchmark,
   ...browserBenchmarks,
 ];

@@ -51,7 +51,7 @@ export async function soakFigures(opts: { quick: boolean; log: (line: string) =>
   const sweeps = (async () => {
     while (sweeping) {
       await new Promise((r) => setTimeout(r, SWEEP_EVERY_MS));
-      if (sweeping) await backend.run("dispatch:sweep", {});
+      if (sweeping) await backend.run("dispatch/sweep:run", {});
     }
   })();
   try {

@@ -185,3 +185,54 @@ export const statusCounts = seedMutation({
     return counts;
   },
 });
+
+/** A broadcast's messages by status (the engine benchmarks' final tally). */
+export const broadcastStatusCounts = internalMutation({
+  args: { broadcastId: v.id("broadcasts") },
+  returns: v.record(v.string(), v.number()),
+  handler: async (ctx, { broadcastId }) => {
+    const counts: Record<string, number> = {};
+    for (const status of ["scheduled", "queued", "sending", "sent", "delivered", "read", "failed", "canceled"] as const) {
+      const n = (
+        await ctx.db
+          .query("messages")
+          .withIndex("by_broadcast_and_status_and_scheduledAt", (q) => q.eq("broadcastId", broadcastId).eq("status", status))
+          .take(16_000)
+      ).length;
+      if (n) counts[status] = n;
+    }
+    return counts;
+  },
+});
+
+/** How many of these provider ids are stored as messages (inbound replies the benchmark posted). */
+export const storedCount = internalMutation({
+  args: { providerMessageIds: v.array(v.string()) },
+  returns: v.number(),
+  handler: async (ctx, { providerMessageIds }) => {
+    let n = 0;
+    for (const id of providerMessageIds) {
+      const m = await ctx.db
+        .query("messages")
+        .withIndex("by_providerMessageId", (q) => q.eq("providerMessageId", id))
+        .first();
+      if (m) n++;
+    }
+    return n;
+  },
+});
+
+/** Scheduled functions created since `since`, by function (the engine benchmarks count jobs). */
+export const scheduledSince = internalMutation({
+  args: { since: v.number() },
+  returns: v.record(v.string(), v.number()),
+  handler: async (ctx, { since }) => {
+    const counts: Record<string, number> = {};
+    const jobs = await ctx.db.system
+      .query("_scheduled_functions")
+      .withIndex("by_creation_time", (q) => q.gte("_creationTime", since))
+      .take(16_000);
+    for (const job of jobs) counts[job.name] = (counts[job.name] ?? 0) + 1;
+    return counts;
+  },
+});

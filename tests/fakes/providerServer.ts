@@ -4,10 +4,13 @@
  * Resend's email API, so the real SDK code
  * (convex/channels/twilio.ts, resend.ts) can be tested and benchmarked offline. Point the
  * app at it with TWILIO_API_BASE_URL / RESEND_API_BASE_URL. Each request is answered by
- * the next scripted fault, or accepted.
+ * the next scripted fault, or accepted — after a latency, if one is set. Like Twilio, it can
+ * report each accepted message's progress to its StatusCallback URL ("sent", then "delivered"),
+ * signed with the account's auth token.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import twilio from "twilio";
 
 export type Fault =
   | { kind: "ok" }
@@ -43,14 +46,42 @@ function parseForm(text: string): Record<string, string | string[]> {
   return out;
 }
 
+/** A provider's answer time: log-normal around `medianMs`, never above `maxMs` (p99 ≈ max for the defaults). */
+export function latencyOf(random: () => number, medianMs = 250, maxMs = 2_000, sigma = 0.9): number {
+  const z = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+  return Math.min(maxMs, medianMs * Math.exp(sigma * z));
+}
+
+/** A small deterministic PRNG, so runs are comparable. */
+export function seeded(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export type Callback = { sid: string; status: string; at: number; httpStatus: number | null };
+
 export class FakeProviderServer {
   readonly received: Received[] = [];
   private faults: Fault[] = [];
   /** Decide a fault per request (overrides the script), e.g. for random fault soaks. */
   decide: ((r: Received) => Fault) | null = null;
-  /** Enforce a provider rate limit: a token bucket of `perSecond` with `burst`; excess gets 429/20429. */
+  /** Enforce a provider rate limit per sending address: a token bucket of `perSecond` with `burst`; excess gets 429/20429. */
   rateLimit: { perSecond: number; burst: number } | null = null;
-  private bucket = { tokens: 0, at: 0 };
+  private buckets = new Map<string, { tokens: number; at: number }>();
+  /** How long each request takes to answer (ms); none: at once. */
+  latency: ((r: Received) => number) | null = null;
+  /**
+   * Report accepted Twilio messages to their StatusCallback like Twilio: "sent" after `sentMs`,
+   * then "delivered" after `deliveredMs` more, signed with the auth token of the request's account.
+   */
+  statusCallbacks: { sentMs: () => number; deliveredMs: () => number } | null = null;
+  /** Every status callback posted, with the app's HTTP answer (null: no answer). */
+  readonly callbacks: Callback[] = [];
+  private readonly pendingCallbacks = new Set<Promise<void>>();
   /** Requests refused by the rate limit. */
   rateLimited = 0;
   private server: Server | null = null;
@@ -100,6 +131,11 @@ export class FakeProviderServer {
     return this;
   }
 
+  /** Resolve when every status callback scheduled so far has been posted. */
+  async callbacksDone(): Promise<void> {
+    while (this.pendingCallbacks.size) await Promise.all(this.pendingCallbacks);
+  }
+
   async stop(): Promise<void> {
     for (const res of this.hanging) res.destroy();
     this.hanging.clear();
@@ -127,8 +163,11 @@ export class FakeProviderServer {
       accepted: false,
     };
     this.received.push(received);
+    const delay = this.latency?.(received) ?? 0;
+    if (delay > 0) await new Promise((r) => setTimeout(r, delay));
     const limited: Fault = { kind: "status", status: 429, twilioCode: 20429, resendName: "rate_limit_exceeded" };
-    const fault: Fault = this.overLimit() ? limited : (this.decide?.(received) ?? this.faults.shift() ?? { kind: "ok" });
+    const from = String(received.body.From ?? received.body.MessagingServiceSid ?? received.body.from ?? "");
+    const fault: Fault = this.overLimit(from, received.at) ? limited : (this.decide?.(received) ?? this.faults.shift() ?? { kind: "ok" });
     if (fault.kind === "status" && fault.status === 429) this.rateLimited++;
 
     if (fault.kind === "hang" || fault.kind === "drop") {
@@ -163,6 +202,8 @@ export class FakeProviderServer {
       ? { sid: received.id, status: "queued", to: received.body.To, from: received.body.From ?? null }
       : { id: received.id };
     res.writeHead(twilio ? 201 : 200, { "content-type": "application/json" }).end(JSON.stringify(payload));
+    const callbackUrl = received.body.StatusCallback;
+    if (twilio && this.statusCallbacks && typeof callbackUrl === "string") this.reportProgress(received, callbackUrl);
   }
 
   /** Resend's `GET /emails/receiving/{id}`; true when answered. */
@@ -213,15 +254,45 @@ export class FakeProviderServer {
     return true;
   }
 
-  private overLimit(): boolean {
+  /** Twilio's "sent" then "delivered" callbacks for an accepted message, signed like Twilio signs them. */
+  private reportProgress(received: Received, url: string) {
+    const [accountSid, authToken] = Buffer.from((received.auth ?? "").replace(/^Basic /, ""), "base64").toString().split(":");
+    const { sentMs, deliveredMs } = this.statusCallbacks!;
+    const post = async (status: string) => {
+      const params = { AccountSid: accountSid, MessageSid: received.id!, MessageStatus: status, To: String(received.body.To ?? ""), From: String(received.body.From ?? "") };
+      const callback: Callback = { sid: received.id!, status, at: Date.now(), httpStatus: null };
+      this.callbacks.push(callback);
+      const res = await fetch(url, {
+        method: "POST",
+        headers: {
+          "content-type": "application/x-www-form-urlencoded",
+          "x-twilio-signature": twilio.getExpectedTwilioSignature(authToken, url, params),
+        },
+        body: new URLSearchParams(params).toString(),
+      }).catch(() => null);
+      callback.httpStatus = res?.status ?? null;
+      await res?.arrayBuffer().catch(() => undefined);
+    };
+    const run = (async () => {
+      await new Promise((r) => setTimeout(r, sentMs()));
+      await post("sent");
+      await new Promise((r) => setTimeout(r, deliveredMs()));
+      await post("delivered");
+    })();
+    this.pendingCallbacks.add(run);
+    void run.finally(() => this.pendingCallbacks.delete(run));
+  }
+
+  /** Per sending address, as providers limit each number (Twilio) or key. */
+  private overLimit(from: string, now: number): boolean {
     if (!this.rateLimit) return false;
-    const now = Date.now();
     const { perSecond, burst } = this.rateLimit;
-    if (this.bucket.at === 0) this.bucket = { tokens: burst, at: now };
-    this.bucket.tokens = Math.min(burst, this.bucket.tokens + ((now - this.bucket.at) / 1000) * perSecond);
-    this.bucket.at = now;
-    if (this.bucket.tokens < 1) return true;
-    this.bucket.tokens -= 1;
+    const bucket = this.buckets.get(from) ?? { tokens: burst, at: now };
+    bucket.tokens = Math.min(burst, bucket.tokens + ((now - bucket.at) / 1000) * perSecond);
+    bucket.at = now;
+    this.buckets.set(from, bucket);
+    if (bucket.tokens < 1) return true;
+    bucket.tokens -= 1;
     return false;
   }
 
