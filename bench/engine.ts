@@ -13,10 +13,15 @@
  *
  * Conflicts and retries come from the emulator's `GET /_emulator/status` (`occ`) when it reports
  * them (an emulator with optimistic concurrency); the figures say which emulator ran them.
+ * Diagnostics: BENCH_BROADCAST_MEMBERS sets the broadcast's size, BENCH_NO_CALLBACKS=1 measures
+ * sending alone (no callbacks, no replies). Pacing is measured where the pump controls it (when
+ * each call starts, recorded around the real sender); arrival times at the fake bunch up whenever
+ * this one process (emulator, fake provider and clients) is busy.
  */
 import { performance } from "node:perf_hooks";
 import { api } from "../convex/_generated/api";
 import type { Doc, Id } from "../convex/_generated/dataModel";
+import { realSender, setSenderFactoryForTests } from "../convex/channels/factory";
 import { setMeterSink, type Meter } from "../convex/lib/metering";
 import { twilioRequest } from "../convex/webhooks/signing";
 import { FakeProviderServer, latencyOf, seeded } from "../tests/fakes/providerServer";
@@ -80,6 +85,24 @@ async function startFake(seed: number, opts: { callbacks: boolean; ratePerNumber
   if (opts.ratePerNumber) fake.rateLimit = { perSecond: opts.ratePerNumber, burst: Math.max(1, opts.ratePerNumber / 4) };
   if (opts.callbacks) fake.statusCallbacks = { sentMs: () => 100 + random() * 400, deliveredMs: () => 300 + random() * 1_700 };
   return fake;
+}
+
+/** When each provider call started, per sending address (what the pump paces), recorded around the real sender. */
+function recordCallStarts(): Map<string, number[]> {
+  const starts = new Map<string, number[]>();
+  setSenderFactoryForTests((channel, provider, config) => {
+    const sender = realSender(channel, provider, config);
+    return {
+      provider,
+      send: async (message) => {
+        const list = starts.get(message.from) ?? [];
+        list.push(Date.now());
+        starts.set(message.from, list);
+        return await sender.send(message);
+      },
+    };
+  });
+  return starts;
 }
 
 async function startBackend(fake: FakeProviderServer) {
@@ -146,10 +169,13 @@ function busiestSecond(times: number[]): number {
 }
 
 async function broadcastAtScale(opts: RunOptions): Promise<Figure[]> {
-  const members = opts.quick ? 2_000 : 10_000;
+  const members = Number(process.env.BENCH_BROADCAST_MEMBERS) || (opts.quick ? 2_000 : 10_000);
   const rate = 200;
-  const fake = await startFake(15, { callbacks: true, ratePerNumber: rate });
+  // No rate limit at the fake: like Twilio, which queues a number's excess rather than refusing it
+  // (and here arrival times bunch up when the one process is busy); pacing is reported instead.
+  const fake = await startFake(15, { callbacks: process.env.BENCH_NO_CALLBACKS !== "1" });
   const backend = await startBackend(fake);
+  const starts = recordCallStarts();
   try {
     const { user, number, contactIds, groupId } = await account(backend, "broadcast@example.com", 1, members, rate);
     opts.log(`seeded ${members.toLocaleString()} members`);
@@ -162,7 +188,7 @@ async function broadcastAtScale(opts: RunOptions): Promise<Figure[]> {
 
     // 20 replies a second from recipients who have had their message (a second ago or more).
     const replies: Array<{ sid: string; status: number }> = [];
-    let replying = true;
+    let replying = process.env.BENCH_NO_CALLBACKS !== "1";
     const replier = (async () => {
       let n = 0;
       while (replying) {
@@ -185,18 +211,19 @@ async function broadcastAtScale(opts: RunOptions): Promise<Figure[]> {
     opts.log(`completed in ${round(seconds)} s; waiting for the last callbacks`);
     await fake.callbacksDone();
     // Receipts are applied a moment after their webhook: wait (bounded) until every one has been.
+    meters.stop();
     const statuses = await waitFor(async () => {
       const counts = await backend.run<Record<string, number>>("benchSeed:broadcastStatusCounts", { broadcastId });
       return (counts.delivered ?? 0) + (counts.failed ?? 0) >= members - b.counts.skipped ? counts : undefined;
     }, 60_000, 500).catch(async () => await backend.run<Record<string, number>>("benchSeed:broadcastStatusCounts", { broadcastId }));
     await waitFor(() => (replies.every((r) => r.status !== 0) ? true : undefined), 30_000, 100);
-    meters.stop();
     const statusAfter = await emulatorStatus(backend);
     const occ = occDelta(statusBefore, statusAfter);
     const storedReplies = await backend.run<number>("benchSeed:storedCount", { providerMessageIds: replies.filter((r) => r.status === 200).map((r) => r.sid) });
 
     const calls = fake.received.filter((r) => r.provider === "twilio");
     const times = calls.map((r) => r.at);
+    const callStarts = starts.get(number) ?? [];
     const callbackFailures = fake.callbacks.filter((c) => c.httpStatus === null || c.httpStatus >= 500).length;
     const replyFailures = replies.filter((r) => r.status === 0 || r.status >= 500).length;
     const delivered = statuses.delivered ?? 0;
@@ -213,7 +240,7 @@ async function broadcastAtScale(opts: RunOptions): Promise<Figure[]> {
         value: round(seconds),
         target: `≤ ${round(ideal * 1.05)} s (1.05 × ${ideal} s)`,
         met: seconds <= ideal * 1.05,
-        notes: `sends spanned ${round(span)} s (${round(calls.length / span)}/s), busiest second ${busiestSecond(times)} calls; ${fake.rateLimited} refused for the rate`,
+        notes: `sends spanned ${round(span)} s (${round(calls.length / span)}/s); busiest second: ${busiestSecond(callStarts)} calls started by the pump, ${busiestSecond(times)} arriving at the provider`,
       },
       {
         name: "10k broadcast: failed transactions",
@@ -274,6 +301,7 @@ async function broadcastAtScale(opts: RunOptions): Promise<Figure[]> {
     ];
   } finally {
     setMeterSink(null);
+    setSenderFactoryForTests(null);
     await backend.close();
     await fake.stop();
   }
@@ -285,6 +313,7 @@ async function manyAccounts(opts: RunOptions): Promise<Figure[]> {
   const RATES = [20, 25, 40, 50];
   const fake = await startFake(20, { callbacks: false });
   const backend = await startBackend(fake);
+  const starts = recordCallStarts();
   try {
     const all = [];
     for (let i = 0; i < accounts; i++) all.push(await account(backend, `account${i}@example.com`, 10 + i, members, RATES[i % RATES.length]));
@@ -301,11 +330,11 @@ async function manyAccounts(opts: RunOptions): Promise<Figure[]> {
     const statusAfter = await emulatorStatus(backend);
     const occ = occDelta(statusBefore, statusAfter);
     const each = results.map((r) => {
-      const times = fake.received.filter((x) => x.body.From === r.number).map((x) => x.at);
+      const times = starts.get(r.number) ?? [];
       return { ...r, ratio: r.seconds / (members / r.rate), busiest: busiestSecond(times) };
     });
     const worst = each.reduce((a, b) => (b.ratio > a.ratio ? b : a));
-    const overRate = each.filter((e) => e.busiest > e.rate + Math.max(1, e.rate / 4));
+    const overRate = each.filter((e) => e.busiest > e.rate + Math.max(1, e.rate / 5));
     return [
       {
         name: "20 accounts: slowest vs its N/rate",
@@ -319,7 +348,7 @@ async function manyAccounts(opts: RunOptions): Promise<Figure[]> {
       },
       {
         name: "20 accounts: faster than their rate",
-        measured: "accounts whose busiest second at the provider exceeded their sender's rate plus a quarter second's burst",
+        measured: "accounts whose busiest second (calls started by the pump) exceeded their sender's rate plus its 200 ms catch-up",
         unit: "accounts",
         runs: accounts,
         value: overRate.length,
@@ -328,6 +357,7 @@ async function manyAccounts(opts: RunOptions): Promise<Figure[]> {
       },
     ];
   } finally {
+    setSenderFactoryForTests(null);
     await backend.close();
     await fake.stop();
   }

@@ -160,7 +160,7 @@ describe("broadcasts", () => {
     await loseScheduledJobs(t);
     const owner = await t.run(async (ctx) => (await ctx.db.query("dispatchLanes").first())!.owner);
     const tick = (buckets: Record<string, { level: number; at: number }>) =>
-      t.mutation(internal.dispatch.claims.tick, { lane: 0, owner, results: [], inFlight: 0, buckets, claim: true });
+      t.mutation(internal.dispatch.claims.tick, { lane: 0, owner, results: [], inFlight: 0, room: 400, buckets, claim: true });
     vi.advanceTimersByTime(5_000);
     const batch = await tick({});
     expect(batch.jobs).toHaveLength(2); // 40/s × one 50 ms tick
@@ -185,6 +185,7 @@ describe("broadcasts", () => {
       owner: owner + 1,
       results: [],
       inFlight: 0,
+      room: 400,
       buckets: {},
       claim: true,
     });

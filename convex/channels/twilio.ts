@@ -13,8 +13,14 @@ export class TwilioSender implements MessageSender {
     private readonly channel: Extract<Channel, "sms" | "whatsapp">,
     config: TwilioConfig,
   ) {
-    // We retry ourselves (with backoff and at-most-once rules), so the SDK must not.
-    this.client = twilio(config.accountSid, config.authToken, { autoRetry: false, timeout: config.timeoutMs });
+    // We retry ourselves (with backoff and at-most-once rules), so the SDK must not. A pump keeps
+    // hundreds of calls in flight through one client: the SDK's default of 20 sockets would queue them.
+    this.client = twilio(config.accountSid, config.authToken, {
+      autoRetry: false,
+      timeout: config.timeoutMs,
+      maxSockets: 500,
+      maxTotalSockets: 500,
+    });
     if (config.baseUrl) this.client.api.baseUrl = config.baseUrl.replace(/\/$/, "");
   }
 

@@ -24,8 +24,6 @@ import { vChannel } from "../schema";
 
 /** A pump late by more than this catches up by this much, no more (so it never bursts past its rate). */
 const CATCH_UP_MS = 200;
-/** Provider calls one pump keeps in flight at most (a function may have 1,000 I/O operations at once). */
-export const MAX_IN_FLIGHT = 400;
 /** Messages claimed per tick at most (each is ~3 reads and a write). */
 const CLAIM_MAX = 100;
 /** Broadcasts a lane serves at once (the rest wait their turn). */
@@ -114,6 +112,8 @@ export const tick = internalMutation({
     results: v.array(vResult),
     /** Provider calls still running in the pump. */
     inFlight: v.number(),
+    /** How many new calls the pump may start now (it holds back when a call is stuck). */
+    room: v.number(),
     /** Each sender's token bucket as measured when the pump last handed it calls. */
     buckets: v.record(v.string(), vBucket),
     /** False once the pump is winding down (handed over, or lost the lane): record only. */
@@ -129,7 +129,7 @@ export const tick = internalMutation({
     /** The lane was handed back: nothing in flight, nothing due soon. The pump ends. */
     idle: v.boolean(),
   }),
-  handler: async (ctx, { lane, owner, results, inFlight, buckets, claim }) => {
+  handler: async (ctx, { lane, owner, results, inFlight, room: pumpRoom, buckets, claim }) => {
     const now = Date.now();
     const writes = new WritesByUser(ctx);
     const delivered: string[] = [];
@@ -150,7 +150,7 @@ export const tick = internalMutation({
     }
     if (now - doc.heartbeatAt >= HEARTBEAT_MS) await ctx.db.patch("dispatchLanes", doc._id, { heartbeatAt: now });
 
-    const room = Math.max(0, Math.min(CLAIM_MAX, MAX_IN_FLIGHT - inFlight));
+    const room = Math.max(0, Math.min(CLAIM_MAX, pumpRoom));
     const jobs: Job[] = [];
     const pace: Record<string, { ratePerSecond: number; capacity: number; level: number; at: number }> = {};
     let nextAt: number | null = null;
@@ -179,18 +179,23 @@ export const tick = internalMutation({
         const got = tokens > 0 ? await claimBroadcast(ctx, writes.for(row.userId), row.broadcastId, now, tokens) : [];
         claimed += got.length;
         jobs.push(...got);
-        const queued = await firstOf(ctx, row.broadcastId, "queued");
-        const retry = await firstOf(ctx, row.broadcastId, "scheduled");
-        if (!queued && !retry && row.fanOutDone && !(await firstOf(ctx, row.broadcastId, "sending"))) {
-          await ctx.db.delete("broadcastPumps", row._id); // every message of it has been sent or settled
+        // Waiting for the bucket (or for room in the pump) — the common case, one read or none.
+        const tokenAt = () => (jobs.length >= room ? now + TICK_MS : nextSendAt({ level: level - claimed, at: now }, ratePerSecond));
+        if (tokens > 0 && got.length === tokens) {
+          soonest(tokenAt());
           continue;
         }
+        const queued = await firstOf(ctx, row.broadcastId, "queued");
         if (queued) {
-          // Waiting for the bucket (or for room in the pump).
-          const forTokens = nextSendAt({ level: level - claimed, at: now }, ratePerSecond);
-          soonest(jobs.length >= room ? now + TICK_MS : Math.max(forTokens, queued.scheduledAt ?? now));
-        } else if (!row.fanOutDone) soonest(now + TICK_MS); // fan-out is still writing its messages
+          soonest(Math.max(tokenAt(), queued.scheduledAt ?? now));
+          continue;
+        }
+        const retry = await firstOf(ctx, row.broadcastId, "scheduled");
         if (retry) soonest(retry.scheduledAt ?? now);
+        else if (!row.fanOutDone) soonest(now + TICK_MS); // fan-out is still writing its messages
+        else if (!(await firstOf(ctx, row.broadcastId, "sending"))) {
+          await ctx.db.delete("broadcastPumps", row._id); // every message of it has been sent or settled
+        }
       }
     }
 

@@ -156,6 +156,7 @@ describe("lanes", () => {
       owner: lane.owner - 1,
       results: [],
       inFlight: 0,
+      room: 400,
       buckets: {},
       claim: true,
     });

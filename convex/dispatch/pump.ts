@@ -19,6 +19,10 @@ import { runPump, type Body } from "../lib/pumpLoop";
 const RUN_MS = 4 * 60_000;
 /** Waits at least this long with nothing in flight are spent parked, not holding a scheduler slot. */
 const PARK_AFTER_MS = 250;
+/** Provider calls one pump keeps in flight at most (a function may have 1,000 I/O operations at once). */
+const MAX_IN_FLIGHT = 400;
+/** A call this old holds back new ones (a provider answers in seconds at worst; the timeout is 10 s). */
+const STALL_MS = 5_000;
 
 const vBucket = v.object({ level: v.number(), at: v.number() });
 
@@ -90,7 +94,7 @@ export const run = internalAction({
         },
         log: (line) => console.warn(line),
       },
-      { tickMs: TICK_MS, runMs: RUN_MS, parkAfterMs: PARK_AFTER_MS, ...(buckets ? { buckets } : {}) },
+      { tickMs: TICK_MS, runMs: RUN_MS, parkAfterMs: PARK_AFTER_MS, maxInFlight: MAX_IN_FLIGHT, stallMs: STALL_MS, ...(buckets ? { buckets } : {}) },
     );
     if (stats.ended === "lost" || stats.ended === "failing") console.warn(`[pump] lane ${lane} pump ${owner} ended: ${stats.ended}`);
     return null;

@@ -90,7 +90,7 @@ function world(opts: { senders: Record<string, { rate: number; count: number }>;
       const level = bucket ? levelAt(bucket, now, rate, capacity) : Math.min(capacity, Math.max(1, (rate * TICK_MS) / 1000));
       pace[sender] = { ratePerSecond: rate, capacity, level, at: now };
       const queued = queues.get(sender)!;
-      const claim = queued.splice(0, Math.max(0, Math.floor(level)));
+      const claim = queued.splice(0, Math.max(0, Math.min(Math.floor(level), args.room - jobs.length)));
       for (const m of claim) {
         m.status = "sending";
         m.attempts++;
@@ -147,7 +147,7 @@ function busiest(times: number[], ms: number): number {
   return best;
 }
 
-const OPTS = { tickMs: TICK_MS, runMs: 10 * 60_000, parkAfterMs: 250 };
+const OPTS = { tickMs: TICK_MS, runMs: 10 * 60_000, parkAfterMs: 250, maxInFlight: 400, stallMs: 5_000 };
 
 describe("the pump loop", () => {
   it("holds 200/s against a provider answering in 250 ms (2 s tail), calls overlapping, never bursting", { timeout: 30_000 }, async () => {
@@ -260,6 +260,30 @@ describe("the pump loop", () => {
     expect((await stats).ended).toBe("lost");
     expect(w.messages.filter((m) => m.status === "sending")).toHaveLength(0);
     expect(w.calls.length).toBeLessThan(40);
+  });
+
+  it("starts no new call while one is stuck far past the provider's slowest answer, then resumes", async () => {
+    const clock = new Clock();
+    const w = world({ senders: { S: { rate: 100, count: 1_500 } } });
+    let n = 0;
+    const stats = runPump(
+      io(clock, w, async () => {
+        // The 100th call hangs for 8 s (a struggling provider); the rest answer in 100 ms.
+        await clock.at(clock.now() + (++n === 100 ? 8_000 : 100));
+        return { kind: "sent", providerMessageId: `SM${n}` };
+      }),
+      OPTS,
+    );
+    await clock.run(stats);
+    await stats;
+    expect(w.calls).toHaveLength(1_500);
+    const stuckAt = w.calls[99].at;
+    // From 5 s into the stuck call until it ends (8 s), nothing new starts…
+    const during = w.calls.filter((c) => c.at > stuckAt + 5_000 + TICK_MS && c.at < stuckAt + 8_000);
+    expect(during).toHaveLength(0);
+    // …before that and after it, sending goes on at the rate.
+    expect(w.calls.filter((c) => c.at > stuckAt && c.at <= stuckAt + 5_000).length).toBeGreaterThan(400);
+    expect(w.calls.filter((c) => c.at >= stuckAt + 8_000).length).toBeGreaterThan(0);
   });
 
   it("parks instead of sleeping when a slow sender leaves nothing in flight", async () => {

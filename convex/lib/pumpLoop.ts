@@ -22,7 +22,14 @@ import { levelAt, type Bucket } from "./pacing";
 
 export type Body = { content: string; subject?: string; mediaUrls?: string[] };
 export type Pace = { ratePerSecond: number; capacity: number; level: number; at: number };
-export type TickArgs = { results: Result[]; inFlight: number; buckets: Record<string, Bucket>; claim: boolean };
+export type TickArgs = {
+  results: Result[];
+  inFlight: number;
+  /** How many new calls the pump may start now. */
+  room: number;
+  buckets: Record<string, Bucket>;
+  claim: boolean;
+};
 export type TickResult = { owned: boolean; jobs: Job[]; pace: Record<string, Pace>; nextAt: number | null; idle: boolean };
 export type Bodies = {
   broadcasts: Array<{ broadcastId: string; body: Body }>;
@@ -47,6 +54,14 @@ export type PumpIO = {
 export type PumpOptions = {
   tickMs: number;
   runMs: number;
+  /** Provider calls in flight at most (a function may have 1,000 I/O operations at once). */
+  maxInFlight: number;
+  /**
+   * A call running longer than this (the provider's slowest normal answer is well under it) means
+   * the provider, or this action's own process, is struggling: start no new call until it ends,
+   * rather than pile up calls that would time out (an SMS that times out is never re-sent).
+   */
+  stallMs: number;
   /** With nothing in flight and nothing to claim for at least this long, park instead of sleeping. */
   parkAfterMs: number;
   buckets?: Record<string, Bucket>;
@@ -65,7 +80,8 @@ export async function runPump(io: PumpIO, opts: PumpOptions): Promise<PumpStats>
   const started = io.now();
   const buckets: Record<string, Bucket> = { ...(opts.buckets ?? {}) };
   const bodies = new Map<string, Body>();
-  const inFlight = new Set<Promise<void>>();
+  /** Calls in flight, with when each started. */
+  const inFlight = new Map<Promise<void>, number>();
   let results: Result[] = [];
   let claiming = true;
   let ended: PumpStats["ended"] = "idle";
@@ -99,7 +115,7 @@ export async function runPump(io: PumpIO, opts: PumpOptions): Promise<PumpStats>
       inFlight.delete(call);
       signal();
     });
-    inFlight.add(call);
+    inFlight.set(call, io.now());
     stats.calls++;
     stats.maxInFlight = Math.max(stats.maxInFlight, inFlight.size);
   };
@@ -137,7 +153,10 @@ export async function runPump(io: PumpIO, opts: PumpOptions): Promise<PumpStats>
     results = [];
     let tick: TickResult;
     try {
-      tick = await io.tick({ results: batch, inFlight: inFlight.size, buckets: { ...buckets }, claim: claiming });
+      const now = io.now();
+      const stalled = [...inFlight.values()].some((startedAt) => startedAt < now - opts.stallMs);
+      const room = stalled ? 0 : Math.max(0, opts.maxInFlight - inFlight.size);
+      tick = await io.tick({ results: batch, inFlight: inFlight.size, room, buckets: { ...buckets }, claim: claiming });
       failures = 0;
     } catch (error) {
       results = batch.concat(results);
