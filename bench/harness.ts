@@ -9,6 +9,7 @@ import { api } from "../convex/_generated/api";
 import type { Id } from "../convex/_generated/dataModel";
 import type { OccStats } from "../emulator/engine";
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../emulator/server";
+import { meterFromLog } from "../convex/lib/metering";
 import { generateAuthKeys } from "../scripts/auth-keys";
 
 export const BENCH_WEBHOOK_SECRET = "bench-simulator-secret";
@@ -107,7 +108,8 @@ export class Backend {
       ALLOW_SEED_DATA: "true",
       ...env,
     });
-    const emulator = await startBenchEmulator({ port: 0, sitePort: BENCH_SITE_PORT, envFile: null, dataDir: null, log: () => undefined });
+    // Function logs carry bench-mode meters out of the sandboxes (convex/lib/metering.ts).
+    const emulator = await startBenchEmulator({ port: 0, sitePort: BENCH_SITE_PORT, envFile: null, dataDir: null, log: (line) => void meterFromLog(line) });
     // Functions compute public URLs (signatures, status callbacks) from this.
     process.env.CONVEX_SITE_URL = emulator.siteUrl;
     return new Backend(emulator);

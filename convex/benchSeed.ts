@@ -187,7 +187,7 @@ export const statusCounts = seedMutation({
 });
 
 /** A broadcast's messages by status (the engine benchmarks' final tally). */
-export const broadcastStatusCounts = internalMutation({
+export const broadcastStatusCounts = seedMutation({
   args: { broadcastId: v.id("broadcasts") },
   returns: v.record(v.string(), v.number()),
   handler: async (ctx, { broadcastId }) => {
@@ -206,7 +206,7 @@ export const broadcastStatusCounts = internalMutation({
 });
 
 /** How many of these provider ids are stored as messages (inbound replies the benchmark posted). */
-export const storedCount = internalMutation({
+export const storedCount = seedMutation({
   args: { providerMessageIds: v.array(v.string()) },
   returns: v.number(),
   handler: async (ctx, { providerMessageIds }) => {
@@ -223,7 +223,7 @@ export const storedCount = internalMutation({
 });
 
 /** Scheduled functions created since `since`, by function (the engine benchmarks count jobs). */
-export const scheduledSince = internalMutation({
+export const scheduledSince = seedMutation({
   args: { since: v.number() },
   returns: v.record(v.string(), v.number()),
   handler: async (ctx, { since }) => {

@@ -20,8 +20,23 @@ export function meteringEnabled(): boolean {
   return process.env.BENCH_METRICS === "1";
 }
 
+/** A function log line carrying a meter: how a meter leaves the emulator's function sandboxes. */
+export const METER_LOG = "[bench-meter]";
+
 export function report(meter: Meter): void {
-  (globalThis as unknown as Record<string, Sink | undefined>)[SINK]?.(meter);
+  const sink = (globalThis as unknown as Record<string, Sink | undefined>)[SINK];
+  // In-process (convex-test): straight to the sink. In the emulator's sandboxes the benchmark's
+  // sink is out of reach: the meter goes out as a function log line (bench/harness.ts reads it).
+  if (sink) sink(meter);
+  else console.log(`${METER_LOG} ${JSON.stringify(meter)}`);
+}
+
+/** The meter in an emulator log line, if it carries one; delivered to the installed sink. */
+export function meterFromLog(line: string): boolean {
+  const at = line.indexOf(METER_LOG);
+  if (at < 0) return false;
+  (globalThis as unknown as Record<string, Sink | undefined>)[SINK]?.(JSON.parse(line.slice(at + METER_LOG.length)) as Meter);
+  return true;
 }
 
 /** Install the benchmark's sink (the benchmark runs the emulator in its own process). */

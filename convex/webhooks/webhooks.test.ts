@@ -227,8 +227,10 @@ describe("twilio inbound", () => {
       expect((await text(from, "x")).status, from).toBe(400);
     }
     expect((await counts(t)).messages).toBe(4);
-    const rejections = await t.run(async (ctx) => await ctx.db.query("webhookRejections").collect());
-    expect(rejections.find((r) => r.reason === "unrecognised sender")?.count).toBe(5);
+    await eventually(async () => {
+      const rejections = await t.run(async (ctx) => await ctx.db.query("webhookRejections").collect());
+      expect(rejections.find((r) => r.reason === "unrecognised sender")?.count).toBe(5);
+    });
   });
 
   it("ignores unknown recipients: 200 with empty TwiML, nothing stored", async () => {
