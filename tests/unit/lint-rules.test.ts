@@ -14,7 +14,7 @@ const rule = runtimePlugin.rules["no-node-in-default-runtime"];
 const root = process.cwd();
 // Real files of the project, so relative imports resolve to real "use node" modules.
 const defaultRuntimeFile = path.join(root, "convex/senders.ts");
-const nodeFile = path.join(root, "convex/dispatchActions.ts");
+const nodeFile = path.join(root, "convex/dispatch/pump.ts");
 const sharedFile = path.join(root, "lib/format.ts");
 
 tester.run("no-node-in-default-runtime", rule as never, {
