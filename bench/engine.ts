@@ -195,7 +195,14 @@ async function broadcastAtScale(opts: RunOptions): Promise<Figure[]> {
       }
     })();
 
-    const b = await done;
+    // Progress every 10 s (messages by status, calls at the provider), for a run that stalls.
+    const progress = setInterval(() => {
+      void backend
+        .run<Record<string, number>>("benchSeed:broadcastStatusCounts", { broadcastId })
+        .then((counts) => opts.log(`${round((performance.now() - started) / 1000)} s: ${JSON.stringify(counts)}, ${fake.received.length} provider calls`))
+        .catch(() => undefined);
+    }, 10_000);
+    const b = await done.finally(() => clearInterval(progress));
     const seconds = (performance.now() - started) / 1000;
     replying = false;
     await replier;

@@ -396,6 +396,8 @@ export default defineSchema({
     owner: v.number(),
     /** Refreshed by the owning pump every few seconds; a stale lane is taken over. */
     heartbeatAt: v.number(),
+    /** The owning pump's scheduled run: while it has not started, the lane is not stale (convex/lib/lanes.ts). */
+    pumpJob: v.optional(v.id("_scheduled_functions")),
     /** When an idle lane is next woken for a scheduled message, and the job that will do it. */
     wakeAt: v.optional(v.number()),
     wakeJob: v.optional(v.id("_scheduled_functions")),

@@ -170,6 +170,27 @@ describe("lanes", () => {
     expect(await jobs(t, PUMP)).toHaveLength(1);
   });
 
+  it("a pump that starts late keeps its lane; one whose run is gone is replaced", async () => {
+    const t = setup();
+    const { as, userId } = await userWithSenders(t);
+    const { contactIds } = await groupOf(t, userId, 3);
+    await as.mutation(api.messages.send, { contactId: contactIds[0], channel: "sms", content: "one" });
+    expect(await jobs(t, PUMP, "pending")).toHaveLength(1);
+    // The deployment is busy: the pump's run has not started a lease's time later. A send then
+    // must not start a second pump (it would queue behind the first, which would find the lane lost).
+    vi.setSystemTime(Date.now() + LEASE_MS + 1_000);
+    await as.mutation(api.messages.send, { contactId: contactIds[1], channel: "sms", content: "two" });
+    expect(await jobs(t, PUMP)).toHaveLength(1);
+    // The run is lost (never starts): the next send takes the lane over with a new generation.
+    await loseJobs(t, (name) => name === PUMP);
+    const before = (await t.run(async (ctx) => (await ctx.db.query("dispatchLanes").first())!)).owner;
+    await as.mutation(api.messages.send, { contactId: contactIds[2], channel: "sms", content: "three" });
+    expect(await jobs(t, PUMP, "pending")).toHaveLength(1);
+    expect((await t.run(async (ctx) => (await ctx.db.query("dispatchLanes").first())!)).owner).toBe(before + 1);
+    await settle(t);
+    expect(provider.calls.map((c) => c.message.content).sort()).toEqual(["one", "three", "two"]);
+  });
+
   it("spreads broadcasts over lanes by sender, each lane with its own pump", async () => {
     vi.stubEnv("DISPATCH_LANES", "4");
     const t = setup();

@@ -28,8 +28,8 @@ export const handover = internalMutation({
     const doc = await laneDoc(ctx, lane);
     if (!doc || !doc.running || doc.owner !== owner) return false;
     const next = owner + 1;
-    await ctx.db.patch("dispatchLanes", doc._id, { owner: next, heartbeatAt: Date.now() });
-    await ctx.scheduler.runAfter(0, internal.dispatch.pump.run, { lane, owner: next, buckets });
+    const pumpJob = await ctx.scheduler.runAfter(0, internal.dispatch.pump.run, { lane, owner: next, buckets });
+    await ctx.db.patch("dispatchLanes", doc._id, { owner: next, heartbeatAt: Date.now(), pumpJob });
     return true;
   },
 });

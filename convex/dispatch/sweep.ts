@@ -12,7 +12,7 @@ import type { MutationCtx } from "../_generated/server";
 import { internalMutation } from "../functions";
 import { failMessage } from "../lib/claim";
 import { env } from "../lib/env";
-import { dispatchPending, isServed, laneDoc, SINGLES_LANE, startLane } from "../lib/lanes";
+import { dispatchPending, isServedOrStarting, laneDoc, SINGLES_LANE, startLane } from "../lib/lanes";
 import { MessageWrites, transition } from "../lib/messages";
 import { restartWorker } from "../lib/workers";
 
@@ -31,7 +31,7 @@ async function restartLanes(ctx: Ctx, now: number): Promise<number> {
   let started = 0;
   for (const lane of lanes) {
     const doc = await laneDoc(ctx, lane);
-    if (isServed(doc, now)) continue;
+    if (await isServedOrStarting(ctx, doc, now)) continue;
     const overdueWake = doc?.wakeAt !== undefined && doc.wakeAt <= now - SWEEP_GRACE_MS;
     const broadcasts = await ctx.db
       .query("broadcastPumps")

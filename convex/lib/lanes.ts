@@ -50,16 +50,28 @@ export function isServed(doc: Doc<"dispatchLanes"> | null, now: number): boolean
   return doc !== null && doc.running && doc.heartbeatAt > now - LEASE_MS;
 }
 
+/**
+ * Served, or about to be: the owning pump's run is scheduled and has not started yet. A busy
+ * deployment may start a scheduled action late (its scheduled-job slots are few); that pump has
+ * had no chance to heartbeat, and replacing it would only start another that waits in the same
+ * queue (the first would then find the lane lost as it starts).
+ */
+export async function isServedOrStarting(ctx: Pick<QueryCtx, "db">, doc: Doc<"dispatchLanes"> | null, now: number): Promise<boolean> {
+  if (isServed(doc, now)) return true;
+  if (!doc?.running || !doc.pumpJob) return false;
+  return (await ctx.db.system.get("_scheduled_functions", doc.pumpJob))?.state.kind === "pending";
+}
+
 /** Start a pump for the lane (a new generation: any older pump stops claiming). */
 export async function startLane(ctx: Ctx, lane: number, doc?: Doc<"dispatchLanes"> | null): Promise<number> {
   const current = doc === undefined ? await laneDoc(ctx, lane) : doc;
   const now = Date.now();
   const owner = (current?.owner ?? 0) + 1;
   if (current?.wakeJob) await cancelIfPending(ctx, current.wakeJob);
-  const fields = { running: true, owner, heartbeatAt: now, wakeAt: undefined, wakeJob: undefined };
+  const pumpJob = await ctx.scheduler.runAfter(0, internal.dispatch.pump.run, { lane, owner });
+  const fields = { running: true, owner, heartbeatAt: now, pumpJob, wakeAt: undefined, wakeJob: undefined };
   if (current) await ctx.db.patch("dispatchLanes", current._id, fields);
   else await ctx.db.insert("dispatchLanes", { lane, ...fields });
-  await ctx.scheduler.runAfter(0, internal.dispatch.pump.run, { lane, owner });
   return owner;
 }
 
@@ -71,7 +83,7 @@ export async function startLane(ctx: Ctx, lane: number, doc?: Doc<"dispatchLanes
 export async function wakeLane(ctx: Ctx, lane: number, at = Date.now()): Promise<void> {
   const doc = await laneDoc(ctx, lane);
   const now = Date.now();
-  if (isServed(doc, now)) return;
+  if (await isServedOrStarting(ctx, doc, now)) return;
   if (at <= now) {
     await startLane(ctx, lane, doc);
     return;
