@@ -14,7 +14,7 @@ import { v } from "convex/values";
 import type { Id } from "../_generated/dataModel";
 import type { MutationCtx } from "../_generated/server";
 import { internalMutation, internalQuery } from "../functions";
-import { claimMessage, EARLY_MS, recordOutcome, vJob, vResult, type Job } from "../lib/claim";
+import { claimMessage, EARLY_MS, recordOutcome, vJob, vResult, type Job, type Result } from "../lib/claim";
 import { env } from "../lib/env";
 import { arrangeWake, HEARTBEAT_MS, laneDoc, SINGLES_LANE, TICK_MS } from "../lib/lanes";
 import type { MessageWrites } from "../lib/messages";
@@ -104,6 +104,35 @@ async function claimSingles(ctx: Ctx, writes: WritesByUser, now: number, room: n
   return { jobs, next };
 }
 
+/** Record what the provider said about each call (the message, its conversation, the aggregates' delta). */
+async function recordResults(ctx: Ctx, writes: WritesByUser, results: Result[], now: number): Promise<void> {
+  const delivered: string[] = [];
+  for (const { messageId, attempt, outcome, at } of results) {
+    const message = await ctx.db.get("messages", messageId);
+    if (!message) continue;
+    const answeredAt = Math.min(now, at ?? now);
+    const { simulatedDelivery } = await recordOutcome(ctx, writes.for(message.userId), message, attempt, outcome, answeredAt);
+    if (simulatedDelivery) delivered.push(simulatedDelivery);
+  }
+  await reportSimulatedDeliveries(ctx, delivered, now);
+}
+
+/**
+ * Outcomes recorded apart from a tick: the pump sends them here, a few at a time, when a tick that
+ * carried them failed. Recording an outcome writes the recipient's conversation, which a reply from
+ * that recipient writes too; one contested conversation must not hold up the lane's claims.
+ */
+export const record = internalMutation({
+  args: { results: v.array(vResult) },
+  returns: v.null(),
+  handler: async (ctx, { results }) => {
+    const writes = new WritesByUser(ctx);
+    await recordResults(ctx, writes, results, Date.now());
+    await writes.flush();
+    return null;
+  },
+});
+
 export const tick = internalMutation({
   args: {
     lane: v.number(),
@@ -132,15 +161,7 @@ export const tick = internalMutation({
   handler: async (ctx, { lane, owner, results, inFlight, room: pumpRoom, buckets, claim }) => {
     const now = Date.now();
     const writes = new WritesByUser(ctx);
-    const delivered: string[] = [];
-    for (const { messageId, attempt, outcome, at } of results) {
-      const message = await ctx.db.get("messages", messageId);
-      if (!message) continue;
-      const answeredAt = Math.min(now, at ?? now);
-      const { simulatedDelivery } = await recordOutcome(ctx, writes.for(message.userId), message, attempt, outcome, answeredAt);
-      if (simulatedDelivery) delivered.push(simulatedDelivery);
-    }
-    await reportSimulatedDeliveries(ctx, delivered, now);
+    await recordResults(ctx, writes, results, now);
 
     const doc = await laneDoc(ctx, lane);
     const owned = doc !== null && doc.running && doc.owner === owner;

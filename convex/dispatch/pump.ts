@@ -82,6 +82,7 @@ export const run = internalAction({
             });
           }),
         tick: async (args) => await ctx.runMutation(internal.dispatch.claims.tick, { lane, owner, ...args }),
+        record: async (results) => void (await ctx.runMutation(internal.dispatch.claims.record, { results })),
         bodies: async (broadcastIds, messageIds) =>
           await ctx.runQuery(internal.dispatch.claims.bodies, {
             broadcastIds: broadcastIds as Id<"broadcasts">[],

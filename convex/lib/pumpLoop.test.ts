@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import type { Id } from "../_generated/dataModel";
 import type { Job, Outcome, Result } from "./claim";
 import { bucketCapacity, levelAt, nextSendAt } from "./pacing";
-import { runPump, type PumpIO, type TickArgs, type TickResult } from "./pumpLoop";
+import { RECORD_CHUNK, runPump, type PumpIO, type TickArgs, type TickResult } from "./pumpLoop";
 
 const TICK_MS = 50;
 const CATCH_UP_MS = 200;
@@ -112,7 +112,7 @@ function world(opts: { senders: Record<string, { rate: number; count: number }>;
       m.sentAt = r.at;
     } else m.status = "unknown";
   };
-  return { messages, calls, ticks, tick };
+  return { messages, calls, ticks, tick, record };
 }
 
 function io(clock: Clock, w: ReturnType<typeof world>, send: (job: Job) => Promise<Outcome>, extra: Partial<PumpIO> = {}): PumpIO {
@@ -120,6 +120,7 @@ function io(clock: Clock, w: ReturnType<typeof world>, send: (job: Job) => Promi
     now: clock.now,
     sleep: (ms, signal) => Promise.race([clock.at(clock.now() + ms), signal]),
     tick: w.tick(clock),
+    record: async (results) => results.forEach(w.record),
     bodies: async (broadcastIds, messageIds) => ({
       broadcasts: broadcastIds.map((broadcastId) => ({ broadcastId, body: { content: "Sale today!" } })),
       messages: messageIds.map((messageId) => ({ messageId, body: { content: "hi" } })),
@@ -179,6 +180,56 @@ describe("the pump loop", () => {
     expect(result.ticks).toBeLessThan(2_000 / 5);
     // Every outcome carries when the provider answered.
     expect(w.ticks.flatMap((t) => t.results).every((r) => typeof r.at === "number")).toBe(true);
+  });
+
+  it("records a failed tick's outcomes apart, a few at a time, and goes on claiming at the rate", { timeout: 30_000 }, async () => {
+    const clock = new Clock();
+    const random = rng(5);
+    const w = world({ senders: { S: { rate: 100, count: 1_000 } } });
+    // One recipient's conversation is contested (they keep replying): every transaction recording
+    // that message's outcome fails, as Convex fails a transaction after its retries.
+    const contested = "S-30";
+    const carries = (results: Result[]) => results.some((r) => r.messageId === contested);
+    let contestedUntil = 3_000;
+    const failedTicks: number[] = [];
+    const recorded: number[] = [];
+    const tick = w.tick(clock);
+    const stats = runPump(
+      io(
+        clock,
+        w,
+        async () => {
+          await clock.at(clock.now() + latency(random));
+          return { kind: "sent", providerMessageId: "SM" };
+        },
+        {
+          tick: async (args) => {
+            if (carries(args.results) && clock.now() < contestedUntil) {
+              failedTicks.push(args.results.length);
+              throw new Error("Documents read from or written to the \"contacts\" table changed");
+            }
+            return await tick(args);
+          },
+          record: async (results) => {
+            if (carries(results) && clock.now() < contestedUntil) throw new Error("conflict");
+            recorded.push(results.length);
+            results.forEach(w.record);
+          },
+        },
+      ),
+      OPTS,
+    );
+    await clock.run(stats);
+    expect((await stats).ended).toBe("idle");
+    // One tick failed with it; the rest of that tick's outcomes were recorded apart in small
+    // transactions, the contested one once the reply storm passed, and the rate held meanwhile.
+    expect(failedTicks).toHaveLength(1);
+    expect(Math.max(...recorded)).toBeLessThanOrEqual(RECORD_CHUNK);
+    expect(w.messages.every((m) => m.status === "sent")).toBe(true);
+    expect(w.calls).toHaveLength(1_000);
+    const times = w.calls.map((c) => c.at);
+    expect(Math.max(...times) - Math.min(...times)).toBeLessThanOrEqual(10_000 * 1.02);
+    contestedUntil = 0;
   });
 
   it("paces two senders independently, each at its own rate", async () => {

@@ -41,6 +41,8 @@ export type PumpIO = {
   /** Resolves after `ms`, or when `signal` fires (then early). */
   sleep(ms: number, signal: Promise<void>): Promise<void>;
   tick(args: TickArgs): Promise<TickResult>;
+  /** Record outcomes apart from a tick (those of a tick that failed, a few at a time). */
+  record(results: Result[]): Promise<void>;
   bodies(broadcastIds: string[], messageIds: string[]): Promise<Bodies>;
   /** Call the provider. Throws (anything but an outcome) when the call's fate is unknown: it stays `sending`. */
   send(job: Job, body: Body): Promise<Outcome>;
@@ -75,6 +77,8 @@ export type PumpStats = {
 
 /** Consecutive failed ticks (each already retried by Convex) before the pump gives up claiming. */
 const MAX_TICK_FAILURES = 20;
+/** Outcomes of a failed tick are recorded apart, this many per transaction. */
+export const RECORD_CHUNK = 10;
 
 export async function runPump(io: PumpIO, opts: PumpOptions): Promise<PumpStats> {
   const started = io.now();
@@ -83,6 +87,13 @@ export async function runPump(io: PumpIO, opts: PumpOptions): Promise<PumpStats>
   /** Calls in flight, with when each started. */
   const inFlight = new Map<Promise<void>, number>();
   let results: Result[] = [];
+  /**
+   * Outcomes of a tick that failed. Recording an outcome writes the recipient's conversation — so
+   * does a reply from them — and one contested document would fail every tick that carries it:
+   * they are recorded apart, in small transactions, and the ticks go on claiming.
+   */
+  let apart: Result[][] = [];
+  let recordFailures = 0;
   let claiming = true;
   let ended: PumpStats["ended"] = "idle";
   let failures = 0;
@@ -139,6 +150,28 @@ export async function runPump(io: PumpIO, opts: PumpOptions): Promise<PumpStats>
     return (job: Job) => (job.broadcastId ? bodies.get(job.broadcastId) : single.get(job.messageId));
   };
 
+  const setApart = (batch: Result[]) => {
+    for (let i = 0; i < batch.length; i += RECORD_CHUNK) apart.push(batch.slice(i, i + RECORD_CHUNK));
+  };
+  /** Each chunk once per round; a chunk that fails is split into single outcomes, tried again later. */
+  const recordApart = async () => {
+    const round = apart;
+    apart = [];
+    for (const chunk of round) {
+      try {
+        await io.record(chunk);
+        recordFailures = 0;
+      } catch (error) {
+        recordFailures++;
+        io.log(`[pump] recording ${chunk.length} outcomes failed (${recordFailures}): ${String(error).slice(0, 200)}`);
+        // Winding down and still failing: leave them `sending` for a receipt or the sweep (the
+        // rules of a call that ended without an outcome).
+        if (!claiming && recordFailures >= 2 * MAX_TICK_FAILURES) continue;
+        for (const result of chunk) apart.push([result]);
+      }
+    }
+  };
+
   for (;;) {
     if (claiming && io.now() - started >= opts.runMs) {
       claiming = false;
@@ -159,7 +192,7 @@ export async function runPump(io: PumpIO, opts: PumpOptions): Promise<PumpStats>
       tick = await io.tick({ results: batch, inFlight: inFlight.size, room, buckets: { ...buckets }, claim: claiming });
       failures = 0;
     } catch (error) {
-      results = batch.concat(results);
+      setApart(batch);
       failures++;
       io.log(`[pump] tick failed (${failures}): ${String(error).slice(0, 200)}`);
       if (failures >= MAX_TICK_FAILURES) {
@@ -168,9 +201,11 @@ export async function runPump(io: PumpIO, opts: PumpOptions): Promise<PumpStats>
         // Outcomes it cannot record are settled by the sweep (SMS as unknown, email retried).
         if (inFlight.size === 0 || failures >= 2 * MAX_TICK_FAILURES) break;
       }
+      await recordApart();
       await io.sleep(Math.min(2_000, opts.tickMs * 2 ** Math.min(failures, 6)), onSettled);
       continue;
     }
+    await recordApart();
     stats.ticks++;
     lastTick = io.now();
     if (!tick.owned && claiming) {
@@ -194,9 +229,10 @@ export async function runPump(io: PumpIO, opts: PumpOptions): Promise<PumpStats>
       }
       for (const job of tick.jobs) start(job, bodyOf(job));
     }
-    if (tick.idle) break;
-    if (!claiming && inFlight.size === 0 && results.length === 0) break;
-    if (claiming && inFlight.size === 0 && results.length === 0 && tick.nextAt !== null && tick.nextAt - io.now() >= opts.parkAfterMs) {
+    // (Outcomes still to record apart keep the run going; its next tick finds the lane handed back.)
+    if (tick.idle && apart.length === 0) break;
+    if (!claiming && inFlight.size === 0 && results.length === 0 && apart.length === 0) break;
+    if (claiming && inFlight.size === 0 && results.length === 0 && apart.length === 0 && tick.nextAt !== null && tick.nextAt - io.now() >= opts.parkAfterMs) {
       // Nothing to wait for but the clock (a slow sender): free the deployment's scheduled-job slot
       // meanwhile and continue as a new run when the next send is due. The lease stays ours.
       try {
@@ -212,9 +248,9 @@ export async function runPump(io: PumpIO, opts: PumpOptions): Promise<PumpStats>
     // the last), outcomes to record (batched per tick; at once when nothing else is in flight).
     for (;;) {
       const now = io.now();
-      if (results.length && inFlight.size === 0) break;
+      if ((results.length || apart.length) && inFlight.size === 0) break;
       const claimAt = claiming && tick.nextAt !== null ? Math.max(tick.nextAt, lastTick + opts.tickMs) : Infinity;
-      const recordAt = results.length ? lastTick + opts.tickMs : Infinity;
+      const recordAt = results.length || apart.length ? lastTick + opts.tickMs : Infinity;
       const until = Math.min(claimAt, recordAt);
       if (until <= now) break;
       if (until === Infinity && inFlight.size === 0) break;
