@@ -175,7 +175,7 @@ async function broadcastAtScale(opts: RunOptions): Promise<Figure[]> {
     const meters = new Meters().start();
     const started = performance.now();
     const broadcastId = await user.client.mutation(api.broadcasts.create, { groupId, channel: "sms", content: "Big sale today!" });
-    const done = completion(user, broadcastId, 10 * 60_000);
+    const done = completion(user, broadcastId, Number(process.env.BENCH_BROADCAST_TIMEOUT_S ?? 600) * 1000);
 
     // 20 replies a second from recipients who have had their message (a second ago or more).
     const replies: Array<{ sid: string; status: number }> = [];
@@ -202,7 +202,18 @@ async function broadcastAtScale(opts: RunOptions): Promise<Figure[]> {
         .then((counts) => opts.log(`${round((performance.now() - started) / 1000)} s: ${JSON.stringify(counts)}, ${fake.received.length} provider calls`))
         .catch(() => undefined);
     }, 10_000);
-    const b = await done.finally(() => clearInterval(progress));
+    // A broadcast that never completes still yields its figures (total time then misses its target),
+    // with its live progress next to a recount of its messages.
+    let completed = true;
+    const b = await done
+      .catch(async (error: unknown) => {
+        completed = false;
+        opts.log(String(error));
+        const live = await user.client.query(api.broadcasts.get, { broadcastId });
+        opts.log(`live progress ${JSON.stringify(live.counts)} (status ${live.status}); messages recounted ${JSON.stringify(await backend.run("benchSeed:broadcastStatusCounts", { broadcastId }))}`);
+        return live;
+      })
+      .finally(() => clearInterval(progress));
     const seconds = (performance.now() - started) / 1000;
     replying = false;
     await replier;
@@ -235,8 +246,8 @@ async function broadcastAtScale(opts: RunOptions): Promise<Figure[]> {
         runs: 1,
         value: round(seconds),
         target: `≤ ${round(ideal * 1.05)} s (1.05 × ${ideal} s)`,
-        met: seconds <= ideal * 1.05,
-        notes: `sends spanned ${round(span)} s (${round(calls.length / span)}/s); busiest second at the provider ${busiestSecond(times)} calls`,
+        met: completed && seconds <= ideal * 1.05,
+        notes: `${completed ? "" : "DID NOT COMPLETE (the time is when the bench gave up); "}sends spanned ${round(span)} s (${round(calls.length / span)}/s); busiest second at the provider ${busiestSecond(times)} calls`,
       },
       {
         name: "10k broadcast: failed transactions",

@@ -163,4 +163,48 @@ describe("aggregates", () => {
   }
 });
 
+describe("the rollup", () => {
+  it("stays exact when deltas are folded in another order than their moves happened", async () => {
+    const t = setup();
+    const { userId } = await userWithSenders(t);
+    const { rollUp } = await import("./lib/rollup");
+    const { ZERO_COUNTS, ZERO_SKIPPED } = await import("./lib/broadcasts");
+    const { broadcastId } = await t.run(async (ctx) => {
+      const senderId = (await ctx.db.query("senders").first())!._id;
+      const groupId = await ctx.db.insert("groups", { userId, name: "G", sortName: "g", memberCount: 1 });
+      const broadcastId = await ctx.db.insert("broadcasts", {
+        userId,
+        groupId,
+        groupName: "G",
+        channel: "sms",
+        senderId,
+        content: "Hi",
+        status: "sending",
+        fanOutDone: true,
+        fanOutRun: 1,
+        counts: ZERO_COUNTS,
+        skipped: ZERO_SKIPPED,
+      });
+      return { broadcastId };
+    });
+    // One message: written queued (fan-out), claimed (queued → sending), answered (sending → sent).
+    // A slow claim commits its delta after the answer's: the rollup sees them in that order.
+    const fold = async (counts: Record<string, number>) =>
+      await t.run(async (ctx) => {
+        const id = await ctx.db.insert("aggregateDeltas", { userId, broadcasts: [{ broadcastId, counts }] });
+        await rollUp(ctx, [(await ctx.db.get("aggregateDeltas", id))!], Date.now());
+        const stats = (await ctx.db.query("broadcastStats").withIndex("by_broadcast", (q) => q.eq("broadcastId", broadcastId)).unique())!;
+        return { counts: stats.counts, status: (await ctx.db.get("broadcasts", broadcastId))!.status };
+      });
+    await fold({ total: 1, queued: 1 });
+    const early = await fold({ sending: -1, sent: 1 });
+    // Not complete: the claim's move has not been folded in yet (queued is still 1).
+    expect(early.status).toBe("sending");
+    expect(early.counts).toMatchObject({ queued: 1, sending: -1, sent: 1 });
+    const done = await fold({ queued: -1, sending: 1 });
+    expect(done.counts).toMatchObject({ total: 1, queued: 0, sending: 0, sent: 1 });
+    expect(done.status).toBe("completed");
+  });
+});
+
 export type _Doc = Doc<"messages">;

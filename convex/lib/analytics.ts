@@ -103,7 +103,7 @@ export async function analyticsSummary(
       received: daily.reduce((a, d) => a + d.received, 0),
       outbound,
       failed: byStatus.get("failed") ?? 0,
-      contacts: account?.contacts ?? 0,
+      contacts: Math.max(0, account?.contacts ?? 0),
     },
     avgResponseTimeMs: responses > 0 ? Math.round(responseSum / responses) : null,
     responses,

@@ -86,7 +86,11 @@ export async function withProgress(ctx: Pick<QueryCtx, "db">, b: Doc<"broadcasts
     .query("broadcastStats")
     .withIndex("by_broadcast", (q) => q.eq("broadcastId", b._id))
     .unique();
-  return stats ? { ...b, counts: stats.counts, skipped: stats.skipped } : b;
+  if (!stats) return b;
+  // A count passing below 0 (deltas folded out of order) shows as 0.
+  const atLeast0 = <T extends Record<string, number>>(o: T): T =>
+    Object.fromEntries(Object.entries(o).map(([k, n]) => [k, Math.max(0, n)])) as T;
+  return { ...b, counts: atLeast0(stats.counts), skipped: atLeast0(stats.skipped) };
 }
 
 /** A page of broadcasts, each with its live progress. */
@@ -121,8 +125,10 @@ export async function completeBroadcast(
   skipped: SkipReasons,
   now: number,
 ): Promise<boolean> {
-  const open = counts.scheduled + counts.queued + counts.sending;
-  if (b.status !== "sending" || !b.fanOutDone || open !== 0) return false;
+  // Each open count exactly 0 (not their sum: a count may pass below 0 while the rollup folds
+  // deltas out of order, see convex/lib/rollup.ts).
+  const open = [counts.scheduled, counts.queued, counts.sending];
+  if (b.status !== "sending" || !b.fanOutDone || open.some((n) => n !== 0)) return false;
   await ctx.db.patch("broadcasts", b._id, { status: "completed", completedAt: now, counts, skipped });
   // A finished broadcast is news for the user's devices (convex/lib/notifications.ts).
   await enqueueNotifications(ctx, b.userId, [{ kind: "broadcast", broadcastId: b._id }]);

@@ -89,11 +89,14 @@ async function applyBroadcast(ctx: Ctx, broadcastId: Id<"broadcasts">, delta: Br
   const stats = await broadcastStatsOf(ctx, broadcastId);
   const counts: BroadcastCounts = { ...(stats?.counts ?? ZERO_COUNTS) };
   const skipped: SkipReasons = { ...(stats?.skipped ?? ZERO_SKIPPED) };
+  // Plain sums, never clamped: deltas of concurrent transactions can be folded in another order
+  // than their moves happened (a message's `sending → sent` before its `queued → sending`), and
+  // only unclamped sums come out exact whatever the order. Readers show a passing negative as 0.
   for (const [key, n] of delta.counts) {
-    if (key in counts) counts[key as keyof BroadcastCounts] = Math.max(0, counts[key as keyof BroadcastCounts] + n);
+    if (key in counts) counts[key as keyof BroadcastCounts] += n;
   }
   for (const [key, n] of delta.skipped) {
-    if (key in skipped) skipped[key as keyof SkipReasons] = Math.max(0, skipped[key as keyof SkipReasons] + n);
+    if (key in skipped) skipped[key as keyof SkipReasons] += n;
   }
   if (stats) await ctx.db.patch("broadcastStats", stats._id, { counts, skipped });
   else await ctx.db.insert("broadcastStats", { broadcastId, userId: broadcast.userId, counts, skipped });
@@ -105,8 +108,8 @@ async function applyContacts(ctx: Ctx, userId: Id<"users">, by: number) {
     .query("accountStats")
     .withIndex("by_user", (q) => q.eq("userId", userId))
     .unique();
-  if (doc) await ctx.db.patch("accountStats", doc._id, { contacts: Math.max(0, doc.contacts + by) });
-  else await ctx.db.insert("accountStats", { userId, contacts: Math.max(0, by) });
+  if (doc) await ctx.db.patch("accountStats", doc._id, { contacts: doc.contacts + by });
+  else await ctx.db.insert("accountStats", { userId, contacts: by });
 }
 
 async function applyRejections(ctx: Ctx, provider: string, reason: string, n: number, now: number) {
