@@ -225,7 +225,7 @@ async function broadcastAtScale(opts: RunOptions): Promise<Figure[]> {
       const counts = await backend.run<Record<string, number>>("benchSeed:broadcastStatusCounts", { broadcastId });
       return (counts.delivered ?? 0) + (counts.failed ?? 0) >= members - b.counts.skipped ? counts : undefined;
     }, 60_000, 500).catch(async () => await backend.run<Record<string, number>>("benchSeed:broadcastStatusCounts", { broadcastId }));
-    await waitFor(() => (replies.every((r) => r.status !== 0) ? true : undefined), 30_000, 100);
+    await waitFor(() => (replies.every((r) => r.status !== 0) ? true : undefined), 30_000, 100).catch(() => opts.log("some replies still unanswered after 30 s (counted as lost)"));
     const occ = occSince(backend, occBefore);
     const storedReplies = await backend.run<number>("benchSeed:storedCount", { providerMessageIds: replies.filter((r) => r.status === 200).map((r) => r.sid) });
 
