@@ -8,7 +8,6 @@ import { performance } from "node:perf_hooks";
 import { api } from "../convex/_generated/api";
 import type { Doc, Id } from "../convex/_generated/dataModel";
 import { setMeterSink, type Meter } from "../convex/lib/metering";
-import { simulatorRateLimited } from "../convex/channels/simulator";
 import type { Backend } from "./harness";
 import type { Profile } from "./profiles";
 import { round, type Figure } from "./stats";
@@ -28,7 +27,7 @@ export async function runBroadcast(
   for (let i = 0; i < members; i += 2000) {
     await backend.run("benchSeed:members", { groupId, contactIds: contactIds.slice(i, Math.min(members, i + 2000)) });
   }
-  const refusedBefore = simulatorRateLimited();
+  const refusedBefore = backend.simulatorRateLimited;
   // Every transaction of the broadcast (create, fan-out, pump, receipts), and the polling query.
   if (opts.onMeter) setMeterSink(opts.onMeter);
   const started = performance.now();
@@ -51,7 +50,7 @@ export async function runBroadcast(
   }
   const broadcastId = done._id;
   const seconds = (performance.now() - started) / 1000;
-  const rateLimited = simulatorRateLimited() - refusedBefore;
+  const rateLimited = backend.simulatorRateLimited - refusedBefore;
   const attempts = await backend.run<{ messages: number; calls: number; firstSlotAt: number; firstSentAt: number; lastSentAt: number }>(
     "benchSeed:broadcastAttempts",
     { broadcastId },

@@ -9,6 +9,7 @@ import { api } from "../convex/_generated/api";
 import type { Id } from "../convex/_generated/dataModel";
 import type { OccStats } from "../emulator/engine";
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../emulator/server";
+import { SIMULATOR_RATE_LIMITED_LOG } from "../convex/channels/simulator";
 import { meterFromLog } from "../convex/lib/metering";
 import { generateAuthKeys } from "../scripts/auth-keys";
 
@@ -97,6 +98,8 @@ export function benchAuthKeys(): Promise<Record<string, string>> {
 
 export class Backend {
   private readonly clients: ConvexClient[] = [];
+  /** Sends the simulator refused for its rate limit (counted from the function logs). */
+  simulatorRateLimited = 0;
   private constructor(readonly emulator: RunningEmulator) {}
 
   static async start(env: Record<string, string> = {}): Promise<Backend> {
@@ -108,11 +111,22 @@ export class Backend {
       ALLOW_SEED_DATA: "true",
       ...env,
     });
-    // Function logs carry bench-mode meters out of the sandboxes (convex/lib/metering.ts).
-    const emulator = await startBenchEmulator({ port: 0, sitePort: BENCH_SITE_PORT, envFile: null, dataDir: null, log: (line) => void meterFromLog(line) });
+    // Function logs carry bench-mode meters and the simulator's refusals out of the sandboxes.
+    let backend: Backend | null = null;
+    const emulator = await startBenchEmulator({
+      port: 0,
+      sitePort: BENCH_SITE_PORT,
+      envFile: null,
+      dataDir: null,
+      log: (line) => {
+        if (meterFromLog(line)) return;
+        if (backend && line.includes(SIMULATOR_RATE_LIMITED_LOG)) backend.simulatorRateLimited++;
+      },
+    });
     // Functions compute public URLs (signatures, status callbacks) from this.
     process.env.CONVEX_SITE_URL = emulator.siteUrl;
-    return new Backend(emulator);
+    backend = new Backend(emulator);
+    return backend;
   }
 
   async signUp(email: string): Promise<User> {

@@ -8,6 +8,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { format } from "node:util";
 import type { Invocation } from "./isolate";
 
 const current = new AsyncLocalStorage<Invocation>();
@@ -29,6 +30,15 @@ function install(nodeDir: string) {
     jsSyscall: (op: string, args: Record<string, unknown>) => need().jsSyscall(op, args),
   };
   g.require ??= createRequire(path.join(nodeDir, "index.js"));
+  // A Node action's console output is its function log, as on a deployment.
+  for (const level of ["log", "info", "warn", "error", "debug"] as const) {
+    const original = console[level].bind(console);
+    console[level] = (...args: unknown[]) => {
+      const invocation = current.getStore();
+      if (invocation) invocation.log(level, format(...args));
+      else original(...args);
+    };
+  }
 }
 
 /** The exports of one `"use node"` module of a bundle's `node/` directory. */

@@ -15,9 +15,10 @@ vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
 const FIXTURE = path.join(import.meta.dirname, "fixture/convex");
 let emulator: RunningEmulator;
+const logs: string[] = [];
 
 beforeAll(async () => {
-  emulator = await startEmulator({ port: 0, sitePort: 0, convexDir: FIXTURE, envFile: null, dataDir: null, log: () => undefined });
+  emulator = await startEmulator({ port: 0, sitePort: 0, convexDir: FIXTURE, envFile: null, dataDir: null, log: (line) => void logs.push(line) });
 });
 afterAll(async () => await emulator?.close());
 
@@ -62,6 +63,8 @@ describe("the default runtime has no Node", () => {
       buffer: "function",
       node: true,
     });
+    // Its console output is the function's log, as on a deployment.
+    expect(logs.some((line) => line.includes("node:digest") && line.includes("digest of 3 characters"))).toBe(true);
   });
 });
 
