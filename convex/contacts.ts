@@ -16,7 +16,7 @@ import {
   setOptOut as setContactOptOut,
   updateContact,
 } from "./lib/contacts";
-import schema, { vChannel, vMetadata, vSocialHandles } from "./schema";
+import schema, { vChannel, vFieldValuesInput, vMetadata, vSocialHandles } from "./schema";
 
 const vContact = doc(schema, "contacts");
 const SEARCH_LIMIT = 50;
@@ -28,6 +28,8 @@ export const create = userMutation({
     email: v.optional(v.string()),
     socialHandles: v.optional(vSocialHandles),
     metadata: v.optional(vMetadata),
+    tags: v.optional(v.array(v.string())),
+    fields: v.optional(vFieldValuesInput),
   },
   returns: v.id("contacts"),
   handler: async (ctx, args) => await createContact(ctx, ctx.userId, ctx.actor, args),
@@ -42,6 +44,10 @@ export const update = userMutation({
     email: v.optional(v.union(v.string(), v.null())),
     socialHandles: v.optional(vSocialHandles),
     metadata: v.optional(vMetadata),
+    /** Replaces the contact's tags. */
+    tags: v.optional(v.array(v.string())),
+    /** Custom field values by key; null removes one. Fields not given stay as they are. */
+    fields: v.optional(vFieldValuesInput),
   },
   returns: v.null(),
   handler: async (ctx, { contactId, ...input }) => {

@@ -27,6 +27,8 @@ const WALKED = [
   "apiKeys",
   "emailBodies",
   "notifications",
+  "customFields",
+  "tags",
 ] as const;
 /** Tables holding user data: snapshotted before and after to prove nothing of A's changed. */
 const USER_TABLES = [
@@ -46,6 +48,9 @@ const USER_TABLES = [
   "notificationSettings",
   "conversationMutes",
   "pushOutbox",
+  "customFields",
+  "tags",
+  "contactTags",
 ] as const;
 
 // Push subscriptions need the deployment's VAPID keys to exist (their values do not matter here).
@@ -142,10 +147,13 @@ async function publicFunctions(): Promise<Walked[]> {
 
 async function seedUser(t: TestConvex, u: SignedIn, label: string) {
   await t.run(async (ctx) => await provisionSimulatorSenders(ctx, u.userId));
+  const fieldId = await u.as.mutation(api.customFields.create, { label: `${label} tier`, type: "text" });
   const contactId = await u.as.mutation(api.contacts.create, {
     name: `${label} Contact`,
     phone: label === "Alice" ? "+14155550100" : "+14155550200",
     email: `${label.toLowerCase()}@contact.example`,
+    tags: [`${label} tag`],
+    fields: { [`${label.toLowerCase()}_tier`]: `${label} gold` },
   });
   const groupId = await u.as.mutation(api.groups.create, { name: `${label} Group` });
   await u.as.mutation(api.groups.addMembers, { groupId, contactIds: [contactId] });
@@ -183,6 +191,7 @@ async function seedUser(t: TestConvex, u: SignedIn, label: string) {
     senders: senderId,
     apiKeys: apiKeyId,
     pushSubscriptions: pushSubscriptionId,
+    customFields: fieldId,
     users: u.userId,
   } as Ids;
 }
@@ -216,7 +225,9 @@ describe("cross-user isolation", () => {
     // Ids of the right tables that no longer exist: B must not tell A's from these.
     const goneIds = await t.run(async (ctx) => {
       const out: Ids = {};
-      for (const table of ["contacts", "groups", "notes", "messages", "broadcasts", "senders", "apiKeys", "pushSubscriptions"] as const) {
+      for (const table of [
+        "contacts", "groups", "notes", "messages", "broadcasts", "senders", "apiKeys", "pushSubscriptions", "customFields",
+      ] as const) {
         const doc = await ctx.db.get(table, aliceIds[table] as Id<typeof table>);
         const { _id, _creationTime, ...fields } = doc!;
         const copy = await ctx.db.insert(table, fields as never);

@@ -37,6 +37,22 @@ export type OptOut = Infer<typeof vOptOut>;
 export const vMetadata = v.record(v.string(), v.union(v.string(), v.number(), v.boolean(), v.null()));
 export const vSocialHandles = v.record(v.string(), v.string());
 
+/** Custom fields (lib/customFields.ts has the rules): per-account definitions, values on the contact by key. */
+export const vFieldType = v.union(
+  v.literal("text"),
+  v.literal("number"),
+  v.literal("date"),
+  v.literal("boolean"),
+  v.literal("select"),
+);
+export const vFieldValue = v.union(v.string(), v.number(), v.boolean());
+/** Field key → value; in writes, null removes the value. */
+export const vFieldValues = v.record(v.string(), vFieldValue);
+export const vFieldValuesInput = v.record(v.string(), v.union(vFieldValue, v.null()));
+
+/** Opt-in/out recorded from a consent column of an import (or another source), with when and where. */
+export const vConsent = v.object({ optedIn: v.boolean(), at: v.number(), source: v.string() });
+
 export const vActor = v.object({
   kind: v.union(v.literal("user"), v.literal("apiKey"), v.literal("webhook"), v.literal("system")),
   /** The user id, the API key's display prefix, or the provider name. */
@@ -77,6 +93,19 @@ export const contactFields = {
   /** Message statistics for the profile panel. */
   sentCount: v.optional(v.number()),
   receivedCount: v.optional(v.number()),
+  /** Latest inbound and outbound message times, for segments ("last message received before …"). */
+  lastReceivedAt: v.optional(v.number()),
+  lastSentAt: v.optional(v.number()),
+  /** Latest broadcast message to the contact, and their latest reply after one (segments). */
+  lastBroadcastAt: v.optional(v.number()),
+  repliedToBroadcastAt: v.optional(v.number()),
+  /** Tags as written (unique without case); `contactTags` indexes them. */
+  tags: v.optional(v.array(v.string())),
+  /** Custom field values by field key (see `customFields`). */
+  fields: v.optional(vFieldValues),
+  consent: v.optional(vConsent),
+  /** The import that created this contact. */
+  importId: v.optional(v.id("imports")),
 };
 
 export const groupFields = {
@@ -260,6 +289,170 @@ export const vBroadcastDelta = v.object({
 
 export const vReceiptStatus = v.union(v.literal("sent"), v.literal("delivered"), v.literal("read"), v.literal("failed"));
 export type ReceiptStatus = Infer<typeof vReceiptStatus>;
+// --- Contacts at scale: custom fields, tags, segments, imports, exports ---
+
+export const vTextOp = v.union(v.literal("is"), v.literal("isNot"), v.literal("contains"), v.literal("isSet"), v.literal("isEmpty"));
+/** One condition of a segment; a segment's contacts meet all of its conditions (lib/segments.ts). */
+export const vCondition = v.union(
+  v.object({ kind: v.literal("tag"), has: v.boolean(), tag: v.string() }),
+  v.object({
+    kind: v.literal("field"),
+    key: v.string(),
+    op: v.union(
+      v.literal("is"),
+      v.literal("isNot"),
+      v.literal("contains"),
+      v.literal("gt"),
+      v.literal("lt"),
+      v.literal("isSet"),
+      v.literal("isEmpty"),
+    ),
+    value: v.optional(vFieldValue),
+  }),
+  v.object({ kind: v.literal("reachable"), channel: vChannel }),
+  v.object({ kind: v.literal("optedOut"), channel: vChannel, optedOut: v.boolean() }),
+  v.object({
+    kind: v.literal("lastMessage"),
+    direction: vDirection,
+    op: v.union(v.literal("before"), v.literal("after"), v.literal("never")),
+    /** A fixed time (ms) … */
+    at: v.optional(v.number()),
+    /** … or a time relative to now, in days ago. */
+    daysAgo: v.optional(v.number()),
+  }),
+  v.object({ kind: v.literal("repliedToBroadcast"), replied: v.boolean() }),
+  v.object({ kind: v.literal("import"), importId: v.id("imports") }),
+);
+export type Condition = Infer<typeof vCondition>;
+
+export const vDuplicatePolicy = v.union(v.literal("skip"), v.literal("fillEmpty"), v.literal("overwrite"));
+export type DuplicatePolicy = Infer<typeof vDuplicatePolicy>;
+
+/** Where a CSV column goes: a contact field, a custom field ("field:<key>"), or nowhere. */
+export const vColumnTarget = v.string();
+
+export const vImportOptions = v.object({
+  defaultCountry: v.string(),
+  onDuplicate: vDuplicatePolicy,
+  /** One target per column; absent: detected from the headers. */
+  mapping: v.optional(v.array(vColumnTarget)),
+  /** Tag every imported contact with this. */
+  tag: v.optional(v.string()),
+  /** Add every imported contact to this group… */
+  groupId: v.optional(v.id("groups")),
+  /** …or to a new group of this name. */
+  newGroupName: v.optional(v.string()),
+});
+export type ImportOptions = Infer<typeof vImportOptions>;
+
+export const vImportCounts = v.object({
+  created: v.number(),
+  updated: v.number(),
+  unchanged: v.number(),
+  skipped: v.number(),
+  invalid: v.number(),
+  failed: v.number(),
+});
+export type ImportCounts = Infer<typeof vImportCounts>;
+
+export const vRowProblem = v.object({ row: v.number(), message: v.string() });
+
+export const vImportAnalysis = v.object({
+  encoding: v.string(),
+  delimiter: v.string(),
+  hasHeader: v.boolean(),
+  headers: v.array(v.string()),
+  /** The targets used (detected, or as chosen). */
+  mapping: v.array(vColumnTarget),
+  /** A few rows as read, for the mapping preview. */
+  sample: v.array(v.array(v.string())),
+  rows: v.number(),
+  /** What a run would do now: new, updated, skipped (duplicates, unchanged) and invalid rows. */
+  preview: v.object({ new: v.number(), updated: v.number(), skipped: v.number(), invalid: v.number() }),
+  problems: v.array(vRowProblem),
+  analyzedAt: v.number(),
+  ms: v.number(),
+});
+
+export const vImportStatus = v.union(
+  v.literal("analyzing"),
+  v.literal("ready"),
+  v.literal("staging"),
+  v.literal("running"),
+  v.literal("completed"),
+  v.literal("canceled"),
+  v.literal("failed"),
+  v.literal("undoing"),
+  v.literal("undone"),
+);
+export type ImportStatus = Infer<typeof vImportStatus>;
+
+export const importFields = {
+  userId: v.id("users"),
+  fileName: v.string(),
+  size: v.number(),
+  storageId: v.optional(v.id("_storage")),
+  status: vImportStatus,
+  options: vImportOptions,
+  analysis: v.optional(vImportAnalysis),
+  /** Rows written to importRows so far (staging), and rows processed (running). */
+  staged: v.number(),
+  processed: v.number(),
+  total: v.number(),
+  counts: vImportCounts,
+  /** Rows that went wrong while running, first ones (the failed-rows CSV has all). */
+  problems: v.array(vRowProblem),
+  error: v.optional(v.object({ code: v.string(), message: v.string() })),
+  /** Start the run as soon as the analysis is done (the REST API without dryRun). */
+  autoStart: v.boolean(),
+  /** Bumped whenever a new chain of jobs takes over (re-analysis, resume after a restart). */
+  run: v.number(),
+  /** Last sign of life of the running job; the sweep resumes stale ones. */
+  heartbeatAt: v.number(),
+  attempts: v.number(),
+  /** The group the imported contacts went to, and whether the import created it. */
+  groupId: v.optional(v.id("groups")),
+  createdGroup: v.optional(v.boolean()),
+  startedAt: v.optional(v.number()),
+  completedAt: v.optional(v.number()),
+  source: vActor,
+};
+
+export const vImportRowStatus = v.union(
+  v.literal("pending"),
+  v.literal("created"),
+  v.literal("updated"),
+  v.literal("unchanged"),
+  v.literal("skipped"),
+  v.literal("invalid"),
+  v.literal("failed"),
+);
+export type ImportRowStatus = Infer<typeof vImportRowStatus>;
+
+/** A row's values, normalised (E.164 phone, lower-cased email, typed custom fields). */
+export const vImportRowData = v.object({
+  name: v.optional(v.string()),
+  phone: v.optional(v.string()),
+  email: v.optional(v.string()),
+  tags: v.optional(v.array(v.string())),
+  fields: v.optional(vFieldValues),
+  consent: v.optional(v.boolean()),
+});
+export type ImportRowData = Infer<typeof vImportRowData>;
+
+/** What an import changed on an existing contact, to put back on undo. */
+export const vContactSnapshot = v.object({
+  name: v.string(),
+  phone: v.optional(v.string()),
+  email: v.optional(v.string()),
+  tags: v.optional(v.array(v.string())),
+  fields: v.optional(vFieldValues),
+  consent: v.optional(vConsent),
+  optedOut: vOptOut,
+});
+
+export const vExportKind = v.union(v.literal("contacts"), v.literal("messages"), v.literal("importFailures"));
+export type ExportKind = Infer<typeof vExportKind>;
 
 export default defineSchema({
   ...authTables,
@@ -276,6 +469,7 @@ export default defineSchema({
       "lastMessageChannel",
       "lastMessageAt",
     ])
+    .index("by_importId", ["importId"])
     .searchIndex("search_text", { searchField: "searchText", filterFields: ["userId"] }),
 
   groups: defineTable(groupFields).index("by_user_and_sortName", ["userId", "sortName"]),
@@ -573,6 +767,101 @@ export default defineSchema({
     response: v.string(),
     expiresAt: v.number(),
   }).index("by_user_and_key", ["userId", "key"]),
+
+  // --- Contacts at scale ---
+
+  /** Custom contact fields an account defines (Settings); values live on contacts by `key`. */
+  customFields: defineTable({
+    userId: v.id("users"),
+    key: v.string(),
+    label: v.string(),
+    type: vFieldType,
+    options: v.optional(v.array(v.string())),
+    /** Shown as a column of the contacts table. */
+    showInTable: v.optional(v.boolean()),
+    /** Deleted: hidden, while its values are removed from contacts; its key stays taken until then. */
+    deleting: v.optional(v.boolean()),
+  }).index("by_user_and_key", ["userId", "key"]),
+
+  /** An account's tags with how many contacts have each (the tag list, filters). */
+  tags: defineTable({
+    userId: v.id("users"),
+    name: v.string(),
+    /** Lower-cased name: tags are unique without case. */
+    key: v.string(),
+    count: v.number(),
+  }).index("by_user_and_key", ["userId", "key"]),
+
+  /** One document per contact and tag: contacts by tag, a page at a time (filters, segments). */
+  contactTags: defineTable({
+    userId: v.id("users"),
+    tagKey: v.string(),
+    contactId: v.id("contacts"),
+  }).index("by_user_and_tagKey_and_contactId", ["userId", "tagKey", "contactId"]),
+
+  /** Saved filters over contacts, usable as a broadcast audience. */
+  segments: defineTable({
+    userId: v.id("users"),
+    name: v.string(),
+    sortName: v.string(),
+    conditions: v.array(vCondition),
+    updatedAt: v.number(),
+  }).index("by_user_and_sortName", ["userId", "sortName"]),
+
+  /** CSV imports: the file, the analysis (preview), options, progress and outcome. */
+  imports: defineTable(importFields)
+    .index("by_user", ["userId"])
+    .index("by_status_and_heartbeatAt", ["status", "heartbeatAt"]),
+
+  /** An import's rows, staged before they are written, with each row's outcome (failed-rows CSV, undo). */
+  importRows: defineTable({
+    userId: v.id("users"),
+    importId: v.id("imports"),
+    /** 1-based line number in the file (the header is line 1). */
+    row: v.number(),
+    status: vImportRowStatus,
+    data: vImportRowData,
+    /** The cells as read, for the failed-rows CSV. */
+    raw: v.array(v.string()),
+    reason: v.optional(v.string()),
+    contactId: v.optional(v.id("contacts")),
+    /** The contact's values before this row changed them (updated rows), for undo. */
+    before: v.optional(vContactSnapshot),
+    addedToGroup: v.optional(v.boolean()),
+    undone: v.optional(v.boolean()),
+  })
+    .index("by_import_and_status_and_row", ["importId", "status", "row"])
+    .index("by_import_and_row", ["importId", "row"]),
+
+  /** CSV exports, built a batch per transaction into exportChunks, downloaded chunk by chunk. */
+  exports: defineTable({
+    userId: v.id("users"),
+    kind: vExportKind,
+    /** messages: the time range (ms, inclusive start, exclusive end). */
+    from: v.optional(v.number()),
+    to: v.optional(v.number()),
+    importId: v.optional(v.id("imports")),
+    fileName: v.string(),
+    status: v.union(v.literal("building"), v.literal("ready"), v.literal("failed")),
+    rows: v.number(),
+    chunks: v.number(),
+    bytes: v.number(),
+    cursor: v.optional(v.string()),
+    run: v.number(),
+    heartbeatAt: v.number(),
+    completedAt: v.optional(v.number()),
+    expiresAt: v.number(),
+  })
+    .index("by_user", ["userId"])
+    .index("by_status_and_heartbeatAt", ["status", "heartbeatAt"])
+    .index("by_expiresAt", ["expiresAt"]),
+
+  exportChunks: defineTable({
+    userId: v.id("users"),
+    exportId: v.id("exports"),
+    seq: v.number(),
+    text: v.string(),
+  }).index("by_export_and_seq", ["exportId", "seq"]),
 
   /** convex-helpers' rate limiter state (per API key, and per IP for failed authentication). */
   ...rateLimitTables,

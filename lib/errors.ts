@@ -14,6 +14,9 @@ export const ERROR_CODES = {
   DUPLICATE_CONTACT: "A contact with that phone number or email already exists.",
   DUPLICATE_GROUP: "A group with that name already exists.",
   LIMIT_EXCEEDED: "That is more than this action allows at once.",
+  DUPLICATE_NAME: "Something with that name already exists.",
+  INVALID_FIELD_VALUE: "A custom field value is not valid.",
+  INVALID_FILE: "That file is not a CSV file this app can read.",
   // Authentication
   WEAK_PASSWORD: `Passwords need at least ${MIN_PASSWORD_LENGTH} characters.`,
   ACCOUNT_EXISTS: "An account with that email already exists.",

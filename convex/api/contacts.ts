@@ -5,7 +5,7 @@ import { normalizeSearchQuery } from "../lib/search";
 import { internal } from "../_generated/api";
 import { apiMutation, apiQuery, getOwned, getOwnedByString } from "../functions";
 import { createContact, removeContact, updateContact } from "../lib/contacts";
-import { vMetadata, vSocialHandles } from "../schema";
+import { vFieldValuesInput, vMetadata, vSocialHandles } from "../schema";
 import { contactJson, pageOptions, readPage } from "./resources";
 import { defineRoute, type ApiRoute } from "./route";
 import * as s from "./schemas";
@@ -16,6 +16,8 @@ const vContactFields = {
   email: v.optional(v.union(v.string(), v.null())),
   socialHandles: v.optional(vSocialHandles),
   metadata: v.optional(vMetadata),
+  tags: v.optional(v.array(v.string())),
+  fields: v.optional(vFieldValuesInput),
 };
 
 export const list = apiQuery({

@@ -17,7 +17,7 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-type IdTable = "contacts" | "groups" | "messages" | "broadcasts";
+type IdTable = "contacts" | "groups" | "messages" | "broadcasts" | "customFields";
 type Ids = Record<IdTable, string>;
 type Probe = {
   /** Tables whose ids the request carries (path, query or body). */
@@ -77,20 +77,41 @@ const PROBES: Record<string, Probe> = {
   },
   "GET /broadcasts/{id}": { slots: ["broadcasts"], request: (ids) => ({ method: "GET", path: `/broadcasts/${ids.broadcasts}` }) },
   "GET /analytics": { slots: [], request: () => ({ method: "GET", path: "/analytics?from=2026-01-01&to=2026-12-31" }) },
+  "GET /custom-fields": { slots: [], request: () => ({ method: "GET", path: "/custom-fields" }) },
+  "POST /custom-fields": {
+    slots: [],
+    request: () => ({ method: "POST", path: "/custom-fields", body: { label: "Alice tier", type: "text" } }),
+  },
+  "PATCH /custom-fields/{id}": {
+    slots: ["customFields"],
+    request: (ids) => ({ method: "PATCH", path: `/custom-fields/${ids.customFields}`, body: { label: "Renamed" } }),
+  },
+  "DELETE /custom-fields/{id}": {
+    slots: ["customFields"],
+    request: (ids) => ({ method: "DELETE", path: `/custom-fields/${ids.customFields}` }),
+  },
+  "GET /tags": { slots: [], request: () => ({ method: "GET", path: "/tags" }) },
+  "POST /tags/apply": {
+    slots: ["contacts"],
+    request: (ids) => ({ method: "POST", path: "/tags/apply", body: { contactIds: [ids.contacts], add: ["mine"] } }),
+  },
   "GET /openapi.json": { slots: [], request: () => ({ method: "GET", path: "/openapi.json" }) },
 };
 
 async function seed(t: TestConvex, label: string, phone: string) {
   const user = await apiUser(t, `${label.toLowerCase()}@example.com`);
   const req = (method: string, path: string, body?: unknown) => call(t, method, path, { key: user.key, body });
-  const contact = (await req("POST", "/contacts", { name: `${label} Contact`, phone })).body.id;
+  const field = (await req("POST", "/custom-fields", { label: `${label} level`, type: "text" })).body;
+  const contact = (
+    await req("POST", "/contacts", { name: `${label} Contact`, phone, tags: [`${label} tag`], fields: { [field.key]: `${label} gold` } })
+  ).body.id;
   const group = (await req("POST", "/groups", { name: `${label} Group` })).body.id;
   await req("POST", `/groups/${group}/members`, { contactIds: [contact] });
   const message = (await req("POST", "/messages", { contactId: contact, channel: "sms", content: `${label} msg`, scheduledAt: later() }))
     .body.id;
   const broadcast = (await req("POST", "/broadcasts", { groupId: group, channel: "sms", content: `${label} news`, scheduledAt: later() }))
     .body.id;
-  const ids: Ids = { contacts: contact, groups: group, messages: message, broadcasts: broadcast };
+  const ids: Ids = { contacts: contact, groups: group, messages: message, broadcasts: broadcast, customFields: field.id };
   return { ...user, ids };
 }
 
@@ -98,7 +119,17 @@ async function seed(t: TestConvex, label: string, phone: string) {
 async function snapshot(t: TestConvex, userId: Id<"users">) {
   return await t.run(async (ctx) => {
     const out: Record<string, unknown[]> = {};
-    for (const table of ["contacts", "groups", "groupMemberships", "messages", "broadcasts", "apiIdempotency"] as const) {
+    for (const table of [
+      "contacts",
+      "groups",
+      "groupMemberships",
+      "messages",
+      "broadcasts",
+      "apiIdempotency",
+      "customFields",
+      "tags",
+      "contactTags",
+    ] as const) {
       out[table] = (await ctx.db.query(table).collect()).filter((d) => d.userId === userId);
     }
     return out;
@@ -117,7 +148,7 @@ describe("REST API isolation", () => {
     const bob = await seed(t, "Bob", "+14155550200");
     const gone = await t.run(async (ctx) => {
       const out = {} as Ids;
-      for (const table of ["contacts", "groups", "messages", "broadcasts"] as const) {
+      for (const table of ["contacts", "groups", "messages", "broadcasts", "customFields"] as const) {
         const doc = await ctx.db.get(table, alice.ids[table] as Id<TableNames> as never);
         const { _id, _creationTime, ...fields } = doc as Record<string, unknown>;
         const copy = await ctx.db.insert(table, fields as never);

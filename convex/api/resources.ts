@@ -6,7 +6,7 @@
 import type { PaginationOptions, PaginationResult } from "convex/server";
 import type { Doc } from "../_generated/dataModel";
 import { appError } from "../lib/errors";
-import { DEFAULT_PAGE_SIZE, type BroadcastJson, type ContactJson, type GroupJson, type MessageJson, type Page } from "./schemas";
+import { DEFAULT_PAGE_SIZE, type BroadcastJson, type ContactJson, type CustomFieldJson, type GroupJson, type MessageJson, type Page } from "./schemas";
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const isoOrNull = (ms: number | undefined) => (ms === undefined ? null : iso(ms));
@@ -20,9 +20,23 @@ export function contactJson(c: Doc<"contacts">): ContactJson {
     socialHandles: c.socialHandles ?? {},
     metadata: c.metadata ?? {},
     optedOut: c.optedOut,
+    tags: c.tags ?? [],
+    fields: c.fields ?? {},
+    consent: c.consent ? { optedIn: c.consent.optedIn, at: iso(c.consent.at), source: c.consent.source } : null,
     lastMessageAt: isoOrNull(c.lastMessageAt),
     unreadCount: c.unreadCount,
     createdAt: iso(c._creationTime),
+  };
+}
+
+export function customFieldJson(f: Doc<"customFields">): CustomFieldJson {
+  return {
+    id: f._id,
+    key: f.key,
+    label: f.label,
+    type: f.type,
+    options: f.options ?? [],
+    showInTable: f.showInTable ?? false,
   };
 }
 

@@ -10,6 +10,7 @@ import { env } from "../lib/env";
 import { analyticsRoutes } from "./analytics";
 import { broadcastRoutes } from "./broadcasts";
 import { contactRoutes } from "./contacts";
+import { customFieldRoutes } from "./customFields";
 import { groupRoutes } from "./groups";
 import { messageRoutes } from "./messages";
 import { buildOpenApiDocument } from "./openapi";
@@ -37,6 +38,7 @@ const openApiRoute = defineRoute({
 
 export const API_ROUTES: readonly ApiRoute[] = [
   ...contactRoutes,
+  ...customFieldRoutes,
   ...groupRoutes,
   ...messageRoutes,
   ...broadcastRoutes,

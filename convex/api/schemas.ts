@@ -7,6 +7,8 @@
 import { z } from "zod";
 import { ERROR_CODES, type ErrorCode } from "../../lib/errors";
 import { MESSAGE_STATUSES } from "../../lib/messageStatus";
+import { FIELD_LIMITS, FIELD_TYPES } from "../../lib/customFields";
+import { TAG_LIMITS } from "../../lib/tags";
 import { CONTACT_LIMITS } from "../lib/contacts";
 import { MAX_MEMBERS_PER_CALL } from "../lib/groups";
 import { CONTENT_LIMITS } from "../lib/outbound";
@@ -47,6 +49,20 @@ const Metadata = boundedRecord(
   CONTACT_LIMITS.metadataKeys,
   `Up to ${CONTACT_LIMITS.metadataKeys} custom fields (string, number, boolean or null).`,
 );
+
+const FieldValue = z.union([z.string().max(FIELD_LIMITS.textLength), z.number(), z.boolean()]);
+const Tags = z
+  .array(z.string().max(200))
+  .max(TAG_LIMITS.perContact)
+  .meta({ description: `Up to ${TAG_LIMITS.perContact} tags of at most ${TAG_LIMITS.length} characters; unique without case.` });
+const FieldsInput = z
+  .record(RecordKey, FieldValue.nullable())
+  .refine((r) => Object.keys(r).length <= FIELD_LIMITS.perAccount, { message: `At most ${FIELD_LIMITS.perAccount} entries.` })
+  .meta({
+    description:
+      "Custom field values by field key (see GET /custom-fields): text, a number, a date as YYYY-MM-DD, true/false, " +
+      "or one of a list's options. null removes a value.",
+  });
 
 const Timestamp = z.iso.datetime().meta({ description: "ISO-8601 time in UTC.", example: "2026-03-01T09:30:00.000Z" });
 const ScheduledAt = z.iso.datetime({ offset: true }).meta({
@@ -121,6 +137,8 @@ export const ContactCreate = z
     email: z.string().max(320).optional(),
     socialHandles: SocialHandles.optional(),
     metadata: Metadata.optional(),
+    tags: Tags.optional(),
+    fields: FieldsInput.optional(),
   })
   .meta({ id: "ContactCreate", description: "A contact needs a phone number or an email address." });
 
@@ -131,8 +149,39 @@ export const ContactUpdate = z
     email: z.string().max(320).nullable().optional().meta({ description: "null removes the email address." }),
     socialHandles: SocialHandles.optional(),
     metadata: Metadata.optional(),
+    tags: Tags.optional().meta({ description: "Replaces the contact's tags." }),
+    fields: FieldsInput.optional().meta({ description: "Custom field values to set (null removes one); others stay." }),
   })
   .meta({ id: "ContactUpdate", description: "Only the fields given change." });
+
+export const CustomFieldCreate = z
+  .strictObject({
+    label: z.string().max(200).meta({ description: `1–${FIELD_LIMITS.labelLength} characters, unique per account.` }),
+    type: z.enum(FIELD_TYPES),
+    options: z
+      .array(z.string().max(FIELD_LIMITS.optionLength))
+      .max(FIELD_LIMITS.options)
+      .optional()
+      .meta({ description: "The choices of a `select` field." }),
+    showInTable: z.boolean().optional(),
+  })
+  .meta({ id: "CustomFieldCreate" });
+
+export const CustomFieldUpdate = z
+  .strictObject({
+    label: z.string().max(200).optional(),
+    options: z.array(z.string().max(FIELD_LIMITS.optionLength)).max(FIELD_LIMITS.options).optional(),
+    showInTable: z.boolean().optional(),
+  })
+  .meta({ id: "CustomFieldUpdate", description: "A field's type and key never change." });
+
+export const TagsApply = z
+  .strictObject({
+    contactIds: z.array(idOf("contact")).min(1).max(TAG_LIMITS.perCall),
+    add: z.array(z.string().max(200)).max(TAG_LIMITS.perContact).optional(),
+    remove: z.array(z.string().max(200)).max(TAG_LIMITS.perContact).optional(),
+  })
+  .meta({ id: "TagsApply", description: "Add and/or remove tags on many contacts at once." });
 
 export const GroupCreate = z
   .strictObject({
@@ -208,6 +257,8 @@ export const BroadcastCreate = z
 // ---------------------------------------------------------------------------------------
 // Responses
 
+const count = z.number().int();
+
 export const Contact = z
   .object({
     id: z.string(),
@@ -217,11 +268,30 @@ export const Contact = z
     socialHandles: z.record(z.string(), z.string()),
     metadata: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
     optedOut: z.object({ sms: z.boolean(), whatsapp: z.boolean(), email: z.boolean() }),
+    tags: z.array(z.string()),
+    fields: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).meta({ description: "Custom field values by key." }),
+    consent: z
+      .object({ optedIn: z.boolean(), at: Timestamp, source: z.string() })
+      .nullable()
+      .meta({ description: "Consent as last recorded (e.g. by an import's consent column), with its source." }),
     lastMessageAt: Timestamp.nullable(),
     unreadCount: z.number().int(),
     createdAt: Timestamp,
   })
   .meta({ id: "Contact" });
+
+export const CustomField = z
+  .object({
+    id: z.string(),
+    key: z.string().meta({ description: "The key of this field's values in a contact's `fields`." }),
+    label: z.string(),
+    type: z.enum(FIELD_TYPES),
+    options: z.array(z.string()),
+    showInTable: z.boolean(),
+  })
+  .meta({ id: "CustomField" });
+
+export const Tag = z.object({ name: z.string(), contacts: count }).meta({ id: "Tag" });
 
 export const Group = z
   .object({
@@ -256,7 +326,6 @@ export const Message = z
   })
   .meta({ id: "Message" });
 
-const count = z.number().int();
 export const Broadcast = z
   .object({
     id: z.string(),
@@ -312,6 +381,9 @@ const listOf = <T extends z.ZodType>(item: T, id: string) =>
     .meta({ id });
 
 export const ContactList = listOf(Contact, "ContactList");
+export const CustomFieldList = z.object({ data: z.array(CustomField) }).meta({ id: "CustomFieldList" });
+export const TagList = z.object({ data: z.array(Tag) }).meta({ id: "TagList" });
+export const TagsApplied = z.object({ changed: count }).meta({ id: "TagsApplied" });
 export const GroupList = listOf(Group, "GroupList");
 export const MessageList = listOf(Message, "MessageList");
 export const BroadcastList = listOf(Broadcast, "BroadcastList");
@@ -337,6 +409,7 @@ export const ErrorBody = z
 
 export type ContactJson = z.infer<typeof Contact>;
 export type GroupJson = z.infer<typeof Group>;
+export type CustomFieldJson = z.infer<typeof CustomField>;
 export type MessageJson = z.infer<typeof Message>;
 export type BroadcastJson = z.infer<typeof Broadcast>;
 export type Page<T> = { data: T[]; nextCursor: string | null };

@@ -8,11 +8,13 @@ import type { MutationCtx, QueryCtx } from "../_generated/server";
 import { getOwned } from "../functions";
 import type { Actor, Channel } from "../schema";
 import { recordAudit } from "./audit";
+import { cleanFieldInput, defsByKey, fieldDefs, mergeFieldValues, type FieldInput } from "./customFields";
 import { env } from "./env";
 import { appError } from "./errors";
 import { deleteMessage, MessageWrites } from "./messages";
 import { deleteMute } from "./notifications";
 import { adjustContactCount } from "./stats";
+import { cleanTags, TagWrites } from "./tags";
 
 export const CONTACT_LIMITS = {
   nameLength: 200,
@@ -29,6 +31,10 @@ export type ContactInput = {
   email?: string | null;
   socialHandles?: Record<string, string>;
   metadata?: Record<string, string | number | boolean | null>;
+  /** Replaces the contact's tags. */
+  tags?: string[];
+  /** Custom field values by key, checked against the account's fields; null removes one. */
+  fields?: FieldInput;
 };
 
 export function cleanName(name: string): string {
@@ -123,6 +129,10 @@ export function newContact(
     email?: string;
     socialHandles?: Record<string, string>;
     metadata?: Record<string, string | number | boolean | null>;
+    tags?: string[];
+    fields?: Record<string, string | number | boolean>;
+    consent?: Doc<"contacts">["consent"];
+    importId?: Id<"imports">;
   },
 ) {
   return {
@@ -160,9 +170,17 @@ export async function setOptOut(
   return true;
 }
 
-/** Derived fields after a change of name, phone or email. */
-export function derivedContactFields(c: { name: string; phone?: string; email?: string }) {
+/** Derived fields after a change of name, phone, email, tags or custom fields. */
+export function derivedContactFields(c: Parameters<typeof contactSearchText>[0]) {
   return { sortName: c.name.toLowerCase(), searchText: contactSearchText(c) };
+}
+
+/** Check tags and custom field input (the account's definitions are read only when fields are given). */
+async function cleanTagsAndFields(ctx: Pick<QueryCtx, "db">, userId: Id<"users">, input: ContactInput) {
+  return {
+    tags: input.tags === undefined ? undefined : cleanTags(input.tags),
+    fields: input.fields === undefined ? undefined : cleanFieldInput(defsByKey(await fieldDefs(ctx, userId)), input.fields),
+  };
 }
 
 /**
@@ -178,9 +196,11 @@ export async function insertContact(
   const phone = clean.phone ?? undefined;
   const email = clean.email ?? undefined;
   if (!phone && !email) throw appError("ADDRESS_REQUIRED");
+  const { tags, fields } = await cleanTagsAndFields(ctx, userId, input);
   await assertNoDuplicate(ctx, userId, { phone, email });
   await adjustContactCount(ctx, userId, 1);
-  return await ctx.db.insert(
+  const values = fields ? mergeFieldValues(undefined, fields) : undefined;
+  const contactId = await ctx.db.insert(
     "contacts",
     newContact(userId, {
       name: clean.name!,
@@ -188,8 +208,16 @@ export async function insertContact(
       ...(email ? { email } : {}),
       ...(clean.socialHandles ? { socialHandles: clean.socialHandles } : {}),
       ...(clean.metadata ? { metadata: clean.metadata } : {}),
+      ...(tags?.length ? { tags } : {}),
+      ...(values ? { fields: values } : {}),
     }),
   );
+  if (tags?.length) {
+    const writes = new TagWrites(ctx, userId);
+    await writes.change(contactId, [], tags, true);
+    await writes.flush();
+  }
+  return contactId;
 }
 
 /** Per-transaction batch for removing what hangs off a contact or group. */
@@ -266,10 +294,13 @@ export async function updateContact(
 ): Promise<void> {
   const contact = await getOwned({ db: ctx.db, userId }, "contacts", contactId);
   const clean = normalizeContactInput(input);
+  const { tags, fields } = await cleanTagsAndFields(ctx, userId, input);
   const next = {
     name: clean.name ?? contact.name,
     phone: clean.phone === undefined ? contact.phone : (clean.phone ?? undefined),
     email: clean.email === undefined ? contact.email : (clean.email ?? undefined),
+    tags: tags === undefined ? contact.tags : tags.length ? tags : undefined,
+    fields: fields === undefined ? contact.fields : mergeFieldValues(contact.fields, fields),
   };
   if (!next.phone && !next.email) throw appError("ADDRESS_REQUIRED");
   await assertNoDuplicate(ctx, userId, next, contactId);
@@ -279,6 +310,11 @@ export async function updateContact(
     ...(clean.socialHandles ? { socialHandles: clean.socialHandles } : {}),
     ...(clean.metadata ? { metadata: clean.metadata } : {}),
   });
+  if (tags !== undefined) {
+    const writes = new TagWrites(ctx, userId);
+    await writes.change(contactId, contact.tags ?? [], tags);
+    await writes.flush();
+  }
   await recordAudit(ctx, {
     userId,
     actor,
@@ -301,6 +337,11 @@ export async function removeContact(
 ): Promise<{ memberships: number; notes: number }> {
   const contact = await getOwned({ db: ctx.db, userId }, "contacts", contactId);
   const memberships = await deleteContactMemberships(ctx, contactId, CONTACT_LIMITS.groupsPerUser);
+  if (contact.tags?.length) {
+    const tagWrites = new TagWrites(ctx, userId);
+    await tagWrites.change(contactId, contact.tags, []);
+    await tagWrites.flush();
+  }
   const notes = await deleteContactNotes(ctx, contactId, CONTACT_LIMITS.notesPerContact);
   await ctx.db.delete("contacts", contactId);
   await deleteMute(ctx, userId, contactId);
