@@ -14,13 +14,19 @@ import { Dialog, FormDialogFooter } from "@/components/ui/dialog";
 import { ErrorBoundary } from "@/components/ui/error-boundary";
 import { Checkbox, FormError, Input } from "@/components/ui/field";
 import { Skeleton } from "@/components/ui/skeleton";
+import { CustomFieldInputs, readFieldInputs, readTags, TagsInput, type FieldErrors } from "./contact-extra-fields";
 
 /** What the dialog edits: nothing (a new contact), a loaded contact, or one to load by id. */
 export type ContactDialogTarget = { kind: "new" } | { kind: "edit"; contact: Doc<"contacts"> } | { kind: "open"; contactId: Id<"contacts"> };
 
 type Field = "name" | "phone" | "email";
 type Duplicate = { contactId: Id<"contacts">; contactName: string };
-type Errors = Partial<Record<Field, string>> & { form?: string; duplicate?: Duplicate & { field: Field } };
+type Errors = Partial<Record<Field, string>> & {
+  form?: string;
+  duplicate?: Duplicate & { field: Field };
+  tags?: string;
+  fields?: FieldErrors;
+};
 
 const CHANNEL_LABELS: Record<Channel, string> = { sms: "SMS", whatsapp: "WhatsApp", email: "Email" };
 
@@ -112,6 +118,8 @@ function ContactForm({ contact, formId, onSaving, onDone, onOpenContact }: FormP
   const [create] = useMutationWithToast(api.contacts.create);
   const [update] = useMutationWithToast(api.contacts.update);
   const [setOptOut] = useMutationWithToast(api.contacts.setOptOut);
+  const fieldDefs = useQuery(api.customFields.list);
+  const knownTags = useQuery(api.tags.list);
 
   // When the dialog switches to another contact (a duplicate's "Open" link), the focused
   // button goes away: start again at the first field.
@@ -152,6 +160,15 @@ function ContactForm({ contact, formId, onSaving, onDone, onOpenContact }: FormP
       case "ADDRESS_REQUIRED":
         show({ form: data.message });
         return true;
+      case "INVALID_FIELD_VALUE": {
+        const key = errorDetail(data, "field");
+        show(key ? { fields: { [String(key)]: data.message } } : { form: data.message });
+        return true;
+      }
+      case "LIMIT_EXCEEDED":
+        if (errorDetail(data, "field") !== "tags") return false;
+        show({ tags: data.message });
+        return true;
       case "INVALID_ARGUMENT":
         if (errorDetail(data, "field") === "name") {
           show({ name: data.message });
@@ -173,13 +190,24 @@ function ContactForm({ contact, formId, onSaving, onDone, onOpenContact }: FormP
     };
     if (!values.name) return show({ name: "Enter a name." });
     if (!values.phone && !values.email) return show({ form: ERROR_CODES.ADDRESS_REQUIRED });
+    const tags = readTags(form, contact?.tags ?? []);
+    const fieldInput = fieldDefs ? readFieldInputs(form, fieldDefs, contact?.fields) : { changes: {}, errors: {} };
+    if (Object.keys(fieldInput.errors).length > 0) return show({ fields: fieldInput.errors });
+    const fields = fieldInput.changes;
+    const hasFieldChanges = Object.keys(fields).length > 0;
     setErrors({});
 
     onSaving(true);
     try {
       if (!contact) {
         const result = await create(
-          { name: values.name, ...(values.phone ? { phone: values.phone } : {}), ...(values.email ? { email: values.email } : {}) },
+          {
+            name: values.name,
+            ...(values.phone ? { phone: values.phone } : {}),
+            ...(values.email ? { email: values.email } : {}),
+            ...(tags?.length ? { tags } : {}),
+            ...(hasFieldChanges ? { fields } : {}),
+          },
           { handleError: fieldError },
         );
         if (!result.ok) return;
@@ -189,10 +217,12 @@ function ContactForm({ contact, formId, onSaving, onDone, onOpenContact }: FormP
       }
 
       // Send only what changed: the audit log records which fields were edited.
-      const changes: { name?: string; phone?: string | null; email?: string | null } = {};
+      const changes: { name?: string; phone?: string | null; email?: string | null; tags?: string[]; fields?: typeof fields } = {};
       if (values.name !== initial.name) changes.name = values.name;
       if (values.phone !== initial.phone) changes.phone = values.phone || null;
       if (values.email !== initial.email) changes.email = values.email || null;
+      if (tags !== null) changes.tags = tags;
+      if (hasFieldChanges) changes.fields = fields;
       if (Object.keys(changes).length > 0) {
         const result = await update({ contactId: contact._id, ...changes }, { handleError: fieldError });
         if (!result.ok) return;
@@ -268,6 +298,12 @@ function ContactForm({ contact, formId, onSaving, onDone, onOpenContact }: FormP
           ) : undefined
         }
       />
+      <TagsInput tags={contact?.tags ?? []} known={knownTags?.map((t) => t.name)} error={errors.tags} />
+      {fieldDefs === undefined ? (
+        <Skeleton className="h-10 w-full" />
+      ) : (
+        <CustomFieldInputs defs={fieldDefs} values={contact?.fields} errors={errors.fields ?? {}} />
+      )}
       {contact ? (
         <fieldset className="rounded-md border border-slate-200 p-3">
           <legend className="px-1 text-sm font-medium text-slate-800">Opted out of</legend>

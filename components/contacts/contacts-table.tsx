@@ -9,7 +9,9 @@ import { useMediaQuery } from "@/lib/use-media-query";
 import { Button, buttonClasses } from "@/components/ui/button";
 import { Checkbox } from "@/components/ui/field";
 import { ChatIcon, PencilIcon, TrashIcon } from "@/components/ui/icons";
+import { formatFieldValue } from "@/lib/customFields";
 import { ChannelStatus } from "./channel-status";
+import { ContactTags } from "./contact-tags";
 import { ContactGroupsCell } from "./contact-groups-cell";
 
 export function ContactsTable({
@@ -20,8 +22,11 @@ export function ContactsTable({
   onEdit,
   onDelete,
   caption,
+  columns = [],
 }: {
   contacts: Doc<"contacts">[];
+  /** Custom fields shown as columns (those marked "show in table"). */
+  columns?: Doc<"customFields">[];
   selected: ReadonlyMap<Id<"contacts">, string>;
   onToggle: (contact: Doc<"contacts">, checked: boolean) => void;
   onToggleAll: (checked: boolean) => void;
@@ -58,6 +63,12 @@ export function ContactsTable({
             <th scope="col" className="hidden px-2.5 py-3 lg:table-cell">Phone</th>
             <th scope="col" className="hidden px-2.5 py-3 xl:table-cell">Email</th>
             <th scope="col" className="hidden px-2.5 py-3 lg:table-cell">Channels</th>
+            <th scope="col" className="hidden px-2.5 py-3 md:table-cell">Tags</th>
+            {columns.map((f) => (
+              <th key={f._id} scope="col" className="hidden px-2.5 py-3 whitespace-nowrap xl:table-cell">
+                {f.label}
+              </th>
+            ))}
             <th scope="col" className="hidden px-2.5 py-3 2xl:table-cell">Groups</th>
             <th scope="col" className="hidden px-2.5 py-3 whitespace-nowrap xl:table-cell">Last contact</th>
             <th scope="col" className="px-2.5 py-3 text-right">
@@ -95,6 +106,17 @@ export function ContactsTable({
                 <td className="hidden px-2.5 py-3 align-top lg:table-cell">
                   <ChannelStatus contact={contact} />
                 </td>
+                <td className="hidden px-2.5 py-3 align-top md:table-cell">
+                  <ContactTags tags={contact.tags} />
+                </td>
+                {columns.map((f) => {
+                  const value = contact.fields?.[f.key];
+                  return (
+                    <td key={f._id} className="hidden max-w-[12rem] truncate px-2.5 py-3 align-top text-slate-700 xl:table-cell">
+                      {value === undefined ? <Dash /> : formatFieldValue(f, value)}
+                    </td>
+                  );
+                })}
                 <td className="hidden px-2.5 py-3 align-top 2xl:table-cell">
                   {showGroups ? <ContactGroupsCell contactId={contact._id} /> : null}
                 </td>

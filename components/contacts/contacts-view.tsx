@@ -1,5 +1,6 @@
 "use client";
 
+import { useQuery } from "convex/react";
 import { useState } from "react";
 import { toast } from "sonner";
 import { api } from "@/convex/_generated/api";
@@ -18,6 +19,7 @@ import { SkeletonRows } from "@/components/ui/skeleton";
 import { Spinner } from "@/components/ui/spinner";
 import { ContactDialog, type ContactDialogTarget } from "./contact-dialog";
 import { ContactsTable } from "./contacts-table";
+import { TagContactsDialog } from "./tag-contacts-dialog";
 import { CONTACTS_PAGE_SIZE, CONTACT_SEARCH_LIMIT, useContactRows } from "./use-contact-rows";
 
 export function ContactsView() {
@@ -28,6 +30,8 @@ export function ContactsView() {
   // Selected contacts, by id, with their names (they may scroll out of a search).
   const [selected, setSelected] = useState<ReadonlyMap<Id<"contacts">, string>>(new Map());
   const [addingToGroup, setAddingToGroup] = useState(false);
+  const [tagging, setTagging] = useState<"add" | "remove" | null>(null);
+  const fieldDefs = useQuery(api.customFields.list);
   const [remove] = useMutationWithToast(api.contacts.remove);
 
   function toggle(contact: Doc<"contacts">, checked: boolean) {
@@ -105,6 +109,12 @@ export function ContactsView() {
             <Button size="sm" variant="primary" onClick={() => setAddingToGroup(true)}>
               Add to group
             </Button>
+            <Button size="sm" onClick={() => setTagging("add")}>
+              Add tags
+            </Button>
+            <Button size="sm" onClick={() => setTagging("remove")}>
+              Remove tags
+            </Button>
             <Button size="sm" variant="ghost" onClick={() => setSelected(new Map())}>
               Clear selection
             </Button>
@@ -133,6 +143,7 @@ export function ContactsView() {
               onToggleAll={toggleAll}
               onEdit={(contact) => setDialog({ kind: "edit", contact })}
               onDelete={setDeleting}
+              columns={fieldDefs?.filter((f) => f.showInTable) ?? []}
               caption={mode === "search" ? "Contacts matching the search" : "Contacts, by name"}
             />
           </div>
@@ -159,6 +170,8 @@ export function ContactsView() {
         This permanently deletes the contact together with its group memberships, its notes and its messages. It
         cannot be undone.
       </ConfirmDialog>
+
+      <TagContactsDialog mode={tagging} contactIds={[...selected.keys()]} onClose={() => setTagging(null)} onDone={() => undefined} />
 
       <AddToGroupDialog
         open={addingToGroup}

@@ -12,6 +12,8 @@ import { api } from "@/convex/_generated/api";
 import type { Doc } from "@/convex/_generated/dataModel";
 import type { Channel } from "@/convex/schema";
 import { ContactDialog, type ContactDialogTarget } from "@/components/contacts/contact-dialog";
+import { ContactTags } from "@/components/contacts/contact-tags";
+import { formatFieldValue } from "@/lib/customFields";
 import { CHANNEL_NAMES, CHANNEL_ORDER } from "@/lib/channelAvailability";
 import { cn } from "@/lib/cn";
 import { EMPTY_VALUE, formatDateTime } from "@/lib/format";
@@ -78,6 +80,15 @@ export function ContactProfile({
             <dt className="text-xs font-medium text-slate-600">Email</dt>
             <dd className="break-all text-slate-900">{contact.email ?? <None />}</dd>
           </div>
+          {contact.tags?.length ? (
+            <div>
+              <dt className="text-xs font-medium text-slate-600">Tags</dt>
+              <dd className="mt-0.5">
+                <ContactTags tags={contact.tags} max={20} />
+              </dd>
+            </div>
+          ) : null}
+          <CustomFieldValues contact={contact} />
         </dl>
 
         <ChannelStates contact={contact} timeZone={timeZone} />
@@ -170,6 +181,26 @@ function channelState(contact: Doc<"contacts">, channel: Channel, now: number, t
     return { text: `Window open until ${formatDateTime(endsAt, { timeZone })}`, tone: "ok" };
   }
   return { text: "Subscribed", tone: "ok" };
+}
+
+/** The contact's custom field values, in the account's field order (fields without a value are left out). */
+function CustomFieldValues({ contact }: { contact: Doc<"contacts"> }) {
+  const defs = useQuery(api.customFields.list, contact.fields ? {} : "skip");
+  if (!contact.fields || defs === undefined) return null;
+  return (
+    <>
+      {defs.map((def) => {
+        const value = contact.fields?.[def.key];
+        if (value === undefined) return null;
+        return (
+          <div key={def._id}>
+            <dt className="text-xs font-medium text-slate-600">{def.label}</dt>
+            <dd className="break-words text-slate-900">{formatFieldValue(def, value)}</dd>
+          </div>
+        );
+      })}
+    </>
+  );
 }
 
 function Groups({ contact }: { contact: Doc<"contacts"> }) {

@@ -8,6 +8,7 @@ export function SettingsNav() {
   const links = [
     { href: "#senders", label: "Senders" },
     { href: "#notifications", label: "Notifications" },
+    { href: "#custom-fields", label: "Custom fields" },
     { href: "#api-keys", label: "API keys" },
     ...(info && simulatedChannels(info.configured).length > 0 ? [{ href: "#simulator", label: "Simulator" }] : []),
     { href: "#account", label: "Account" },

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { AccountSection } from "@/components/settings/account-section";
+import { CustomFieldsSection } from "@/components/settings/custom-fields-section";
 import { ApiKeysSection } from "@/components/settings/api-keys-section";
 import { NotificationsSection } from "@/components/settings/notifications-section-lazy";
 import { SendersSection } from "@/components/settings/senders-section";
@@ -20,6 +21,9 @@ export default function SettingsPage() {
         </div>
         <div id="notifications" className="scroll-mt-6">
           <NotificationsSection />
+        </div>
+        <div id="custom-fields" className="scroll-mt-6">
+          <CustomFieldsSection />
         </div>
         <div id="api-keys" className="scroll-mt-6">
           <ApiKeysSection />
