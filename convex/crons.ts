@@ -13,4 +13,7 @@ crons.daily("prune webhook event ids", { hourUTC: 4, minuteUTC: 17 }, internal.w
 // REST API rate-limit buckets that have refilled carry no information: forget them.
 crons.interval("prune refilled API rate limits", { hours: 1 }, internal.api.auth.pruneRateLimits, { cursor: null });
 
+// Imports whose job stopped (a restart, a crash) pick up where they were.
+crons.interval("resume stalled imports", { minutes: 1 }, internal.importJobs.sweep, {});
+
 export default crons;

@@ -29,6 +29,7 @@ const WALKED = [
   "notifications",
   "customFields",
   "tags",
+  "imports",
 ] as const;
 /** Tables holding user data: snapshotted before and after to prove nothing of A's changed. */
 const USER_TABLES = [
@@ -51,6 +52,8 @@ const USER_TABLES = [
   "customFields",
   "tags",
   "contactTags",
+  "imports",
+  "importRows",
 ] as const;
 
 // Push subscriptions need the deployment's VAPID keys to exist (their values do not matter here).
@@ -171,6 +174,14 @@ async function seedUser(t: TestConvex, u: SignedIn, label: string) {
     scheduledAt: Date.now() + 7200_000,
   });
   const senderId = (await u.as.query(api.senders.list, {})).senders[0]._id;
+  const storageId = await t.run(async (ctx) => await ctx.storage.store(new Blob([`name,phone\n${label} Imported,+1415555098${label.length}\n`])));
+  const importId = await u.as.mutation(api.imports.create, { storageId, fileName: `${label}.csv` });
+  // Let its analysis finish, so the snapshot below is taken of a settled account.
+  for (let i = 0; i < 100 && (await u.as.query(api.imports.get, { importId })).status === "analyzing"; i++) {
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  // A fresh upload of the user's own, for the functions that take one.
+  const upload = await t.run(async (ctx) => await ctx.storage.store(new Blob([`name,phone\n${label} Upload,+1415555097${label.length}\n`])));
   const apiKeyId = (await u.as.mutation(api.apiKeys.create, { name: `${label} key` })).apiKey.id;
   // A device for notifications (any well-formed subscription: nothing is pushed here), a muted
   // conversation and changed preferences.
@@ -192,6 +203,8 @@ async function seedUser(t: TestConvex, u: SignedIn, label: string) {
     apiKeys: apiKeyId,
     pushSubscriptions: pushSubscriptionId,
     customFields: fieldId,
+    imports: importId,
+    _storage: upload,
     users: u.userId,
   } as Ids;
 }
@@ -221,12 +234,14 @@ describe("cross-user isolation", () => {
     const alice = await signedInUser(t, "alice@example.com");
     const bob = await signedInUser(t, "bob@example.com");
     const aliceIds = await seedUser(t, alice, "Alice");
+    // A storage id is a capability (unguessable, like an upload URL), not a document of A's to probe.
+    delete aliceIds._storage;
     const bobIds = await seedUser(t, bob, "Bob");
     // Ids of the right tables that no longer exist: B must not tell A's from these.
     const goneIds = await t.run(async (ctx) => {
       const out: Ids = {};
       for (const table of [
-        "contacts", "groups", "notes", "messages", "broadcasts", "senders", "apiKeys", "pushSubscriptions", "customFields",
+        "contacts", "groups", "notes", "messages", "broadcasts", "senders", "apiKeys", "pushSubscriptions", "customFields", "imports",
       ] as const) {
         const doc = await ctx.db.get(table, aliceIds[table] as Id<typeof table>);
         const { _id, _creationTime, ...fields } = doc!;

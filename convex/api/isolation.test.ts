@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Id, TableNames } from "../_generated/dataModel";
 import { setup, type TestConvex } from "../test.setup";
 import { API_ROUTES } from "./routes";
-import { apiUser, call, type ApiResponse } from "./test.helpers";
+import { apiUser, BASE, call, type ApiResponse } from "./test.helpers";
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -17,12 +17,12 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-type IdTable = "contacts" | "groups" | "messages" | "broadcasts" | "customFields";
+type IdTable = "contacts" | "groups" | "messages" | "broadcasts" | "customFields" | "imports";
 type Ids = Record<IdTable, string>;
 type Probe = {
   /** Tables whose ids the request carries (path, query or body). */
   slots: IdTable[];
-  request: (ids: Ids) => { method: string; path: string; body?: unknown };
+  request: (ids: Ids) => { method: string; path: string; body?: unknown; csv?: string };
 };
 
 const later = () => new Date(Date.now() + 3600_000).toISOString();
@@ -95,6 +95,19 @@ const PROBES: Record<string, Probe> = {
     slots: ["contacts"],
     request: (ids) => ({ method: "POST", path: "/tags/apply", body: { contactIds: [ids.contacts], add: ["mine"] } }),
   },
+  "POST /imports": {
+    slots: ["groups"],
+    request: (ids) => ({ method: "POST", path: `/imports?dryRun=true&groupId=${ids.groups}`, csv: "name,phone\nAlice Copy,+14155550100\n" }),
+  },
+  "GET /imports": { slots: [], request: () => ({ method: "GET", path: "/imports" }) },
+  "GET /imports/{id}": { slots: ["imports"], request: (ids) => ({ method: "GET", path: `/imports/${ids.imports}` }) },
+  "GET /imports/{id}/rows": {
+    slots: ["imports"],
+    request: (ids) => ({ method: "GET", path: `/imports/${ids.imports}/rows?status=pending` }),
+  },
+  "POST /imports/{id}/start": { slots: ["imports"], request: (ids) => ({ method: "POST", path: `/imports/${ids.imports}/start` }) },
+  "POST /imports/{id}/cancel": { slots: ["imports"], request: (ids) => ({ method: "POST", path: `/imports/${ids.imports}/cancel` }) },
+  "POST /imports/{id}/undo": { slots: ["imports"], request: (ids) => ({ method: "POST", path: `/imports/${ids.imports}/undo` }) },
   "GET /openapi.json": { slots: [], request: () => ({ method: "GET", path: "/openapi.json" }) },
 };
 
@@ -111,7 +124,12 @@ async function seed(t: TestConvex, label: string, phone: string) {
     .body.id;
   const broadcast = (await req("POST", "/broadcasts", { groupId: group, channel: "sms", content: `${label} news`, scheduledAt: later() }))
     .body.id;
-  const ids: Ids = { contacts: contact, groups: group, messages: message, broadcasts: broadcast, customFields: field.id };
+  const imported = await t.fetch(`${BASE}/imports?dryRun=true&fileName=${label}.csv`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${user.key}`, "Content-Type": "text/csv" },
+    body: `name,phone\n${label} Imported,+1415555099${label.length}\n`,
+  });
+  const ids: Ids = { contacts: contact, groups: group, messages: message, broadcasts: broadcast, customFields: field.id, imports: (await imported.json()).id };
   return { ...user, ids };
 }
 
@@ -129,6 +147,8 @@ async function snapshot(t: TestConvex, userId: Id<"users">) {
       "customFields",
       "tags",
       "contactTags",
+      "imports",
+      "importRows",
     ] as const) {
       out[table] = (await ctx.db.query(table).collect()).filter((d) => d.userId === userId);
     }
@@ -148,7 +168,7 @@ describe("REST API isolation", () => {
     const bob = await seed(t, "Bob", "+14155550200");
     const gone = await t.run(async (ctx) => {
       const out = {} as Ids;
-      for (const table of ["contacts", "groups", "messages", "broadcasts", "customFields"] as const) {
+      for (const table of ["contacts", "groups", "messages", "broadcasts", "customFields", "imports"] as const) {
         const doc = await ctx.db.get(table, alice.ids[table] as Id<TableNames> as never);
         const { _id, _creationTime, ...fields } = doc as Record<string, unknown>;
         const copy = await ctx.db.insert(table, fields as never);
@@ -163,7 +183,10 @@ describe("REST API isolation", () => {
     let probes = 0;
     for (const [route, probe] of Object.entries(PROBES)) {
       const send = async (ids: Ids): Promise<ApiResponse> => {
-        const { method, path, body } = probe.request(ids);
+        const { method, path, body, csv } = probe.request(ids);
+        if (csv !== undefined) {
+          return await call(t, method, path, { key: bob.key, rawBody: csv, headers: { "Content-Type": "text/csv" } });
+        }
         return await call(t, method, path, { key: bob.key, ...(body !== undefined ? { body } : {}) });
       };
       if (probe.slots.length === 0) {

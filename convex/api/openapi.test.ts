@@ -57,7 +57,11 @@ describe("the OpenAPI document", () => {
       operationIds.add(op.operationId);
       const pathParams = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
       expect(op.parameters?.filter((p) => p.in === "path").map((p) => p.name) ?? []).toEqual(pathParams);
-      expect(Boolean(op.requestBody)).toBe(route.body !== undefined);
+      expect(Boolean(op.requestBody)).toBe(route.body !== undefined || route.rawBody !== undefined);
+      if (route.rawBody) {
+        const content = (op.requestBody as { content: Record<string, unknown> }).content;
+        expect(Object.keys(content)).toEqual(route.rawBody.contentTypes);
+      }
       for (const status of Object.keys(route.responses)) expect(op.responses[status]).toBeDefined();
       for (const status of route.errors ?? []) expect(op.responses[String(status)]).toBeDefined();
       if (route.authenticated === false) {
@@ -67,7 +71,7 @@ describe("the OpenAPI document", () => {
         for (const status of ["400", "401", "429"]) expect(op.responses[status], `${route.path} ${status}`).toBeDefined();
         expect(op.responses["429"].headers?.["Retry-After"]).toBeDefined();
       }
-      if (route.body) expect(op.responses["413"]).toBeDefined();
+      if (route.body || route.rawBody) expect(op.responses["413"]).toBeDefined();
       if (route.idempotent) expect(op.parameters?.some((p) => p.in === "header" && p.name === "Idempotency-Key")).toBe(true);
     }
     expect(operationIds.size).toBe(API_ROUTES.length);

@@ -12,7 +12,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   401: "The API key is missing, not valid, expired or revoked.",
   404: "No such resource, or it belongs to another account.",
   409: "It would duplicate an existing contact or group (`error.details` names it).",
-  413: `The body is larger than ${MAX_BODY_BYTES / 1024} KB.`,
+  413: `The body is larger than ${MAX_BODY_BYTES / 1024} KB (files: the route's own limit).`,
   422: "A rule refuses it: opted out, WhatsApp window closed, no address or sender, wrong state, or an Idempotency-Key reused with another request.",
   429: "Too many requests: wait the `Retry-After` seconds.",
 };
@@ -53,7 +53,7 @@ export function buildOpenApiDocument(routes: readonly ApiRoute[], siteUrl: strin
     const authenticated = route.authenticated !== false;
     const errors = new Set<number>(route.errors ?? []);
     if (authenticated) [400, 401, 429].forEach((s) => errors.add(s));
-    if (route.body) errors.add(413);
+    if (route.body || route.rawBody) errors.add(413);
     const config: RouteConfig = {
       method: route.method.toLowerCase() as RouteConfig["method"],
       path: route.path,
@@ -67,6 +67,15 @@ export function buildOpenApiDocument(routes: readonly ApiRoute[], siteUrl: strin
         ...(route.query ? { query: route.query as RouteParameter } : {}),
         ...(route.idempotent ? { headers: IdempotencyHeaders } : {}),
         ...(route.body ? { body: { required: true, content: { "application/json": { schema: route.body } } } } : {}),
+        ...(route.rawBody
+          ? {
+              body: {
+                required: true,
+                description: route.rawBody.description,
+                content: Object.fromEntries(route.rawBody.contentTypes.map((t) => [t, { schema: z.string().meta({ format: "binary" }) }])),
+              },
+            }
+          : {}),
       },
       responses: {
         ...Object.fromEntries(
@@ -74,7 +83,7 @@ export function buildOpenApiDocument(routes: readonly ApiRoute[], siteUrl: strin
             status,
             {
               description: r.description,
-              ...(r.schema ? { content: { "application/json": { schema: r.schema } } } : {}),
+              ...(r.schema ? { content: { [route.fileResponse ?? "application/json"]: { schema: r.schema } } } : {}),
             },
           ]),
         ),

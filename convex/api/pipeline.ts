@@ -12,7 +12,7 @@ import type { ActionCtx } from "../_generated/server";
 import { hashApiKey, looksLikeApiKey, sha256Hex } from "../lib/apiKeys";
 import { openCursor, sealCursor } from "../lib/cursors";
 import { env } from "../lib/env";
-import { parseForm, readTextBody } from "../lib/httpBody";
+import { parseForm, readBodyBytes, readTextBody } from "../lib/httpBody";
 import { ApiError, errorResponse, jsonResponse } from "./errors";
 import { API_BASE, matchRoute, type ApiRoute } from "./route";
 import { MAX_BODY_BYTES } from "./schemas";
@@ -40,16 +40,19 @@ export async function handleApiRequest(ctx: ActionCtx, request: Request, routes:
       throw new ApiError("METHOD_NOT_ALLOWED", `${url.pathname} allows ${allow}.`, { allowed: match.allowed }, { Allow: allow });
     }
     const { route, params } = match;
-    const raw = await readBody(request, route.body !== undefined);
+    const body = await readBody(request, route);
+    const raw = body.text;
     const auth = route.authenticated === false ? null : await authenticate(ctx, request);
 
     const issues: Issue[] = [];
+    if (route.rawBody) checkFileBody(request, body.bytes!, route.rawBody.contentTypes, issues);
     const input = {
       params: parse(route.params, params, "path", issues),
       query: parse(route.query ?? NO_QUERY, queryObject(url, issues), "query", issues),
       body: route.body === undefined ? undefined : parse(route.body, parseJson(raw, issues), "body", issues),
       bodyHash: sha256Hex(raw),
       idempotencyKey: route.idempotent ? idempotencyKey(request, issues) : null,
+      raw: body.bytes,
     };
     // Cursors are handed out sealed (./lib/cursors): open this one for the account and list, or refuse it.
     const binding = auth === null ? null : cursorBinding(auth.userId, route, input.query);
@@ -66,12 +69,19 @@ export async function handleApiRequest(ctx: ActionCtx, request: Request, routes:
     const apiCtx = {
       runQuery: ctx.runQuery,
       runMutation: ctx.runMutation,
+      storage: ctx.storage,
       get auth() {
         if (auth === null) throw new Error(`${route.method} ${route.path} is not authenticated`);
         return auth;
       },
     };
     const result = await route.handler(apiCtx, input);
+    if (result.file) {
+      return new Response(result.file.text, {
+        status: result.status,
+        headers: { "Content-Type": result.file.contentType, "Cache-Control": "no-store", ...result.headers },
+      });
+    }
     const page = result.body as { nextCursor?: unknown } | undefined;
     if (binding !== null && typeof page === "object" && page !== null && typeof page.nextCursor === "string") {
       page.nextCursor = await sealCursor(env.cursorSecret(), binding, page.nextCursor);
@@ -82,22 +92,39 @@ export async function handleApiRequest(ctx: ActionCtx, request: Request, routes:
   }
 }
 
-/** The body as text, refused with 413 past MAX_BODY_BYTES (by its declared length first, unread), 400 if not UTF-8. */
-async function readBody(request: Request, wanted: boolean): Promise<string> {
+/**
+ * The body: UTF-8 text for JSON routes (400 if it is not UTF-8), bytes for file routes; 413 past
+ * the route's limit (by its declared length first, unread).
+ */
+async function readBody(request: Request, route: ApiRoute): Promise<{ text: string; bytes: Uint8Array | null }> {
+  const max = route.rawBody?.maxBytes ?? MAX_BODY_BYTES;
   const declared = Number(request.headers.get("content-length") ?? "0");
-  if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) throw tooLarge();
-  if (!wanted) return "";
+  if (Number.isFinite(declared) && declared > max) throw tooLarge(max);
+  if (route.rawBody) {
+    const file = await readBodyBytes(request, max);
+    if (!file.ok) throw tooLarge(max);
+    return { text: "", bytes: file.bytes };
+  }
+  if (route.body === undefined) return { text: "", bytes: null };
   const body = await readTextBody(request, MAX_BODY_BYTES);
-  if (body.ok) return body.text;
-  if (body.error === "tooLarge") throw tooLarge();
+  if (body.ok) return { text: body.text, bytes: null };
+  if (body.error === "tooLarge") throw tooLarge(max);
   const issues: Issue[] = [{ in: "body", path: "", message: "The body is not valid UTF-8." }];
   throw new ApiError("INVALID_ARGUMENT", describeIssues(issues), { issues });
 }
 
-function tooLarge() {
-  return new ApiError("PAYLOAD_TOO_LARGE", `Request bodies are at most ${MAX_BODY_BYTES / 1024} KB.`, {
-    maxBytes: MAX_BODY_BYTES,
-  });
+function tooLarge(max: number) {
+  const size = max >= 1024 * 1024 ? `${max / 1024 / 1024} MB` : `${max / 1024} KB`;
+  return new ApiError("PAYLOAD_TOO_LARGE", `Request bodies are at most ${size}.`, { maxBytes: max });
+}
+
+/** A file body: one of the route's content types, and not empty. */
+function checkFileBody(request: Request, bytes: Uint8Array, contentTypes: string[], issues: Issue[]): void {
+  const type = (request.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
+  if (!contentTypes.includes(type)) {
+    issues.push({ in: "header", path: "Content-Type", message: `Send the file as ${contentTypes.join(" or ")}.` });
+  }
+  if (bytes.length === 0) issues.push({ in: "body", path: "", message: "The body is empty: send the file." });
 }
 
 /** `Authorization: Bearer <key>` → the key's user, or 401/429. */

@@ -15,11 +15,19 @@ export type HttpMethod = "GET" | "POST" | "PATCH" | "DELETE";
 export type ApiCtx = {
   runQuery: ActionCtx["runQuery"];
   runMutation: ActionCtx["runMutation"];
+  /** File storage (an uploaded CSV is stored before it is imported). */
+  storage: ActionCtx["storage"];
   /** Spread into every internal API function's arguments (see apiQuery/apiMutation). */
   auth: { userId: Id<"users">; keyPrefix: string };
 };
 
-export type ApiResult = { status: number; body?: unknown; headers?: Record<string, string> };
+export type ApiResult = {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** A non-JSON body (a CSV download), sent as is with its content type. */
+  file?: { text: string; contentType: string };
+};
 
 type Schema = z.ZodType;
 type Out<S> = S extends Schema ? z.output<S> : undefined;
@@ -32,6 +40,8 @@ export type RouteInput<P, Q, B> = {
   bodyHash: string;
   /** The Idempotency-Key header, on routes that accept one. */
   idempotencyKey: string | null;
+  /** The body's bytes, on routes with a `rawBody` (files). */
+  raw: Uint8Array | null;
 };
 
 export type RouteSpec<P extends Schema | undefined, Q extends Schema | undefined, B extends Schema | undefined> = {
@@ -45,6 +55,10 @@ export type RouteSpec<P extends Schema | undefined, Q extends Schema | undefined
   params?: P;
   query?: Q;
   body?: B;
+  /** Takes a file as the body instead of JSON: its content types and size limit. */
+  rawBody?: { contentTypes: string[]; maxBytes: number; description: string };
+  /** The success response is a file of this content type (documented as a string). */
+  fileResponse?: string;
   /** Accepts an `Idempotency-Key` header. */
   idempotent?: boolean;
   /** false only for the public OpenAPI document. */

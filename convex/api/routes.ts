@@ -12,6 +12,7 @@ import { broadcastRoutes } from "./broadcasts";
 import { contactRoutes } from "./contacts";
 import { customFieldRoutes } from "./customFields";
 import { groupRoutes } from "./groups";
+import { importRoutes } from "./imports";
 import { messageRoutes } from "./messages";
 import { buildOpenApiDocument } from "./openapi";
 import { handleApiRequest } from "./pipeline";
@@ -40,6 +41,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   ...contactRoutes,
   ...customFieldRoutes,
   ...groupRoutes,
+  ...importRoutes,
   ...messageRoutes,
   ...broadcastRoutes,
   ...analyticsRoutes,

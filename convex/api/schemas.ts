@@ -122,6 +122,37 @@ export const ScheduledQuery = z.strictObject({
     .optional()
     .meta({ description: "Scheduled messages (default) or scheduled broadcasts, soonest first." }),
 });
+const bool = z.enum(["true", "false"]).transform((b) => b === "true");
+export const ImportQuery = z.strictObject({
+  dryRun: bool.optional().meta({ description: "true: analyse and answer with the preview; nothing is written." }),
+  defaultCountry: z
+    .string()
+    .regex(/^[A-Za-z]{2}$/)
+    .optional()
+    .meta({ description: "Country of numbers written without +country code (ISO 3166, e.g. US, GB, BR). Default: the deployment's." }),
+  onDuplicate: z
+    .enum(["skip", "fillEmpty", "overwrite"])
+    .optional()
+    .meta({ description: "A row whose phone or email is an existing contact's (or an earlier row's): skip it, fill the contact's empty fields (default), or overwrite them." }),
+  mapping: z
+    .string()
+    .max(10_000)
+    .optional()
+    .meta({
+      description:
+        "Comma-separated target per column instead of detecting them from the headers: name, firstName, lastName, " +
+        "mobile, phone, email, tags, consent, field:<custom field key>, or empty to ignore a column.",
+    }),
+  tag: z.string().max(200).optional().meta({ description: "Tag every imported contact with this." }),
+  groupId: idOf("group").optional().meta({ description: "Add every imported contact to this group." }),
+  newGroup: z.string().max(200).optional().meta({ description: "…or to a group of this name (created if there is none)." }),
+  fileName: z.string().max(200).optional().meta({ description: "The file's name, shown in the app." }),
+});
+export const ImportRowsQuery = z.strictObject({
+  ...pageFields,
+  status: z.enum(["pending", "created", "updated", "unchanged", "skipped", "invalid", "failed"]),
+});
+
 export const AnalyticsQuery = z.strictObject({
   from: Day.meta({ description: "First day, inclusive (UTC)." }),
   to: Day.meta({ description: "Last day, inclusive (UTC); at most 366 days after `from`." }),
@@ -356,6 +387,49 @@ export const Broadcast = z
   })
   .meta({ id: "Broadcast" });
 
+const ImportCounts = z.object({ created: count, updated: count, unchanged: count, skipped: count, invalid: count, failed: count });
+export const Import = z
+  .object({
+    id: z.string(),
+    fileName: z.string(),
+    bytes: count,
+    status: z.enum(["analyzing", "ready", "staging", "running", "completed", "canceled", "failed", "undoing", "undone"]),
+    options: z.object({
+      defaultCountry: z.string(),
+      onDuplicate: z.enum(["skip", "fillEmpty", "overwrite"]),
+      tag: z.string().nullable(),
+      groupId: z.string().nullable(),
+      newGroupName: z.string().nullable(),
+    }),
+    file: z
+      .object({ encoding: z.string(), delimiter: z.string(), hasHeader: z.boolean(), headers: z.array(z.string()), rows: count })
+      .nullable()
+      .meta({ description: "What was read from the file (after the analysis)." }),
+    mapping: z.array(z.string()).nullable().meta({ description: "The target of each column (\"\" ignores it)." }),
+    preview: z
+      .object({ new: count, updated: count, skipped: count, invalid: count })
+      .nullable()
+      .meta({ description: "What the import does, counted before anything is written." }),
+    progress: z.object({ processed: count, total: count }),
+    counts: ImportCounts,
+    problems: z.array(z.object({ row: count, message: z.string() })),
+    error: z.object({ code: z.string(), message: z.string() }).nullable(),
+    createdAt: Timestamp,
+    startedAt: Timestamp.nullable(),
+    completedAt: Timestamp.nullable(),
+  })
+  .meta({ id: "Import" });
+
+export const ImportRow = z
+  .object({
+    row: count.meta({ description: "Row number in the file (the header is row 1)." }),
+    status: z.enum(["pending", "created", "updated", "unchanged", "skipped", "invalid", "failed"]),
+    reason: z.string().nullable(),
+    contactId: z.string().nullable(),
+    cells: z.array(z.string()),
+  })
+  .meta({ id: "ImportRow" });
+
 export const Analytics = z
   .object({
     from: z.string(),
@@ -381,6 +455,8 @@ const listOf = <T extends z.ZodType>(item: T, id: string) =>
     .meta({ id });
 
 export const ContactList = listOf(Contact, "ContactList");
+export const ImportList = listOf(Import, "ImportList");
+export const ImportRowList = listOf(ImportRow, "ImportRowList");
 export const CustomFieldList = z.object({ data: z.array(CustomField) }).meta({ id: "CustomFieldList" });
 export const TagList = z.object({ data: z.array(Tag) }).meta({ id: "TagList" });
 export const TagsApplied = z.object({ changed: count }).meta({ id: "TagsApplied" });
@@ -410,6 +486,8 @@ export const ErrorBody = z
 export type ContactJson = z.infer<typeof Contact>;
 export type GroupJson = z.infer<typeof Group>;
 export type CustomFieldJson = z.infer<typeof CustomField>;
+export type ImportJson = z.infer<typeof Import>;
+export type ImportRowJson = z.infer<typeof ImportRow>;
 export type MessageJson = z.infer<typeof Message>;
 export type BroadcastJson = z.infer<typeof Broadcast>;
 export type Page<T> = { data: T[]; nextCursor: string | null };

@@ -272,6 +272,31 @@ export async function deleteContactNotes(
   return notes.length;
 }
 
+/**
+ * Delete a contact without an audit entry of its own (an import's undo records one for all):
+ * its tags and up to `limit` memberships and notes now, the rest and its messages in scheduled
+ * batches. The caller adjusts the contact count and flushes `tags`.
+ */
+export async function deleteContactRecords(
+  ctx: Pick<MutationCtx, "db" | "scheduler">,
+  userId: Id<"users">,
+  contact: Doc<"contacts">,
+  tags: TagWrites,
+  limit: number,
+): Promise<void> {
+  const memberships = await deleteContactMemberships(ctx, contact._id, limit);
+  const notes = await deleteContactNotes(ctx, contact._id, limit);
+  if (contact.tags?.length) await tags.change(contact._id, contact.tags, []);
+  await ctx.db.delete("contacts", contact._id);
+  const hasMessages = await ctx.db
+    .query("messages")
+    .withIndex("by_contact_and_at", (q) => q.eq("contactId", contact._id))
+    .first();
+  if (hasMessages || memberships === limit || notes === limit) {
+    await ctx.scheduler.runAfter(0, internal.contacts.purgeRemoved, { contactId: contact._id, userId });
+  }
+}
+
 /** Create a contact and record who did it (the app's and the REST API's create). */
 export async function createContact(
   ctx: Pick<MutationCtx, "db" | "scheduler">,

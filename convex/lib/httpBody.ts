@@ -8,9 +8,17 @@ export type BodyText = { ok: true; text: string } | { ok: false; error: "tooLarg
 
 /** The body as UTF-8 text, refused past `limit` bytes (by its declared length first, unread). */
 export async function readTextBody(request: Request, limit: number): Promise<BodyText> {
+  const read = await readBodyBytes(request, limit);
+  if (!read.ok) return read;
+  const text = decodeUtf8(read.bytes);
+  return text === null ? { ok: false, error: "notUtf8" } : { ok: true, text };
+}
+
+/** The body's bytes (a file), refused past `limit` bytes (by its declared length first, unread). */
+export async function readBodyBytes(request: Request, limit: number): Promise<{ ok: true; bytes: Uint8Array } | { ok: false; error: "tooLarge" }> {
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (Number.isFinite(declared) && declared > limit) return { ok: false, error: "tooLarge" };
-  if (request.body === null) return { ok: true, text: "" };
+  if (request.body === null) return { ok: true, bytes: new Uint8Array() };
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -30,8 +38,7 @@ export async function readTextBody(request: Request, limit: number): Promise<Bod
     bytes.set(chunk, offset);
     offset += chunk.byteLength;
   }
-  const text = decodeUtf8(bytes);
-  return text === null ? { ok: false, error: "notUtf8" } : { ok: true, text };
+  return { ok: true, bytes };
 }
 
 /** UTF-8 bytes as text; null when they are not valid UTF-8. */

@@ -119,7 +119,20 @@ describe("columns", () => {
   it("checks a chosen mapping", () => {
     expect(checkMapping(["name", "", "field:birthday"], 3, fields)).toEqual(["name", "", "field:birthday"]);
     expect(() => checkMapping(["name"], 2, fields)).toThrow();
+    expect(checkMapping(["name", "", ""], 2, fields)).toEqual(["name", "", ""]);
     expect(() => checkMapping(["name", "name"], 2, fields)).toThrow();
     expect(() => checkMapping(["field:nope", ""], 2, fields)).toThrow();
+  });
+});
+
+describe("stopping", () => {
+  it("rejects when the handler throws, instead of ending quietly", async () => {
+    const text = Array.from({ length: 100 }, (_, i) => `row ${i}`).join("\n");
+    await expect(
+      forEachRecord(text, ",", (_cells, row) => {
+        if (row === 10) throw new Error("too many");
+      }),
+    ).rejects.toThrow("too many");
+    await expect(forEachRecord(text, ",", async (_cells, row) => (row === 10 ? Promise.reject(new Error("late")) : undefined))).rejects.toThrow("late");
   });
 });

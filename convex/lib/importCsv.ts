@@ -96,29 +96,32 @@ export async function forEachRecord(
   onRecord: (cells: string[], row: number) => void | Promise<void>,
 ): Promise<void> {
   let row = 0;
+  // papaparse's abort() completes the parse: remember why it was stopped, so it rejects.
+  let failure: { error: unknown } | null = null;
   await new Promise<void>((resolve, reject) => {
     Papa.parse<string[]>(text, {
       delimiter,
       skipEmptyLines: false,
       step: (result, parser) => {
+        if (failure) return;
         row++;
         const cells = result.data;
         if (cells.every((c) => c.trim() === "")) return;
+        const stop = (error: unknown) => {
+          failure = { error };
+          parser.abort();
+        };
         try {
           const pending = onRecord(cells, row);
           if (pending) {
             parser.pause();
-            pending.then(() => parser.resume(), (error: unknown) => {
-              parser.abort();
-              reject(error);
-            });
+            pending.then(() => parser.resume(), stop);
           }
         } catch (error) {
-          parser.abort();
-          reject(error);
+          stop(error);
         }
       },
-      complete: () => resolve(),
+      complete: () => (failure ? reject(failure.error) : resolve()),
       error: (error: Error) => reject(error),
     });
   });
@@ -208,7 +211,7 @@ export function detectMapping(headers: string[], sample: string[][], fields: rea
 
 /** Check a mapping chosen in the app or the API: known targets only, each standard one once. */
 export function checkMapping(mapping: string[], columns: number, fields: readonly FieldDef[]): Target[] {
-  if (mapping.length !== columns) {
+  if (mapping.length < columns || mapping.length > MAX_IMPORT_COLUMNS) {
     throw appError("INVALID_ARGUMENT", `The mapping has ${mapping.length} entries but the file has ${columns} columns.`, { field: "mapping" });
   }
   const keys = new Set(fields.map((f) => f.key));
