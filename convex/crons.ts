@@ -16,4 +16,7 @@ crons.interval("prune refilled API rate limits", { hours: 1 }, internal.api.auth
 // Imports whose job stopped (a restart, a crash) pick up where they were.
 crons.interval("resume stalled imports", { minutes: 1 }, internal.importJobs.sweep, {});
 
+// Exports are downloads, kept a day.
+crons.interval("delete expired exports", { hours: 1 }, internal.exportJobs.cleanup, {});
+
 export default crons;

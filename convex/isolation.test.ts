@@ -30,6 +30,7 @@ const WALKED = [
   "customFields",
   "tags",
   "imports",
+  "exports",
 ] as const;
 /** Tables holding user data: snapshotted before and after to prove nothing of A's changed. */
 const USER_TABLES = [
@@ -54,6 +55,8 @@ const USER_TABLES = [
   "contactTags",
   "imports",
   "importRows",
+  "exports",
+  "exportChunks",
 ] as const;
 
 // Push subscriptions need the deployment's VAPID keys to exist (their values do not matter here).
@@ -65,7 +68,7 @@ afterEach(() => vi.unstubAllEnvs());
 
 type Json = { type: string; value?: unknown; tableName?: string; keys?: Json; values?: { fieldType: Json } };
 type Fields = Record<string, { fieldType: Json; optional: boolean }>;
-type Ids = Partial<Record<TableNames, string>>;
+type Ids = Partial<Record<TableNames | "_storage", string>>;
 
 /** A valid value for a validator, preferring `ids` for id fields; field names pick friendly strings. */
 function valueFor(name: string, type: Json, ids: Ids, searchTerm: string): unknown {
@@ -180,6 +183,10 @@ async function seedUser(t: TestConvex, u: SignedIn, label: string) {
   for (let i = 0; i < 100 && (await u.as.query(api.imports.get, { importId })).status === "analyzing"; i++) {
     await new Promise((r) => setTimeout(r, 20));
   }
+  const exportId = await u.as.mutation(api.exports.create, { kind: "contacts" });
+  for (let i = 0; i < 100 && (await u.as.query(api.exports.get, { exportId })).status === "building"; i++) {
+    await new Promise((r) => setTimeout(r, 20));
+  }
   // A fresh upload of the user's own, for the functions that take one.
   const upload = await t.run(async (ctx) => await ctx.storage.store(new Blob([`name,phone\n${label} Upload,+1415555097${label.length}\n`])));
   const apiKeyId = (await u.as.mutation(api.apiKeys.create, { name: `${label} key` })).apiKey.id;
@@ -204,6 +211,7 @@ async function seedUser(t: TestConvex, u: SignedIn, label: string) {
     pushSubscriptions: pushSubscriptionId,
     customFields: fieldId,
     imports: importId,
+    exports: exportId,
     _storage: upload,
     users: u.userId,
   } as Ids;
@@ -241,7 +249,7 @@ describe("cross-user isolation", () => {
     const goneIds = await t.run(async (ctx) => {
       const out: Ids = {};
       for (const table of [
-        "contacts", "groups", "notes", "messages", "broadcasts", "senders", "apiKeys", "pushSubscriptions", "customFields", "imports",
+        "contacts", "groups", "notes", "messages", "broadcasts", "senders", "apiKeys", "pushSubscriptions", "customFields", "imports", "exports",
       ] as const) {
         const doc = await ctx.db.get(table, aliceIds[table] as Id<typeof table>);
         const { _id, _creationTime, ...fields } = doc!;

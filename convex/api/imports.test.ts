@@ -16,7 +16,7 @@ const CSV = "name;phone;email\nAnn Lee;(415) 555-0101;ann@example.com\nBo;12;\nC
 
 async function post(t: TestConvex, key: string, query: string, body: BodyInit, type = "text/csv") {
   const res = await t.fetch(`${BASE}/imports${query}`, { method: "POST", headers: { Authorization: `Bearer ${key}`, "Content-Type": type }, body });
-  return { status: res.status, body: await res.json() };
+  return { status: res.status, body: await res.json(), headers: res.headers };
 }
 
 describe("POST /imports", () => {
@@ -93,5 +93,30 @@ describe("POST /imports", () => {
     await t.finishAllScheduledFunctions(vi.runAllTimers);
     expect((await call(t, "GET", "/contacts", { key })).body.data).toEqual([]);
     expectError(await call(t, "POST", `/imports/${run.body.id}/cancel`, { key }), 422, "INVALID_STATE");
+  });
+});
+
+describe("exports over the API", () => {
+  it("builds a contacts export and downloads it as CSV; refuses the download until ready", async () => {
+    const t = setup();
+    const { key } = await apiUser(t);
+    await call(t, "POST", "/contacts", { key, body: { name: "Zoë", phone: "+14155550101", tags: ["vip"] } });
+    const created = await call(t, "POST", "/exports", { key, body: { kind: "contacts" } });
+    expect(created.status).toBe(202);
+    expect(s.Export.parse(created.body)).toMatchObject({ kind: "contacts", status: "building" });
+    expectError(await call(t, "GET", `/exports/${created.body.id}/file`, { key }), 422, "INVALID_STATE");
+    await t.finishAllScheduledFunctions(vi.runAllTimers);
+    expect((await call(t, "GET", `/exports/${created.body.id}`, { key })).body).toMatchObject({ status: "ready", rows: 1 });
+    const res = await t.fetch(`${BASE}/exports/${created.body.id}/file`, { headers: { Authorization: `Bearer ${key}` } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^text\/csv/);
+    expect(res.headers.get("content-disposition")).toMatch(/attachment; filename="contacts-.*\.csv"/);
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    // A UTF-8 BOM first (decoders drop it when reading text).
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const text = new TextDecoder().decode(bytes);
+    expect(text.startsWith("id,name,phone,email,tags,opted_out_sms,")).toBe(true);
+    expect(text).toContain("Zoë,+14155550101,,vip");
+    expectError(await call(t, "POST", "/exports", { key, body: { kind: "messages" } }), 400, "INVALID_ARGUMENT");
   });
 });

@@ -17,7 +17,7 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-type IdTable = "contacts" | "groups" | "messages" | "broadcasts" | "customFields" | "imports";
+type IdTable = "contacts" | "groups" | "messages" | "broadcasts" | "customFields" | "imports" | "exports";
 type Ids = Record<IdTable, string>;
 type Probe = {
   /** Tables whose ids the request carries (path, query or body). */
@@ -108,6 +108,12 @@ const PROBES: Record<string, Probe> = {
   "POST /imports/{id}/start": { slots: ["imports"], request: (ids) => ({ method: "POST", path: `/imports/${ids.imports}/start` }) },
   "POST /imports/{id}/cancel": { slots: ["imports"], request: (ids) => ({ method: "POST", path: `/imports/${ids.imports}/cancel` }) },
   "POST /imports/{id}/undo": { slots: ["imports"], request: (ids) => ({ method: "POST", path: `/imports/${ids.imports}/undo` }) },
+  "POST /exports": {
+    slots: ["imports"],
+    request: (ids) => ({ method: "POST", path: "/exports", body: { kind: "importFailures", importId: ids.imports } }),
+  },
+  "GET /exports/{id}": { slots: ["exports"], request: (ids) => ({ method: "GET", path: `/exports/${ids.exports}` }) },
+  "GET /exports/{id}/file": { slots: ["exports"], request: (ids) => ({ method: "GET", path: `/exports/${ids.exports}/file` }) },
   "GET /openapi.json": { slots: [], request: () => ({ method: "GET", path: "/openapi.json" }) },
 };
 
@@ -129,7 +135,17 @@ async function seed(t: TestConvex, label: string, phone: string) {
     headers: { Authorization: `Bearer ${user.key}`, "Content-Type": "text/csv" },
     body: `name,phone\n${label} Imported,+1415555099${label.length}\n`,
   });
-  const ids: Ids = { contacts: contact, groups: group, messages: message, broadcasts: broadcast, customFields: field.id, imports: (await imported.json()).id };
+  const exported = (await req("POST", "/exports", { kind: "contacts" })).body.id;
+  await t.finishInProgressScheduledFunctions();
+  const ids: Ids = {
+    contacts: contact,
+    groups: group,
+    messages: message,
+    broadcasts: broadcast,
+    customFields: field.id,
+    imports: (await imported.json()).id,
+    exports: exported,
+  };
   return { ...user, ids };
 }
 
@@ -149,6 +165,8 @@ async function snapshot(t: TestConvex, userId: Id<"users">) {
       "contactTags",
       "imports",
       "importRows",
+      "exports",
+      "exportChunks",
     ] as const) {
       out[table] = (await ctx.db.query(table).collect()).filter((d) => d.userId === userId);
     }
@@ -168,7 +186,7 @@ describe("REST API isolation", () => {
     const bob = await seed(t, "Bob", "+14155550200");
     const gone = await t.run(async (ctx) => {
       const out = {} as Ids;
-      for (const table of ["contacts", "groups", "messages", "broadcasts", "customFields", "imports"] as const) {
+      for (const table of ["contacts", "groups", "messages", "broadcasts", "customFields", "imports", "exports"] as const) {
         const doc = await ctx.db.get(table, alice.ids[table] as Id<TableNames> as never);
         const { _id, _creationTime, ...fields } = doc as Record<string, unknown>;
         const copy = await ctx.db.insert(table, fields as never);

@@ -11,6 +11,7 @@ import { analyticsRoutes } from "./analytics";
 import { broadcastRoutes } from "./broadcasts";
 import { contactRoutes } from "./contacts";
 import { customFieldRoutes } from "./customFields";
+import { exportRoutes } from "./exports";
 import { groupRoutes } from "./groups";
 import { importRoutes } from "./imports";
 import { messageRoutes } from "./messages";
@@ -42,6 +43,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   ...customFieldRoutes,
   ...groupRoutes,
   ...importRoutes,
+  ...exportRoutes,
   ...messageRoutes,
   ...broadcastRoutes,
   ...analyticsRoutes,

@@ -206,6 +206,23 @@ export const CustomFieldUpdate = z
   })
   .meta({ id: "CustomFieldUpdate", description: "A field's type and key never change." });
 
+export const ExportCreate = z
+  .strictObject({
+    kind: z.enum(["contacts", "messages", "importFailures"]),
+    from: Timestamp.optional().meta({ description: "messages: the first moment included (ISO-8601)." }),
+    to: Timestamp.optional().meta({ description: "messages: the end, not included (ISO-8601); at most a year after `from`." }),
+    importId: idOf("import").optional().meta({ description: "importFailures: the import." }),
+  })
+  .superRefine((body, ctx) => {
+    if (body.kind === "messages" && (body.from === undefined || body.to === undefined)) {
+      ctx.addIssue({ code: "custom", path: ["from"], message: "A messages export needs `from` and `to`." });
+    }
+    if (body.kind === "importFailures" && body.importId === undefined) {
+      ctx.addIssue({ code: "custom", path: ["importId"], message: "An importFailures export needs `importId`." });
+    }
+  })
+  .meta({ id: "ExportCreate" });
+
 export const TagsApply = z
   .strictObject({
     contactIds: z.array(idOf("contact")).min(1).max(TAG_LIMITS.perCall),
@@ -430,6 +447,24 @@ export const ImportRow = z
   })
   .meta({ id: "ImportRow" });
 
+export const Export = z
+  .object({
+    id: z.string(),
+    kind: z.enum(["contacts", "messages", "importFailures"]),
+    status: z.enum(["building", "ready", "failed"]),
+    fileName: z.string(),
+    from: Timestamp.nullable(),
+    to: Timestamp.nullable(),
+    importId: z.string().nullable(),
+    rows: count.meta({ description: "Rows written so far (all of them once ready)." }),
+    bytes: count,
+    createdAt: Timestamp,
+    completedAt: Timestamp.nullable(),
+    expiresAt: Timestamp,
+  })
+  .meta({ id: "Export" });
+export const CsvFile = z.string().meta({ id: "CsvFile", description: "CSV text." });
+
 export const Analytics = z
   .object({
     from: z.string(),
@@ -487,6 +522,7 @@ export type ContactJson = z.infer<typeof Contact>;
 export type GroupJson = z.infer<typeof Group>;
 export type CustomFieldJson = z.infer<typeof CustomField>;
 export type ImportJson = z.infer<typeof Import>;
+export type ExportJson = z.infer<typeof Export>;
 export type ImportRowJson = z.infer<typeof ImportRow>;
 export type MessageJson = z.infer<typeof Message>;
 export type BroadcastJson = z.infer<typeof Broadcast>;
