@@ -19,7 +19,10 @@ import { SkeletonRows } from "@/components/ui/skeleton";
 import { Spinner } from "@/components/ui/spinner";
 import { ContactDialog, type ContactDialogTarget } from "./contact-dialog";
 import { ContactsTable } from "./contacts-table";
+import { ExportMessagesDialog } from "./export-messages-dialog";
+import { ImportDialog } from "./import-dialog";
 import { TagContactsDialog } from "./tag-contacts-dialog";
+import { useExportDownload } from "@/lib/use-export-download";
 import { CONTACTS_PAGE_SIZE, CONTACT_SEARCH_LIMIT, useContactRows } from "./use-contact-rows";
 
 export function ContactsView() {
@@ -32,6 +35,9 @@ export function ContactsView() {
   const [addingToGroup, setAddingToGroup] = useState(false);
   const [tagging, setTagging] = useState<"add" | "remove" | null>(null);
   const fieldDefs = useQuery(api.customFields.list);
+  const [importing, setImporting] = useState(false);
+  const [exportingMessages, setExportingMessages] = useState(false);
+  const contactsExport = useExportDownload();
   const [remove] = useMutationWithToast(api.contacts.remove);
 
   function toggle(contact: Doc<"contacts">, checked: boolean) {
@@ -77,10 +83,20 @@ export function ContactsView() {
       New contact
     </Button>
   );
+  const headerActions = (
+    <>
+      <Button onClick={() => setImporting(true)}>Import CSV</Button>
+      <Button loading={contactsExport.busy} onClick={() => void contactsExport.start({ kind: "contacts" })}>
+        Export contacts
+      </Button>
+      <Button onClick={() => setExportingMessages(true)}>Export messages</Button>
+      {newContactButton}
+    </>
+  );
 
   return (
     <>
-      <PageHeader title="Contacts" description="Everyone you talk to, with their channels and groups." actions={newContactButton} />
+      <PageHeader title="Contacts" description="Everyone you talk to, with their channels and groups." actions={headerActions} />
 
       <Card>
         <div className="flex flex-wrap items-center gap-3 border-b border-slate-200 p-4">
@@ -170,6 +186,9 @@ export function ContactsView() {
         This permanently deletes the contact together with its group memberships, its notes and its messages. It
         cannot be undone.
       </ConfirmDialog>
+
+      <ImportDialog open={importing} onClose={() => setImporting(false)} />
+      <ExportMessagesDialog open={exportingMessages} onClose={() => setExportingMessages(false)} />
 
       <TagContactsDialog mode={tagging} contactIds={[...selected.keys()]} onClose={() => setTagging(null)} onDone={() => undefined} />
 
