@@ -1,6 +1,6 @@
 /**
- * Broadcasts: one message per member of a group. A self-rescheduling internal mutation turns
- * members into queued messages a batch per transaction (far below Convex's limits), counting
+ * Broadcasts: one message per member of a group, or per contact a segment matches when it is sent
+ * (convex/lib/audience.ts). A self-rescheduling internal mutation turns members into queued messages a batch per transaction (far below Convex's limits), counting
  * members it must skip and why. The pump of the sender's dispatch lane (convex/dispatch/pump.ts)
  * sends them, paced to the sender's rate, through the same claim rules as any message; progress
  * is kept by the aggregates rollup.
@@ -10,6 +10,7 @@ import { v } from "convex/values";
 import { doc } from "convex-helpers/validators";
 import { internal } from "./_generated/api";
 import { getOwned, internalMutation, userMutation, userQuery } from "./functions";
+import { audiencePage } from "./lib/audience";
 import { recordAudit } from "./lib/audit";
 import { createBroadcast, pageWithProgress, upcomingBroadcasts, withProgress } from "./lib/broadcasts";
 import { appError } from "./lib/errors";
@@ -29,7 +30,8 @@ const SKIP_KEY = { NO_ADDRESS: "noAddress", OPTED_OUT: "optedOut", WHATSAPP_WIND
 
 export const create = userMutation({
   args: {
-    groupId: v.id("groups"),
+    groupId: v.optional(v.id("groups")),
+    segmentId: v.optional(v.id("segments")),
     channel: vChannel,
     content: v.string(),
     subject: v.optional(v.string()),
@@ -54,17 +56,12 @@ export const fanOut = internalMutation({
     if (!b || b.fanOutRun !== run || b.fanOutDone || b.status === "canceled" || b.status === "completed") return null;
     if (b.status === "scheduled") await ctx.db.patch("broadcasts", broadcastId, { status: "sending", startedAt: now });
 
-    const page = await ctx.db
-      .query("groupMemberships")
-      .withIndex("by_group_and_contact", (q) => q.eq("groupId", b.groupId))
-      .paginate({ numItems: cursor === null ? FANOUT_FIRST_BATCH : FANOUT_BATCH, cursor });
+    const page = await audiencePage(ctx, b, cursor, cursor === null ? FANOUT_FIRST_BATCH : FANOUT_BATCH, now);
     const sender = (await ctx.db.get("senders", b.senderId)) ?? (await defaultSender(ctx, b.userId, b.channel));
 
     const writes = new MessageWrites(ctx, b.userId);
     let processed = 0;
-    for (const membership of page.page) {
-      const contact = await ctx.db.get("contacts", membership.contactId);
-      if (!contact) continue;
+    for (const contact of page.contacts) {
       processed++;
       const problem = recipientProblem(contact, b.channel, now);
       if (problem) {

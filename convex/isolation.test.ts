@@ -31,6 +31,7 @@ const WALKED = [
   "tags",
   "imports",
   "exports",
+  "segments",
 ] as const;
 /** Tables holding user data: snapshotted before and after to prove nothing of A's changed. */
 const USER_TABLES = [
@@ -57,6 +58,7 @@ const USER_TABLES = [
   "importRows",
   "exports",
   "exportChunks",
+  "segments",
 ] as const;
 
 // Push subscriptions need the deployment's VAPID keys to exist (their values do not matter here).
@@ -120,11 +122,13 @@ function objectFor(fields: Fields, ids: Ids, searchTerm: string) {
   );
 }
 
-/** Tables referenced by id anywhere in the arguments. */
+/** Tables referenced by id in the arguments valueFor builds (of a union, the member it picks). */
 function idTables(type: Json, out = new Set<TableNames>()): Set<TableNames> {
   if (type.type === "id") out.add(type.tableName as TableNames);
+  const members = type.type === "union" ? (type.value as Json[]) : [];
+  const picked = members.find((m) => m.type !== "null") ?? members[0];
   const children = [
-    ...(Array.isArray(type.value) ? (type.value as Json[]) : []),
+    ...(picked ? [picked] : []),
     ...(type.type === "array" ? [type.value as Json] : []),
     ...(type.type === "object" ? Object.values(type.value as Fields).map((f) => f.fieldType) : []),
   ];
@@ -183,6 +187,7 @@ async function seedUser(t: TestConvex, u: SignedIn, label: string) {
   for (let i = 0; i < 100 && (await u.as.query(api.imports.get, { importId })).status === "analyzing"; i++) {
     await new Promise((r) => setTimeout(r, 20));
   }
+  const segmentId = await u.as.mutation(api.segments.create, { name: `${label} segment`, conditions: [{ kind: "tag", has: true, tag: `${label} tag` }] });
   const exportId = await u.as.mutation(api.exports.create, { kind: "contacts" });
   for (let i = 0; i < 100 && (await u.as.query(api.exports.get, { exportId })).status === "building"; i++) {
     await new Promise((r) => setTimeout(r, 20));
@@ -212,6 +217,7 @@ async function seedUser(t: TestConvex, u: SignedIn, label: string) {
     customFields: fieldId,
     imports: importId,
     exports: exportId,
+    segments: segmentId,
     _storage: upload,
     users: u.userId,
   } as Ids;
@@ -249,7 +255,7 @@ describe("cross-user isolation", () => {
     const goneIds = await t.run(async (ctx) => {
       const out: Ids = {};
       for (const table of [
-        "contacts", "groups", "notes", "messages", "broadcasts", "senders", "apiKeys", "pushSubscriptions", "customFields", "imports", "exports",
+        "contacts", "groups", "notes", "messages", "broadcasts", "senders", "apiKeys", "pushSubscriptions", "customFields", "imports", "exports", "segments",
       ] as const) {
         const doc = await ctx.db.get(table, aliceIds[table] as Id<typeof table>);
         const { _id, _creationTime, ...fields } = doc!;

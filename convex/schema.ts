@@ -199,62 +199,6 @@ export const senderFields = {
   nextSlotAt: v.optional(v.number()),
 };
 
-export const vBroadcastStatus = v.union(
-  v.literal("scheduled"),
-  v.literal("sending"),
-  v.literal("completed"),
-  v.literal("canceled"),
-);
-
-export const vBroadcastCounts = v.object({
-  total: v.number(),
-  scheduled: v.number(),
-  queued: v.number(),
-  sending: v.number(),
-  sent: v.number(),
-  delivered: v.number(),
-  read: v.number(),
-  failed: v.number(),
-  canceled: v.number(),
-  skipped: v.number(),
-});
-export type BroadcastCounts = Infer<typeof vBroadcastCounts>;
-
-export const vSkipReasons = v.object({
-  noAddress: v.number(),
-  optedOut: v.number(),
-  whatsappWindowClosed: v.number(),
-});
-export type SkipReasons = Infer<typeof vSkipReasons>;
-
-export const broadcastFields = {
-  userId: v.id("users"),
-  groupId: v.id("groups"),
-  groupName: v.string(),
-  /** The group's size when the broadcast was created (progress shows against it until fan-out ends). */
-  members: v.optional(v.number()),
-  channel: vChannel,
-  senderId: v.id("senders"),
-  content: v.string(),
-  subject: v.optional(v.string()),
-  mediaUrls: v.optional(v.array(v.string())),
-  status: vBroadcastStatus,
-  scheduledAt: v.optional(v.number()),
-  startedAt: v.optional(v.number()),
-  completedAt: v.optional(v.number()),
-  /** Fan-out progress: members are turned into messages a batch per transaction. */
-  fanOutDone: v.boolean(),
-  /** Bumped on reschedule, so only the newest chain of fan-out jobs does anything. */
-  fanOutRun: v.number(),
-  /**
-   * Progress as of the broadcast's end (zero until then). The live figures are in `broadcastStats`,
-   * kept by the aggregates rollup; readers go through `withProgress` (convex/lib/broadcasts.ts).
-   */
-  counts: vBroadcastCounts,
-  skipped: vSkipReasons,
-  source: v.optional(vActor),
-};
-
 /** Notifications: whether new messages notify at all ("all" or "none"). */
 export const vNewMessagesSetting = v.union(v.literal("all"), v.literal("none"));
 
@@ -289,9 +233,7 @@ export const vBroadcastDelta = v.object({
 
 export const vReceiptStatus = v.union(v.literal("sent"), v.literal("delivered"), v.literal("read"), v.literal("failed"));
 export type ReceiptStatus = Infer<typeof vReceiptStatus>;
-// --- Contacts at scale: custom fields, tags, segments, imports, exports ---
 
-export const vTextOp = v.union(v.literal("is"), v.literal("isNot"), v.literal("contains"), v.literal("isSet"), v.literal("isEmpty"));
 /** One condition of a segment; a segment's contacts meet all of its conditions (lib/segments.ts). */
 export const vCondition = v.union(
   v.object({ kind: v.literal("tag"), has: v.boolean(), tag: v.string() }),
@@ -324,6 +266,69 @@ export const vCondition = v.union(
   v.object({ kind: v.literal("import"), importId: v.id("imports") }),
 );
 export type Condition = Infer<typeof vCondition>;
+
+export const vBroadcastStatus = v.union(
+  v.literal("scheduled"),
+  v.literal("sending"),
+  v.literal("completed"),
+  v.literal("canceled"),
+);
+
+export const vBroadcastCounts = v.object({
+  total: v.number(),
+  scheduled: v.number(),
+  queued: v.number(),
+  sending: v.number(),
+  sent: v.number(),
+  delivered: v.number(),
+  read: v.number(),
+  failed: v.number(),
+  canceled: v.number(),
+  skipped: v.number(),
+});
+export type BroadcastCounts = Infer<typeof vBroadcastCounts>;
+
+export const vSkipReasons = v.object({
+  noAddress: v.number(),
+  optedOut: v.number(),
+  whatsappWindowClosed: v.number(),
+});
+export type SkipReasons = Infer<typeof vSkipReasons>;
+
+export const broadcastFields = {
+  userId: v.id("users"),
+  /** The audience: a group, or a segment (whose members are resolved when it is sent). */
+  groupId: v.optional(v.id("groups")),
+  segmentId: v.optional(v.id("segments")),
+  /** A segment's conditions as they were when the fan-out started (one send, one definition). */
+  segmentConditions: v.optional(v.array(vCondition)),
+  /** The group's or segment's name when the broadcast was created. */
+  groupName: v.string(),
+  /** The group's size when the broadcast was created (progress shows against it until fan-out ends). */
+  members: v.optional(v.number()),
+  channel: vChannel,
+  senderId: v.id("senders"),
+  content: v.string(),
+  subject: v.optional(v.string()),
+  mediaUrls: v.optional(v.array(v.string())),
+  status: vBroadcastStatus,
+  scheduledAt: v.optional(v.number()),
+  startedAt: v.optional(v.number()),
+  completedAt: v.optional(v.number()),
+  /** Fan-out progress: members are turned into messages a batch per transaction. */
+  fanOutDone: v.boolean(),
+  /** Bumped on reschedule, so only the newest chain of fan-out jobs does anything. */
+  fanOutRun: v.number(),
+  /**
+   * Progress as of the broadcast's end (zero until then). The live figures are in `broadcastStats`,
+   * kept by the aggregates rollup; readers go through `withProgress` (convex/lib/broadcasts.ts).
+   */
+  counts: vBroadcastCounts,
+  skipped: vSkipReasons,
+  source: v.optional(vActor),
+};
+
+// --- Contacts at scale: custom fields, tags, segments, imports, exports ---
 
 export const vDuplicatePolicy = v.union(v.literal("skip"), v.literal("fillEmpty"), v.literal("overwrite"));
 export type DuplicatePolicy = Infer<typeof vDuplicatePolicy>;
@@ -507,7 +512,8 @@ export default defineSchema({
     // eslint-disable-next-line @convex-dev/no-duplicate-indexes
     .index("by_user", ["userId"])
     .index("by_user_and_status_and_scheduledAt", ["userId", "status", "scheduledAt"])
-    .index("by_group", ["groupId"]),
+    .index("by_group", ["groupId"])
+    .index("by_segment", ["segmentId"]),
 
   /**
    * Analytics aggregates, one document per user and UTC day: message counts keyed

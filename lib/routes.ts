@@ -24,3 +24,8 @@ export function signInPathFor(path: string): string {
   const next = safeNextPath(path);
   return next === HOME_PATH || next === "/" ? SIGN_IN_PATH : `${SIGN_IN_PATH}?next=${encodeURIComponent(next)}`;
 }
+
+/** Where a broadcast's audience lives in the app: its group's page or its segment's. */
+export function audienceHref(b: { groupId?: string; segmentId?: string }): string {
+  return b.segmentId ? `/segments/${b.segmentId}` : `/groups/${b.groupId}`;
+}

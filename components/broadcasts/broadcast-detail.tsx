@@ -2,6 +2,7 @@
 
 import { useQuery } from "convex/react";
 import Link from "next/link";
+import { audienceHref } from "@/lib/routes";
 import { api } from "@/convex/_generated/api";
 import type { Id } from "@/convex/_generated/dataModel";
 import { Card } from "@/components/ui/card";
@@ -15,7 +16,7 @@ export function BroadcastDetail({ broadcastId }: { broadcastId: Id<"broadcasts">
   if (broadcast === undefined) return <PageSkeleton label="Loading broadcast…" />;
   return (
     <div className="max-w-3xl">
-      <Link href={`/groups/${broadcast.groupId}`} className="mb-3 inline-flex items-center gap-1 text-sm font-medium text-slate-600 hover:text-slate-900">
+      <Link href={audienceHref(broadcast)} className="mb-3 inline-flex items-center gap-1 text-sm font-medium text-slate-600 hover:text-slate-900">
         <ArrowLeftIcon className="size-4" /> {broadcast.groupName}
       </Link>
       <h1 className="mb-6 text-2xl font-semibold tracking-tight break-words text-slate-900">Broadcast to {broadcast.groupName}</h1>

@@ -2,6 +2,7 @@
 
 import { usePaginatedQuery } from "convex/react";
 import Link from "next/link";
+import { audienceHref } from "@/lib/routes";
 import { useState, type ReactNode } from "react";
 import { toast } from "sonner";
 import { api } from "@/convex/_generated/api";
@@ -222,7 +223,7 @@ function BroadcastRow({ broadcast, onReschedule, onCancel }: { broadcast: Doc<"b
       when={<When at={broadcast.scheduledAt ?? broadcast._creationTime} label="Due" />}
       who={
         <>
-          Broadcast to <Link href={`/groups/${broadcast.groupId}`} className="hover:underline">{broadcast.groupName}</Link>
+          Broadcast to <Link href={audienceHref(broadcast)} className="hover:underline">{broadcast.groupName}</Link>
         </>
       }
       item={broadcast}

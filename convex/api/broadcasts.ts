@@ -13,7 +13,8 @@ export const ROUTE_BROADCAST = "POST /broadcasts";
 
 export const create = apiMutation({
   args: {
-    groupId: v.string(),
+    groupId: v.optional(v.string()),
+    segmentId: v.optional(v.string()),
     channel: vChannel,
     content: v.string(),
     subject: v.optional(v.string()),
@@ -21,10 +22,13 @@ export const create = apiMutation({
     scheduledAt: v.optional(v.number()),
     idempotency: vIdempotency,
   },
-  handler: async (ctx, { groupId, idempotency, ...request }) =>
+  handler: async (ctx, { groupId, segmentId, idempotency, ...request }) =>
     await onceForKey(ctx, ctx.userId, idempotency, ROUTE_BROADCAST, async () => {
-      const group = await getOwnedByString(ctx, "groups", groupId);
-      const broadcastId = await createBroadcast(ctx, ctx.userId, ctx.actor, { ...request, groupId: group._id });
+      const audience =
+        groupId !== undefined
+          ? { groupId: (await getOwnedByString(ctx, "groups", groupId))._id }
+          : { segmentId: (await getOwnedByString(ctx, "segments", segmentId!))._id };
+      const broadcastId = await createBroadcast(ctx, ctx.userId, ctx.actor, { ...request, ...audience });
       return { status: 202, body: broadcastJson(await withProgress(ctx, await getOwned(ctx, "broadcasts", broadcastId))) };
     }),
 });
@@ -42,7 +46,7 @@ export const broadcastRoutes: ApiRoute[] = [
     method: "POST",
     path: "/broadcasts",
     tag: TAG,
-    summary: "Send or schedule a broadcast to a group",
+    summary: "Send or schedule a broadcast to a group or a segment",
     description:
       "Members are messaged in the background, paced to the sender's rate; follow progress with " +
       "GET /broadcasts/{id}. Accepts an `Idempotency-Key` header like POST /messages.",

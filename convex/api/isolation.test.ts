@@ -17,7 +17,7 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-type IdTable = "contacts" | "groups" | "messages" | "broadcasts" | "customFields" | "imports" | "exports";
+type IdTable = "contacts" | "groups" | "messages" | "broadcasts" | "customFields" | "imports" | "exports" | "segments";
 type Ids = Record<IdTable, string>;
 type Probe = {
   /** Tables whose ids the request carries (path, query or body). */
@@ -108,6 +108,18 @@ const PROBES: Record<string, Probe> = {
   "POST /imports/{id}/start": { slots: ["imports"], request: (ids) => ({ method: "POST", path: `/imports/${ids.imports}/start` }) },
   "POST /imports/{id}/cancel": { slots: ["imports"], request: (ids) => ({ method: "POST", path: `/imports/${ids.imports}/cancel` }) },
   "POST /imports/{id}/undo": { slots: ["imports"], request: (ids) => ({ method: "POST", path: `/imports/${ids.imports}/undo` }) },
+  "GET /segments": { slots: [], request: () => ({ method: "GET", path: "/segments" }) },
+  "POST /segments": {
+    slots: ["imports"],
+    request: (ids) => ({ method: "POST", path: "/segments", body: { name: "Theirs", conditions: [{ kind: "import", importId: ids.imports }] } }),
+  },
+  "GET /segments/{id}": { slots: ["segments"], request: (ids) => ({ method: "GET", path: `/segments/${ids.segments}` }) },
+  "GET /segments/{id}/contacts": { slots: ["segments"], request: (ids) => ({ method: "GET", path: `/segments/${ids.segments}/contacts` }) },
+  "PATCH /segments/{id}": {
+    slots: ["segments"],
+    request: (ids) => ({ method: "PATCH", path: `/segments/${ids.segments}`, body: { name: "Taken over" } }),
+  },
+  "DELETE /segments/{id}": { slots: ["segments"], request: (ids) => ({ method: "DELETE", path: `/segments/${ids.segments}` }) },
   "POST /exports": {
     slots: ["imports"],
     request: (ids) => ({ method: "POST", path: "/exports", body: { kind: "importFailures", importId: ids.imports } }),
@@ -136,6 +148,7 @@ async function seed(t: TestConvex, label: string, phone: string) {
     body: `name,phone\n${label} Imported,+1415555099${label.length}\n`,
   });
   const exported = (await req("POST", "/exports", { kind: "contacts" })).body.id;
+  const segment = (await req("POST", "/segments", { name: `${label} segment`, conditions: [{ kind: "tag", has: true, tag: `${label} tag` }] })).body.id;
   await t.finishInProgressScheduledFunctions();
   const ids: Ids = {
     contacts: contact,
@@ -145,6 +158,7 @@ async function seed(t: TestConvex, label: string, phone: string) {
     customFields: field.id,
     imports: (await imported.json()).id,
     exports: exported,
+    segments: segment,
   };
   return { ...user, ids };
 }
@@ -167,6 +181,7 @@ async function snapshot(t: TestConvex, userId: Id<"users">) {
       "importRows",
       "exports",
       "exportChunks",
+      "segments",
     ] as const) {
       out[table] = (await ctx.db.query(table).collect()).filter((d) => d.userId === userId);
     }
@@ -186,7 +201,7 @@ describe("REST API isolation", () => {
     const bob = await seed(t, "Bob", "+14155550200");
     const gone = await t.run(async (ctx) => {
       const out = {} as Ids;
-      for (const table of ["contacts", "groups", "messages", "broadcasts", "customFields", "imports", "exports"] as const) {
+      for (const table of ["contacts", "groups", "messages", "broadcasts", "customFields", "imports", "exports", "segments"] as const) {
         const doc = await ctx.db.get(table, alice.ids[table] as Id<TableNames> as never);
         const { _id, _creationTime, ...fields } = doc as Record<string, unknown>;
         const copy = await ctx.db.insert(table, fields as never);

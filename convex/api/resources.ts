@@ -77,7 +77,8 @@ export function messageJson(m: Doc<"messages">): MessageJson {
 export function broadcastJson(b: Doc<"broadcasts">): BroadcastJson {
   return {
     id: b._id,
-    groupId: b.groupId,
+    groupId: b.groupId ?? null,
+    segmentId: b.segmentId ?? null,
     groupName: b.groupName,
     channel: b.channel,
     status: b.status,

@@ -15,6 +15,7 @@ import { exportRoutes } from "./exports";
 import { groupRoutes } from "./groups";
 import { importRoutes } from "./imports";
 import { messageRoutes } from "./messages";
+import { segmentRoutes } from "./segments";
 import { buildOpenApiDocument } from "./openapi";
 import { handleApiRequest } from "./pipeline";
 import { API_BASE, defineRoute, type ApiRoute } from "./route";
@@ -42,6 +43,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   ...contactRoutes,
   ...customFieldRoutes,
   ...groupRoutes,
+  ...segmentRoutes,
   ...importRoutes,
   ...exportRoutes,
   ...messageRoutes,

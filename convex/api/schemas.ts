@@ -206,6 +206,37 @@ export const CustomFieldUpdate = z
   })
   .meta({ id: "CustomFieldUpdate", description: "A field's type and key never change." });
 
+const channelEnum = z.enum(["sms", "whatsapp", "email"]);
+export const SegmentCondition = z
+  .discriminatedUnion("kind", [
+    z.strictObject({ kind: z.literal("tag"), has: z.boolean(), tag: z.string().max(200) }),
+    z.strictObject({
+      kind: z.literal("field"),
+      key: z.string().max(64),
+      op: z.enum(["is", "isNot", "contains", "gt", "lt", "isSet", "isEmpty"]),
+      value: FieldValue.optional(),
+    }),
+    z.strictObject({ kind: z.literal("reachable"), channel: channelEnum }),
+    z.strictObject({ kind: z.literal("optedOut"), channel: channelEnum, optedOut: z.boolean() }),
+    z.strictObject({
+      kind: z.literal("lastMessage"),
+      direction: z.enum(["inbound", "outbound"]),
+      op: z.enum(["before", "after", "never"]),
+      at: z.number().optional().meta({ description: "A fixed time (ms since 1970)…" }),
+      daysAgo: z.number().min(0).max(3660).optional().meta({ description: "…or a number of days before now." }),
+    }),
+    z.strictObject({ kind: z.literal("repliedToBroadcast"), replied: z.boolean() }),
+    z.strictObject({ kind: z.literal("import"), importId: idOf("import") }),
+  ])
+  .meta({ id: "SegmentCondition" });
+
+export const SegmentCreate = z
+  .strictObject({ name: z.string().max(1000), conditions: z.array(SegmentCondition).max(10) })
+  .meta({ id: "SegmentCreate" });
+export const SegmentUpdate = z
+  .strictObject({ name: z.string().max(1000).optional(), conditions: z.array(SegmentCondition).max(10).optional() })
+  .meta({ id: "SegmentUpdate" });
+
 export const ExportCreate = z
   .strictObject({
     kind: z.enum(["contacts", "messages", "importFailures"]),
@@ -290,16 +321,23 @@ export const MessageCreate = z
 
 export const BroadcastCreate = z
   .strictObject({
-    groupId: idOf("group"),
+    groupId: idOf("group").optional(),
+    segmentId: idOf("segment").optional().meta({ description: "Instead of groupId: the contacts the segment matches when it is sent." }),
     channel: Channel,
     content: Content,
     subject: Subject.optional(),
     mediaUrls: MediaUrls.optional(),
     scheduledAt: ScheduledAt.optional(),
   })
+  .superRefine((body, ctx) => {
+    if ((body.groupId === undefined) === (body.segmentId === undefined)) {
+      ctx.addIssue({ code: "custom", path: ["groupId"], message: "Give groupId or segmentId (one of them)." });
+    }
+  })
   .meta({
     id: "BroadcastCreate",
-    description: "One message to every member of the group; members who cannot receive it are skipped and counted.",
+    description:
+      "One message to every member of the group, or to every contact a segment matches when it is sent; those who cannot receive it are skipped and counted.",
   });
 
 // ---------------------------------------------------------------------------------------
@@ -377,8 +415,9 @@ export const Message = z
 export const Broadcast = z
   .object({
     id: z.string(),
-    groupId: z.string(),
-    groupName: z.string(),
+    groupId: z.string().nullable(),
+    segmentId: z.string().nullable(),
+    groupName: z.string().meta({ description: "The group's or segment's name when it was sent." }),
     channel: Channel,
     status: z.enum(["scheduled", "sending", "completed", "canceled"]),
     content: z.string(),
@@ -447,6 +486,17 @@ export const ImportRow = z
   })
   .meta({ id: "ImportRow" });
 
+export const Segment = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    conditions: z.array(SegmentCondition),
+    count: count.nullable().meta({ description: "Contacts it matches now (GET /segments/{id} only)." }),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  })
+  .meta({ id: "Segment" });
+
 export const Export = z
   .object({
     id: z.string(),
@@ -490,6 +540,7 @@ const listOf = <T extends z.ZodType>(item: T, id: string) =>
     .meta({ id });
 
 export const ContactList = listOf(Contact, "ContactList");
+export const SegmentList = z.object({ data: z.array(Segment) }).meta({ id: "SegmentList" });
 export const ImportList = listOf(Import, "ImportList");
 export const ImportRowList = listOf(ImportRow, "ImportRowList");
 export const CustomFieldList = z.object({ data: z.array(CustomField) }).meta({ id: "CustomFieldList" });
@@ -523,6 +574,7 @@ export type GroupJson = z.infer<typeof Group>;
 export type CustomFieldJson = z.infer<typeof CustomField>;
 export type ImportJson = z.infer<typeof Import>;
 export type ExportJson = z.infer<typeof Export>;
+export type SegmentJson = z.infer<typeof Segment>;
 export type ImportRowJson = z.infer<typeof ImportRow>;
 export type MessageJson = z.infer<typeof Message>;
 export type BroadcastJson = z.infer<typeof Broadcast>;

@@ -27,8 +27,10 @@ export const ZERO_COUNTS: BroadcastCounts = {
 };
 export const ZERO_SKIPPED: SkipReasons = { noAddress: 0, optedOut: 0, whatsappWindowClosed: 0 };
 
+/** To a group's members, or to a segment's contacts (resolved when it is sent). */
 export type BroadcastRequest = {
-  groupId: Id<"groups">;
+  groupId?: Id<"groups">;
+  segmentId?: Id<"segments">;
   channel: Channel;
   content: string;
   subject?: string;
@@ -44,7 +46,10 @@ export async function createBroadcast(
   request: BroadcastRequest,
 ): Promise<Id<"broadcasts">> {
   const now = Date.now();
-  const group = await getOwned({ db: ctx.db, userId }, "groups", request.groupId);
+  // Ownership first: another account's group or segment is NOT_FOUND whatever else is wrong.
+  const group = request.groupId ? await getOwned({ db: ctx.db, userId }, "groups", request.groupId) : null;
+  const segment = request.segmentId ? await getOwned({ db: ctx.db, userId }, "segments", request.segmentId) : null;
+  if ((group === null) === (segment === null)) throw appError("INVALID_ARGUMENT", "Send to a group or to a segment.", { field: "groupId" });
   const content = cleanOutbound(request.channel, request);
   if (request.scheduledAt !== undefined) checkScheduledAt(request.scheduledAt, now);
   const sender = await defaultSender(ctx, userId, request.channel);
@@ -52,9 +57,9 @@ export async function createBroadcast(
   const scheduled = request.scheduledAt !== undefined;
   const broadcastId = await ctx.db.insert("broadcasts", {
     userId,
-    groupId: group._id,
-    groupName: group.name,
-    members: group.memberCount,
+    ...(group
+      ? { groupId: group._id, groupName: group.name, members: group.memberCount }
+      : { segmentId: segment!._id, groupName: segment!.name }),
     channel: request.channel,
     senderId: sender._id,
     ...content,
@@ -75,7 +80,9 @@ export async function createBroadcast(
     actor,
     action: scheduled ? "broadcast.schedule" : "broadcast.send",
     target: { table: "broadcasts", id: broadcastId },
-    details: { groupId: group._id, channel: request.channel, members: group.memberCount },
+    details: group
+      ? { groupId: group._id, channel: request.channel, members: group.memberCount }
+      : { segmentId: segment!._id, channel: request.channel },
   });
   return broadcastId;
 }

@@ -77,7 +77,16 @@ async function touchConversation(ctx: Ctx, m: NewMessage): Promise<void> {
   if (!contact) return;
   const newest = contact.lastMessageAt === undefined || m.at >= contact.lastMessageAt;
   const inbound = m.direction === "inbound";
+  // For segments: the latest message each way, and a reply after a broadcast (a broadcast's own
+  // messages are counted when sent, in recordSent).
+  const latest = inbound
+    ? {
+        lastReceivedAt: Math.max(contact.lastReceivedAt ?? 0, m.at),
+        ...(contact.lastBroadcastAt !== undefined && m.at > contact.lastBroadcastAt ? { repliedToBroadcastAt: m.at } : {}),
+      }
+    : { lastSentAt: Math.max(contact.lastSentAt ?? 0, m.at) };
   await ctx.db.patch("contacts", contact._id, {
+    ...latest,
     ...(newest ? conversationFields(m) : {}),
     ...(inbound
       ? {
@@ -106,6 +115,14 @@ async function recordSent(ctx: Ctx, writes: MessageWrites, m: MessageDoc, sentAt
   const joins = m.broadcastId !== undefined && (contact.lastMessageAt === undefined || sentAt >= contact.lastMessageAt);
   await ctx.db.patch("contacts", contact._id, {
     sentCount: (contact.sentCount ?? 0) + 1,
+    // A broadcast's message counts for segments (last sent, last broadcast) when it is sent, like
+    // the conversation; other outbound messages when they join it (touchConversation).
+    ...(m.broadcastId
+      ? {
+          lastSentAt: Math.max(contact.lastSentAt ?? 0, sentAt),
+          lastBroadcastAt: Math.max(contact.lastBroadcastAt ?? 0, sentAt),
+        }
+      : {}),
     ...(answers ? { awaitingReplySince: undefined } : {}),
     ...(joins ? conversationFields({ ...m, at: sentAt }) : {}),
   });
