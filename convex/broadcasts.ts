@@ -210,6 +210,23 @@ export const listForGroup = userQuery({
   },
 });
 
+/** A segment's broadcasts, newest first. */
+export const listForSegment = userQuery({
+  args: { segmentId: v.id("segments"), paginationOpts: paginationOptsValidator },
+  returns: paginationResultValidator(vBroadcast),
+  handler: async (ctx, { segmentId, paginationOpts }) => {
+    await getOwned(ctx, "segments", segmentId);
+    return await pageWithProgress(
+      ctx,
+      await ctx.db
+        .query("broadcasts")
+        .withIndex("by_segment", (q) => q.eq("segmentId", segmentId))
+        .order("desc")
+        .paginate(paginationOpts),
+    );
+  },
+});
+
 /** Broadcasts waiting for their time, soonest first. */
 export const upcoming = userQuery({
   args: { paginationOpts: paginationOptsValidator },

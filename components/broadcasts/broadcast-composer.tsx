@@ -43,11 +43,20 @@ function ContentMeter({ channel, content }: { channel: Channel; content: string 
   );
 }
 
+/** Who a broadcast goes to: a group's members, or the contacts a segment matches when it is sent. */
+export type Audience =
+  | { kind: "group"; groupId: Id<"groups">; name: string; size: number }
+  | { kind: "segment"; segmentId: Id<"segments">; name: string; size: number | null };
+
+export function groupAudience(group: Doc<"groups">): Audience {
+  return { kind: "group", groupId: group._id, name: group.name, size: group.memberCount };
+}
+
 /**
- * Write a broadcast to every member of a group: channel, text (with SMS segments), optional
- * time. Sending asks for confirmation with the member count; `onCreated` gets the new id.
+ * Write a broadcast to a group or a segment: channel, text (with SMS segments), optional time.
+ * Sending asks for confirmation with the audience's size; `onCreated` gets the new id.
  */
-export function BroadcastComposer({ group, onCreated }: { group: Doc<"groups">; onCreated: (id: Id<"broadcasts">) => void }) {
+export function BroadcastComposer({ audience, onCreated }: { audience: Audience; onCreated: (id: Id<"broadcasts">) => void }) {
   const [timeZone] = useState(viewerTimeZone);
   const [channel, setChannel] = useState<Channel>("sms");
   const [content, setContent] = useState("");
@@ -133,12 +142,13 @@ export function BroadcastComposer({ group, onCreated }: { group: Doc<"groups">; 
   }
 
   async function send(draft: Draft) {
-    const result = await create({ groupId: group._id, ...draft }, { handleError: fieldError });
+    const to = audience.kind === "group" ? { groupId: audience.groupId } : { segmentId: audience.segmentId };
+    const result = await create({ ...to, ...draft }, { handleError: fieldError });
     if (!result.ok) {
       setConfirming(null);
       return;
     }
-    toast.success(draft.scheduledAt ? `Broadcast scheduled for ${formatDateTime(draft.scheduledAt)}` : `Broadcasting to ${group.name}`);
+    toast.success(draft.scheduledAt ? `Broadcast scheduled for ${formatDateTime(draft.scheduledAt)}` : `Broadcasting to ${audience.name}`);
     setConfirming(null);
     setContent("");
     setSubject("");
@@ -147,12 +157,16 @@ export function BroadcastComposer({ group, onCreated }: { group: Doc<"groups">; 
     onCreated(result.value);
   }
 
-  if (group.memberCount === 0) {
-    return <p className="text-sm text-slate-600">Add members to this group to broadcast to them.</p>;
+  if (audience.size === 0) {
+    return (
+      <p className="text-sm text-slate-600">
+        {audience.kind === "group" ? "Add members to this group to broadcast to them." : "No contact matches this segment now."}
+      </p>
+    );
   }
 
   return (
-    <form onSubmit={onSubmit} noValidate className="space-y-4" aria-label={`Broadcast to ${group.name}`}>
+    <form onSubmit={onSubmit} noValidate className="space-y-4" aria-label={`Broadcast to ${audience.name}`}>
       <FormError>{errors.form}</FormError>
       <fieldset>
         <legend className="mb-1.5 text-sm font-medium text-slate-800">Channel</legend>
@@ -210,27 +224,27 @@ export function BroadcastComposer({ group, onCreated }: { group: Doc<"groups">; 
       </label>
       {later ? <WhenField ref={whenRef} label="Send at" value={when} onChange={setWhen} error={errors.when} now={now} timeZone={timeZone} /> : null}
       <Button type="submit" variant="primary" className="w-full">
-        {later ? "Schedule broadcast…" : `Send to ${formatCount(group.memberCount, "member")}…`}
+        {later ? "Schedule broadcast…" : audience.size === null ? "Send to the segment…" : `Send to ${formatCount(audience.size, audience.kind === "group" ? "member" : "contact")}…`}
       </Button>
 
-      <ConfirmSend group={group} draft={confirming} onClose={() => setConfirming(null)} onConfirm={send} />
+      <ConfirmSend audience={audience} draft={confirming} onClose={() => setConfirming(null)} onConfirm={send} />
     </form>
   );
 }
 
 function ConfirmSend({
-  group,
+  audience,
   draft,
   onClose,
   onConfirm,
 }: {
-  group: Doc<"groups">;
+  audience: Audience;
   draft: Draft | null;
   onClose: () => void;
   onConfirm: (draft: Draft) => Promise<void>;
 }) {
   const [busy, setBusy] = useState(false);
-  const members = formatCount(group.memberCount, "member");
+  const members = audience.size === null ? `everyone in ${audience.name}` : formatCount(audience.size, audience.kind === "group" ? "member" : "contact");
   const segments = draft?.channel === "sms" ? smsSegments(draft.content).segments : 0;
   return (
     <Dialog
@@ -243,9 +257,10 @@ function ConfirmSend({
       description={
         draft ? (
           <>
-            {CHANNEL_NAMES[draft.channel]} to everyone in {group.name}
+            {CHANNEL_NAMES[draft.channel]} to everyone in {audience.name}
             {draft.scheduledAt ? `, at ${formatDateTime(draft.scheduledAt)}` : ""}.
-            {segments > 1 ? ` Each SMS is ${segments} segments.` : ""} Members without an address for the channel, or who
+            {audience.kind === "segment" ? " The segment's contacts are taken when it is sent." : ""}
+            {segments > 1 ? ` Each SMS is ${segments} segments.` : ""} Those without an address for the channel, or who
             opted out, are skipped.
           </>
         ) : undefined

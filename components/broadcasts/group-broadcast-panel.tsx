@@ -11,7 +11,7 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { ChannelBadge } from "@/components/ui/channel-badge";
 import { SkeletonRows } from "@/components/ui/skeleton";
-import { BroadcastComposer } from "./broadcast-composer";
+import { BroadcastComposer, groupAudience } from "./broadcast-composer";
 import { BroadcastProgressCard } from "./broadcast-progress";
 
 /** How many of the account's latest broadcasts are searched for this group's (see RecentBroadcasts). */
@@ -37,7 +37,7 @@ export function GroupBroadcastPanel({ group }: { group: Doc<"groups"> }) {
         }
       >
         <div className="px-5 py-4">
-          {active ? <BroadcastProgressCard key={active} broadcastId={active} /> : <BroadcastComposer group={group} onCreated={setActive} />}
+          {active ? <BroadcastProgressCard key={active} broadcastId={active} /> : <BroadcastComposer audience={groupAudience(group)} onCreated={setActive} />}
         </div>
       </Card>
       <RecentBroadcasts group={group} activeId={active} onOpen={setActive} />

@@ -12,7 +12,7 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { EmptyState } from "@/components/ui/empty-state";
-import { SearchInput } from "@/components/ui/field";
+import { SearchInput, Select } from "@/components/ui/field";
 import { ContactsIcon, PlusIcon, SearchIcon } from "@/components/ui/icons";
 import { PageHeader } from "@/components/ui/page-header";
 import { SkeletonRows } from "@/components/ui/skeleton";
@@ -23,11 +23,14 @@ import { ExportMessagesDialog } from "./export-messages-dialog";
 import { ImportDialog } from "./import-dialog";
 import { TagContactsDialog } from "./tag-contacts-dialog";
 import { useExportDownload } from "@/lib/use-export-download";
-import { CONTACTS_PAGE_SIZE, CONTACT_SEARCH_LIMIT, useContactRows } from "./use-contact-rows";
+import { CONTACTS_PAGE_SIZE, CONTACT_SEARCH_LIMIT, useContactRows, type ContactFilter } from "./use-contact-rows";
 
 export function ContactsView() {
   const [search, setSearch] = useState("");
-  const { mode, rows, stale, capped, list } = useContactRows(search);
+  const [filter, setFilter] = useState<ContactFilter>({ kind: "all" });
+  const { mode, rows, stale, capped, list } = useContactRows(search, filter);
+  const tags = useQuery(api.tags.list);
+  const segments = useQuery(api.segments.list);
   const [dialog, setDialog] = useState<ContactDialogTarget | null>(null);
   const [deleting, setDeleting] = useState<Doc<"contacts"> | null>(null);
   // Selected contacts, by id, with their names (they may scroll out of a search).
@@ -108,6 +111,36 @@ export function ContactsView() {
             onChange={(e) => setSearch(e.target.value)}
             className="min-w-0 flex-1 basis-64"
           />
+          <Select
+            label="Show"
+            hideLabel
+            className="w-52"
+            value={filter.kind === "all" ? "" : filter.kind === "tag" ? `tag:${filter.tag}` : `segment:${filter.segmentId}`}
+            onChange={(e) => {
+              const v = e.target.value;
+              setFilter(v.startsWith("tag:") ? { kind: "tag", tag: v.slice(4) } : v.startsWith("segment:") ? { kind: "segment", segmentId: v.slice(8) as Id<"segments"> } : { kind: "all" });
+            }}
+          >
+            <option value="">All contacts</option>
+            {tags?.length ? (
+              <optgroup label="Tagged">
+                {tags.map((t) => (
+                  <option key={t._id} value={`tag:${t.name}`}>
+                    {t.name} ({t.count.toLocaleString("en-US")})
+                  </option>
+                ))}
+              </optgroup>
+            ) : null}
+            {segments?.length ? (
+              <optgroup label="Segments">
+                {segments.map((s) => (
+                  <option key={s._id} value={`segment:${s._id}`}>
+                    {s.name}
+                  </option>
+                ))}
+              </optgroup>
+            ) : null}
+          </Select>
           <div aria-live="polite" className="flex min-h-5 items-center gap-2 text-sm text-slate-600">
             {stale && mode === "search" ? (
               <>

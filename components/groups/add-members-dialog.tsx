@@ -59,7 +59,7 @@ function Picker({
 }) {
   const formatPhone = usePhoneFormat();
   const [search, setSearch] = useState("");
-  const { mode, rows, stale, list } = useContactRows(search, 20);
+  const { mode, rows, stale, list } = useContactRows(search, { kind: "all" }, 20);
   const [picked, setPicked] = useState<ReadonlyMap<Id<"contacts">, string>>(new Map());
   const [addMembers] = useMutationWithToast(api.groups.addMembers);
 

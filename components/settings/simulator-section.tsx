@@ -52,7 +52,7 @@ export function SimulatorSection() {
 function SimulatorForm({ channels }: { channels: Channel[] }) {
   const formatPhone = usePhoneFormat();
   const [search, setSearch] = useState("");
-  const { mode, rows } = useContactRows(search, PICKER_SIZE);
+  const { mode, rows } = useContactRows(search, { kind: "all" }, PICKER_SIZE);
   const [contact, setContact] = useState<Doc<"contacts"> | null>(null);
   const [channel, setChannel] = useState<Channel>(channels[0]);
   const [errors, setErrors] = useState<{ contact?: string; content?: string; subject?: string }>({});

@@ -5,6 +5,7 @@ import {
   GroupsIcon,
   InboxIcon,
   ScheduledIcon,
+  SegmentsIcon,
   SettingsIcon,
 } from "@/components/ui/icons";
 
@@ -14,6 +15,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: "/inbox", label: "Inbox", icon: InboxIcon },
   { href: "/contacts", label: "Contacts", icon: ContactsIcon },
   { href: "/groups", label: "Groups", icon: GroupsIcon },
+  { href: "/segments", label: "Segments", icon: SegmentsIcon },
   { href: "/scheduled", label: "Scheduled", icon: ScheduledIcon },
   { href: "/analytics", label: "Analytics", icon: AnalyticsIcon },
   { href: "/settings", label: "Settings", icon: SettingsIcon },

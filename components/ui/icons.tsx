@@ -45,6 +45,12 @@ export const GroupsIcon = (p: IconProps) => (
     <path d="M18 14a6.5 6.5 0 0 1 3.5 6" />
   </Icon>
 );
+export const SegmentsIcon = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="M3 5h18l-7 8v6l-4 2v-8z" />
+  </Icon>
+);
+
 export const ScheduledIcon = (p: IconProps) => (
   <Icon {...p}>
     <circle cx="12" cy="12" r="9" />
