@@ -5,7 +5,7 @@
  * what a row does to the contacts that exist (create, update which fields, skip, or conflict).
  */
 import { parseFieldText, parseYesNo, type FieldDef, type FieldValue } from "../../lib/customFields";
-import { normalizeEmail } from "../../lib/email";
+import { normalizeEmail } from "./email";
 import { formatPhone, phoneProblem, toE164 } from "../../lib/phone";
 import { splitTags, TAG_LIMITS, tagKey, uniqueTags } from "../../lib/tags";
 import type { DuplicatePolicy, ImportRowData, OptOut } from "../schema";
