@@ -10,6 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { browserBenchmarks, stopBrowserBenchmarks } from "./browser";
+import { contactsExportBenchmark, contactsImportBenchmark } from "./contacts";
 import { databaseBenchmark } from "./database";
 import { pushFigures } from "./push";
 import { engineBenchmarks } from "./engine";
@@ -28,6 +29,8 @@ const benchmarks: Benchmark[] = [
   { name: "soak", description: "1,000 dispatches against a failing provider", run: (o) => soakFigures(o) },
   ...engineBenchmarks,
   databaseBenchmark,
+  contactsImportBenchmark,
+  contactsExportBenchmark,
   ...browserBenchmarks,
 ];
 
