@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { AccountSection } from "@/components/settings/account-section";
-import { CustomFieldsSection } from "@/components/settings/custom-fields-section";
+import { CustomFieldsSection } from "@/components/settings/custom-fields-section-lazy";
 import { ApiKeysSection } from "@/components/settings/api-keys-section";
 import { NotificationsSection } from "@/components/settings/notifications-section-lazy";
 import { SendersSection } from "@/components/settings/senders-section";
