@@ -108,7 +108,7 @@ describe("broadcasts", () => {
     const id = await as.mutation(api.broadcasts.create, { groupId, channel: "whatsapp", content: "hi" });
     await settle(t);
     const b = await as.query(api.broadcasts.get, { broadcastId: id });
-    expect(b.skipped).toEqual({ noAddress: 0, optedOut: 0, whatsappWindowClosed: 3 });
+    expect(b.skipped).toEqual({ noAddress: 0, optedOut: 0, whatsappWindowClosed: 3, missingVariable: 0, contentTooLong: 0 });
     expect(b.counts).toMatchObject({ total: 4, skipped: 3, delivered: 1 });
     expect(b.status).toBe("completed");
   });

@@ -17,7 +17,8 @@ import { appError } from "./lib/errors";
 import { pumpBroadcast } from "./lib/lanes";
 import { insertMessage, MessageWrites, transition } from "./lib/messages";
 import { addressFor, checkScheduledAt, defaultSender, recipientProblem } from "./lib/outbound";
-import schema, { vChannel } from "./schema";
+import { loadMergeContext, renderMessage } from "./lib/personalize";
+import schema, { vChannel, vSendVariables } from "./schema";
 
 const vBroadcast = doc(schema, "broadcasts");
 /** Members turned into messages per transaction: ~3 reads and 2 writes each. */
@@ -27,6 +28,8 @@ const FANOUT_FIRST_BATCH = 25;
 const CANCEL_BATCH = 200;
 
 const SKIP_KEY = { NO_ADDRESS: "noAddress", OPTED_OUT: "optedOut", WHATSAPP_WINDOW_CLOSED: "whatsappWindowClosed" } as const;
+/** The first recipients skipped for their merge fields are kept with the reason; the rest only counted. */
+const SKIPPED_SAMPLES = 20;
 
 export const create = userMutation({
   args: {
@@ -37,6 +40,9 @@ export const create = userMutation({
     subject: v.optional(v.string()),
     mediaUrls: v.optional(v.array(v.string())),
     scheduledAt: v.optional(v.number()),
+    templateId: v.optional(v.id("templates")),
+    whatsappTemplateId: v.optional(v.id("whatsappTemplates")),
+    variables: v.optional(vSendVariables),
   },
   returns: v.id("broadcasts"),
   handler: async (ctx, args) => await createBroadcast(ctx, ctx.userId, ctx.actor, args),
@@ -60,12 +66,29 @@ export const fanOut = internalMutation({
     const sender = (await ctx.db.get("senders", b.senderId)) ?? (await defaultSender(ctx, b.userId, b.channel));
 
     const writes = new MessageWrites(ctx, b.userId);
+    const samples = [...(b.skippedSamples ?? [])];
+    const sampled = samples.length;
+    // Each recipient's message is rendered here, with their values as the broadcast goes out.
+    const mc = await loadMergeContext(ctx, b.userId);
+    const whatsappTemplate = b.whatsappTemplateId ? await ctx.db.get("whatsappTemplates", b.whatsappTemplateId) : null;
+    const approvedTemplate = whatsappTemplate?.status === "approved";
     let processed = 0;
     for (const contact of page.contacts) {
       processed++;
-      const problem = recipientProblem(contact, b.channel, now);
+      const problem = recipientProblem(contact, b.channel, now, { approvedTemplate });
       if (problem) {
         writes.skip(broadcastId, SKIP_KEY[problem]);
+        continue;
+      }
+      const rendered = renderMessage(mc, contact, sender, b.channel, {
+        content: b.content,
+        ...(b.subject !== undefined ? { subject: b.subject } : {}),
+        ...(b.variables ? { variables: b.variables } : {}),
+        ...(approvedTemplate ? { whatsappTemplate: whatsappTemplate! } : {}),
+      });
+      if (!rendered.ok) {
+        writes.skip(broadcastId, rendered.reason);
+        if (samples.length < SKIPPED_SAMPLES) samples.push({ contactId: contact._id, name: contact.name, reason: rendered.message });
         continue;
       }
       await insertMessage(ctx, writes, {
@@ -75,8 +98,10 @@ export const fanOut = internalMutation({
         channel: b.channel,
         direction: "outbound",
         status: "queued",
-        content: b.content,
-        ...(b.subject ? { subject: b.subject } : {}),
+        ...rendered.message,
+        ...(rendered.message.content !== b.content || rendered.message.subject !== b.subject || rendered.message.contentSid
+          ? { personalized: true }
+          : {}),
         ...(b.mediaUrls ? { mediaUrls: b.mediaUrls } : {}),
         at: now,
         scheduledAt: now,
@@ -87,6 +112,7 @@ export const fanOut = internalMutation({
       });
     }
     writes.broadcast(broadcastId, "total", processed);
+    if (samples.length > sampled) await ctx.db.patch("broadcasts", broadcastId, { skippedSamples: samples });
     // The rollup looks at the broadcast after every batch: once fan-out is done it may be complete.
     writes.stats.touch(broadcastId);
     await writes.flush();

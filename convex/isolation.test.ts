@@ -32,6 +32,8 @@ const WALKED = [
   "imports",
   "exports",
   "segments",
+  "templates",
+  "whatsappTemplates",
 ] as const;
 /** Tables holding user data: snapshotted before and after to prove nothing of A's changed. */
 const USER_TABLES = [
@@ -59,6 +61,8 @@ const USER_TABLES = [
   "exports",
   "exportChunks",
   "segments",
+  "templates",
+  "whatsappTemplates",
 ] as const;
 
 // Push subscriptions need the deployment's VAPID keys to exist (their values do not matter here).
@@ -205,7 +209,12 @@ async function seedUser(t: TestConvex, u: SignedIn, label: string) {
   });
   await u.as.mutation(api.notifications.setMuted, { contactId, muted: true });
   await u.as.mutation(api.notifications.updateSettings, { newMessages: "none" });
+  const templateId = await u.as.mutation(api.templates.create, { name: `${label} template`, channel: null, content: `${label} says hi {{firstName}}`, subject: "Hi" });
+  await u.as.action(api.whatsappTemplateSync.sync, {});
+  const whatsappTemplateId = (await u.as.query(api.whatsappTemplates.list, { approvedOnly: true }))[0]._id;
   return {
+    templates: templateId,
+    whatsappTemplates: whatsappTemplateId,
     contacts: contactId,
     groups: groupId,
     notes: noteId,
@@ -256,6 +265,7 @@ describe("cross-user isolation", () => {
       const out: Ids = {};
       for (const table of [
         "contacts", "groups", "notes", "messages", "broadcasts", "senders", "apiKeys", "pushSubscriptions", "customFields", "imports", "exports", "segments",
+        "templates", "whatsappTemplates",
       ] as const) {
         const doc = await ctx.db.get(table, aliceIds[table] as Id<typeof table>);
         const { _id, _creationTime, ...fields } = doc!;

@@ -7,10 +7,10 @@ import { recordAudit } from "./lib/audit";
 import { appError } from "./lib/errors";
 import { dispatchPending } from "./lib/lanes";
 import { listMessages, upcomingMessages, vMessageFilters } from "./lib/messageLists";
-import { MessageWrites, moveSchedule, transition } from "./lib/messages";
+import { isTemplateSend, MessageWrites, moveSchedule, transition } from "./lib/messages";
 import { checkScheduledAt, validateOutbound } from "./lib/outbound";
 import { cancelMessage, sendToContact } from "./lib/send";
-import schema, { vChannel } from "./schema";
+import schema, { vChannel, vSendVariables } from "./schema";
 
 const vMessage = doc(schema, "messages");
 
@@ -22,6 +22,12 @@ export const vSendArgs = {
   mediaUrls: v.optional(v.array(v.string())),
   /** Send at this time (ms since epoch) instead of now. */
   scheduledAt: v.optional(v.number()),
+  /** Send a saved template (its text replaces `content` and `subject`). */
+  templateId: v.optional(v.id("templates")),
+  /** Send an approved WhatsApp template (allowed outside the 24-hour window; `content` is ignored). */
+  whatsappTemplateId: v.optional(v.id("whatsappTemplates")),
+  /** Values for merge fields (`var.<name>`, or overriding the contact's). */
+  variables: v.optional(vSendVariables),
 };
 
 /**
@@ -59,7 +65,7 @@ export const reschedule = userMutation({
     checkScheduledAt(scheduledAt, Date.now());
     if (message.channel === "whatsapp") {
       const contact = await getOwned(ctx, "contacts", message.contactId);
-      await validateOutbound(ctx, ctx.userId, contact, { ...message, scheduledAt }, Date.now());
+      await validateOutbound(ctx, ctx.userId, contact, { ...message, scheduledAt, approvedTemplate: isTemplateSend(message) }, Date.now());
     }
     const writes = new MessageWrites(ctx, ctx.userId);
     await moveSchedule(ctx, writes, message, scheduledAt);
@@ -84,7 +90,7 @@ export const retry = userMutation({
     const message = await getOwned(ctx, "messages", messageId);
     if (message.status !== "failed") throw appError("INVALID_STATE", "Only failed messages can be retried.");
     const contact = await getOwned(ctx, "contacts", message.contactId);
-    await validateOutbound(ctx, ctx.userId, contact, { ...message, scheduledAt: undefined }, Date.now());
+    await validateOutbound(ctx, ctx.userId, contact, { ...message, scheduledAt: undefined, approvedTemplate: isTemplateSend(message) }, Date.now());
     const writes = new MessageWrites(ctx, ctx.userId);
     await transition(ctx, writes, message, "queued", {
       scheduledAt: Date.now(),

@@ -144,6 +144,18 @@ export const vMessageError = v.object({
   permanent: v.boolean(),
 });
 
+/** Values given with a send for its merge fields (`var.orderId`, or overriding a contact's value). */
+export const vSendVariables = v.array(v.object({ name: v.string(), value: v.string() }));
+export type SendVariables = Infer<typeof vSendVariables>;
+
+export const vMessageTemplate = v.object({
+  content: v.string(),
+  subject: v.optional(v.string()),
+  variables: v.optional(vSendVariables),
+  /** An approved WhatsApp template, rendered (variables mapped) when the message goes out. */
+  whatsappTemplateId: v.optional(v.id("whatsappTemplates")),
+});
+
 export const messageFields = {
   userId: v.id("users"),
   contactId: v.id("contacts"),
@@ -178,6 +190,17 @@ export const messageFields = {
   lastError: v.optional(vMessageError),
   /** Who created it: the app, an API key (its prefix), a broadcast, a webhook. */
   source: v.optional(vActor),
+  /**
+   * A scheduled message's text as written, with its merge fields: rendered again with the
+   * contact's values when it goes out (lib/templates.ts), then cleared. `content` holds what was
+   * rendered when it was written.
+   */
+  template: v.optional(vMessageTemplate),
+  /** A WhatsApp template send (Twilio Content API): the approved content and its variables (JSON). */
+  contentSid: v.optional(v.string()),
+  contentVariables: v.optional(v.string()),
+  /** A broadcast's message rendered for its recipient: its text is its own, not the broadcast's. */
+  personalized: v.optional(v.boolean()),
 };
 
 export const senderFields = {
@@ -292,6 +315,10 @@ export const vSkipReasons = v.object({
   noAddress: v.number(),
   optedOut: v.number(),
   whatsappWindowClosed: v.number(),
+  /** A merge field was empty and had no fallback (optional: broadcasts before templates lack it). */
+  missingVariable: v.optional(v.number()),
+  /** The rendered message was longer than the channel allows. */
+  contentTooLong: v.optional(v.number()),
 });
 export type SkipReasons = Infer<typeof vSkipReasons>;
 
@@ -325,6 +352,13 @@ export const broadcastFields = {
    */
   counts: vBroadcastCounts,
   skipped: vSkipReasons,
+  /** The first recipients skipped for their template values, with why (the rest are only counted). */
+  skippedSamples: v.optional(v.array(v.object({ contactId: v.id("contacts"), name: v.string(), reason: v.string() }))),
+  /** Values given with the send for its merge fields; `content`/`subject` keep them as written. */
+  variables: v.optional(vSendVariables),
+  /** Sent as this approved WhatsApp template (`content` is its body). */
+  whatsappTemplateId: v.optional(v.id("whatsappTemplates")),
+  templateId: v.optional(v.id("templates")),
   source: v.optional(vActor),
 };
 
@@ -868,6 +902,49 @@ export default defineSchema({
     seq: v.number(),
     text: v.string(),
   }).index("by_export_and_seq", ["exportId", "seq"]),
+
+  // --- Templates and personalization ---
+
+  /** Message templates an account writes (Settings → Templates), with merge fields (lib/templates.ts). */
+  templates: defineTable({
+    userId: v.id("users"),
+    name: v.string(),
+    sortName: v.string(),
+    /** Absent: usable on any channel. */
+    channel: v.optional(vChannel),
+    content: v.string(),
+    /** Email only. */
+    subject: v.optional(v.string()),
+    /** The merge fields it uses, checked when saved. */
+    variables: v.array(v.string()),
+    /** Name and text, for search. */
+    searchText: v.string(),
+    updatedAt: v.number(),
+  })
+    .index("by_user_and_sortName", ["userId", "sortName"])
+    .searchIndex("search_text", { searchField: "searchText", filterFields: ["userId"] }),
+
+  /**
+   * WhatsApp templates synced from Twilio's Content API (ContentAndApprovals), per account, with
+   * each placeholder's merge field. Only approved ones may be sent outside the 24-hour window.
+   */
+  whatsappTemplates: defineTable({
+    userId: v.id("users"),
+    /** Twilio's Content SID, "HX…". */
+    contentSid: v.string(),
+    name: v.string(),
+    language: v.string(),
+    body: v.string(),
+    /** Placeholders ("1", "2", …) with Twilio's sample value and the merge expression that fills it. */
+    placeholders: v.array(v.object({ key: v.string(), sample: v.string(), mapping: v.string() })),
+    /** WhatsApp's approval status as Twilio reports it: approved, pending, rejected, unsubmitted, … */
+    status: v.string(),
+    category: v.optional(v.string()),
+    rejectionReason: v.optional(v.string()),
+    syncedAt: v.number(),
+  })
+    .index("by_user_and_contentSid", ["userId", "contentSid"])
+    .index("by_user_and_name", ["userId", "name"]),
 
   /** convex-helpers' rate limiter state (per API key, and per IP for failed authentication). */
   ...rateLimitTables,

@@ -53,12 +53,14 @@ export const SKIP_REASON_LABELS: Record<keyof SkipReasons, string> = {
   noAddress: "No address for the channel",
   optedOut: "Opted out",
   whatsappWindowClosed: "WhatsApp 24-hour window closed",
+  missingVariable: "Merge field empty, no fallback",
+  contentTooLong: "Too long with their values",
 };
 
 /** The skip reasons that occurred, largest first. */
 export function skipReasons(skipped: SkipReasons): Array<{ reason: keyof SkipReasons; label: string; count: number }> {
   return (Object.keys(SKIP_REASON_LABELS) as Array<keyof SkipReasons>)
-    .map((reason) => ({ reason, label: SKIP_REASON_LABELS[reason], count: skipped[reason] }))
+    .map((reason) => ({ reason, label: SKIP_REASON_LABELS[reason], count: skipped[reason] ?? 0 }))
     .filter((r) => r.count > 0)
     .sort((a, b) => b.count - a.count);
 }

@@ -36,6 +36,10 @@ export const ERROR_CODES = {
   DUPLICATE_SENDER: "That sender address is already in use.",
   RATE_LIMITED: "Too many requests. Slow down and try again.",
   SIMULATION_FAILED: "The simulated message did not reach the webhook.",
+  // Templates
+  TEMPLATE_VARIABLE_UNKNOWN: "The text uses a merge field that does not exist.",
+  TEMPLATE_VARIABLE_MISSING: "A merge field is empty for this contact and has no fallback.",
+  TEMPLATE_NOT_APPROVED: "Only WhatsApp templates approved by WhatsApp can be sent.",
   // REST API
   INVALID_API_KEY: "The API key is missing, not valid, expired or revoked.",
   PAYLOAD_TOO_LARGE: "The request body is too large.",

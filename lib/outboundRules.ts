@@ -40,11 +40,19 @@ export function whatsappWindowEndsAt(contact: Pick<RecipientFields, "whatsappWin
   return opened === undefined ? null : opened + WHATSAPP_WINDOW_MS;
 }
 
-/** Why this contact cannot get a free-form message on this channel at `at`, or null. */
-export function recipientProblem(contact: RecipientFields, channel: Channel, at: number): RecipientProblem | null {
+/**
+ * Why this contact cannot get a message on this channel at `at`, or null. An approved WhatsApp
+ * template (`approvedTemplate`) may be sent outside the 24-hour window; free-form text may not.
+ */
+export function recipientProblem(
+  contact: RecipientFields,
+  channel: Channel,
+  at: number,
+  opts: { approvedTemplate?: boolean } = {},
+): RecipientProblem | null {
   if (!addressFor(contact, channel)) return "NO_ADDRESS";
   if (contact.optedOut[channel]) return "OPTED_OUT";
-  if (channel === "whatsapp") {
+  if (channel === "whatsapp" && !opts.approvedTemplate) {
     const endsAt = whatsappWindowEndsAt(contact);
     if (endsAt === null || at >= endsAt) return "WHATSAPP_WINDOW_CLOSED";
   }

@@ -8,6 +8,7 @@ import { idempotencyOf, onceForKey, storedResponse, vIdempotency } from "./idemp
 import { broadcastJson } from "./resources";
 import { defineRoute, type ApiRoute } from "./route";
 import * as s from "./schemas";
+import { templateRefs, vTemplateArgs, variablesOf } from "./templateRefs";
 
 export const ROUTE_BROADCAST = "POST /broadcasts";
 
@@ -16,19 +17,21 @@ export const create = apiMutation({
     groupId: v.optional(v.string()),
     segmentId: v.optional(v.string()),
     channel: vChannel,
-    content: v.string(),
+    content: v.optional(v.string()),
     subject: v.optional(v.string()),
     mediaUrls: v.optional(v.array(v.string())),
     scheduledAt: v.optional(v.number()),
+    ...vTemplateArgs,
     idempotency: vIdempotency,
   },
-  handler: async (ctx, { groupId, segmentId, idempotency, ...request }) =>
+  handler: async (ctx, { groupId, segmentId, idempotency, templateId, whatsappTemplateId, content, ...request }) =>
     await onceForKey(ctx, ctx.userId, idempotency, ROUTE_BROADCAST, async () => {
       const audience =
         groupId !== undefined
           ? { groupId: (await getOwnedByString(ctx, "groups", groupId))._id }
           : { segmentId: (await getOwnedByString(ctx, "segments", segmentId!))._id };
-      const broadcastId = await createBroadcast(ctx, ctx.userId, ctx.actor, { ...request, ...audience });
+      const templates = await templateRefs(ctx, { templateId, whatsappTemplateId });
+      const broadcastId = await createBroadcast(ctx, ctx.userId, ctx.actor, { ...request, content: content ?? "", ...audience, ...templates });
       return { status: 202, body: broadcastJson(await withProgress(ctx, await getOwned(ctx, "broadcasts", broadcastId))) };
     }),
 });
@@ -55,10 +58,11 @@ export const broadcastRoutes: ApiRoute[] = [
     responses: { 202: { description: "Accepted: the broadcast, `sending` or `scheduled`.", schema: s.Broadcast } },
     errors: [404, 422],
     handler: async (ctx, { body, idempotencyKey, bodyHash }) => {
-      const { scheduledAt, ...rest } = body;
+      const { scheduledAt, variables, ...rest } = body;
       const result = await ctx.runMutation(internal.api.broadcasts.create, {
         ...ctx.auth,
         ...rest,
+        ...variablesOf(variables),
         ...(scheduledAt !== undefined ? { scheduledAt: Date.parse(scheduledAt) } : {}),
         idempotency: idempotencyOf(idempotencyKey, bodyHash),
       });

@@ -12,12 +12,15 @@ import { apiUser, BASE, call, type ApiResponse } from "./test.helpers";
 
 beforeEach(() => {
   vi.useFakeTimers();
+  // Two requests per probe of every route: more than a key's default minute allows.
+  vi.stubEnv("API_RATE_LIMIT_PER_MINUTE", "100000");
 });
 afterEach(() => {
   vi.useRealTimers();
+  vi.unstubAllEnvs();
 });
 
-type IdTable = "contacts" | "groups" | "messages" | "broadcasts" | "customFields" | "imports" | "exports" | "segments";
+type IdTable = "contacts" | "groups" | "messages" | "broadcasts" | "customFields" | "imports" | "exports" | "segments" | "templates";
 type Ids = Record<IdTable, string>;
 type Probe = {
   /** Tables whose ids the request carries (path, query or body). */
@@ -61,8 +64,8 @@ const PROBES: Record<string, Probe> = {
     request: (ids) => ({ method: "DELETE", path: `/groups/${ids.groups}/members/${ids.contacts}` }),
   },
   "POST /messages": {
-    slots: ["contacts"],
-    request: (ids) => ({ method: "POST", path: "/messages", body: { contactId: ids.contacts, channel: "sms", content: "Hi" } }),
+    slots: ["contacts", "templates"],
+    request: (ids) => ({ method: "POST", path: "/messages", body: { contactId: ids.contacts, channel: "sms", templateId: ids.templates } }),
   },
   "GET /messages": { slots: ["contacts"], request: (ids) => ({ method: "GET", path: `/messages?contactId=${ids.contacts}` }) },
   "GET /messages/{id}": { slots: ["messages"], request: (ids) => ({ method: "GET", path: `/messages/${ids.messages}` }) },
@@ -72,9 +75,18 @@ const PROBES: Record<string, Probe> = {
   },
   "GET /scheduled": { slots: [], request: () => ({ method: "GET", path: "/scheduled" }) },
   "POST /broadcasts": {
-    slots: ["groups"],
-    request: (ids) => ({ method: "POST", path: "/broadcasts", body: { groupId: ids.groups, channel: "sms", content: "Hi" } }),
+    slots: ["groups", "templates"],
+    request: (ids) => ({ method: "POST", path: "/broadcasts", body: { groupId: ids.groups, channel: "sms", templateId: ids.templates } }),
   },
+  "GET /templates": { slots: [], request: () => ({ method: "GET", path: "/templates?search=Alice" }) },
+  "POST /templates": { slots: [], request: () => ({ method: "POST", path: "/templates", body: { name: "Alice template", content: "Hi" } }) },
+  "GET /templates/{id}": { slots: ["templates"], request: (ids) => ({ method: "GET", path: `/templates/${ids.templates}` }) },
+  "PATCH /templates/{id}": {
+    slots: ["templates"],
+    request: (ids) => ({ method: "PATCH", path: `/templates/${ids.templates}`, body: { content: "Taken over" } }),
+  },
+  "DELETE /templates/{id}": { slots: ["templates"], request: (ids) => ({ method: "DELETE", path: `/templates/${ids.templates}` }) },
+  "GET /whatsapp-templates": { slots: [], request: () => ({ method: "GET", path: "/whatsapp-templates" }) },
   "GET /broadcasts/{id}": { slots: ["broadcasts"], request: (ids) => ({ method: "GET", path: `/broadcasts/${ids.broadcasts}` }) },
   "GET /analytics": { slots: [], request: () => ({ method: "GET", path: "/analytics?from=2026-01-01&to=2026-12-31" }) },
   "GET /custom-fields": { slots: [], request: () => ({ method: "GET", path: "/custom-fields" }) },
@@ -148,6 +160,7 @@ async function seed(t: TestConvex, label: string, phone: string) {
     body: `name,phone\n${label} Imported,+1415555099${label.length}\n`,
   });
   const exported = (await req("POST", "/exports", { kind: "contacts" })).body.id;
+  const template = (await req("POST", "/templates", { name: `${label} template`, content: `${label} news for {{firstName|you}}` })).body.id;
   const segment = (await req("POST", "/segments", { name: `${label} segment`, conditions: [{ kind: "tag", has: true, tag: `${label} tag` }] })).body.id;
   await t.finishInProgressScheduledFunctions();
   const ids: Ids = {
@@ -159,6 +172,7 @@ async function seed(t: TestConvex, label: string, phone: string) {
     imports: (await imported.json()).id,
     exports: exported,
     segments: segment,
+    templates: template,
   };
   return { ...user, ids };
 }
@@ -182,6 +196,8 @@ async function snapshot(t: TestConvex, userId: Id<"users">) {
       "exports",
       "exportChunks",
       "segments",
+      "templates",
+      "whatsappTemplates",
     ] as const) {
       out[table] = (await ctx.db.query(table).collect()).filter((d) => d.userId === userId);
     }
@@ -201,7 +217,7 @@ describe("REST API isolation", () => {
     const bob = await seed(t, "Bob", "+14155550200");
     const gone = await t.run(async (ctx) => {
       const out = {} as Ids;
-      for (const table of ["contacts", "groups", "messages", "broadcasts", "customFields", "imports", "exports", "segments"] as const) {
+      for (const table of ["contacts", "groups", "messages", "broadcasts", "customFields", "imports", "exports", "segments", "templates"] as const) {
         const doc = await ctx.db.get(table, alice.ids[table] as Id<TableNames> as never);
         const { _id, _creationTime, ...fields } = doc as Record<string, unknown>;
         const copy = await ctx.db.insert(table, fields as never);

@@ -18,6 +18,7 @@ import { idempotencyOf, onceForKey, storedResponse, vIdempotency } from "./idemp
 import { broadcastJson, messageJson, pageOptions, readPage } from "./resources";
 import { defineRoute, type ApiRoute } from "./route";
 import * as s from "./schemas";
+import { templateRefs, vTemplateArgs, variablesOf } from "./templateRefs";
 
 export const ROUTE_SEND = "POST /messages";
 
@@ -56,19 +57,22 @@ export const send = apiMutation({
     email: v.optional(v.string()),
     name: v.optional(v.string()),
     channel: vChannel,
-    content: v.string(),
+    content: v.optional(v.string()),
     subject: v.optional(v.string()),
     mediaUrls: v.optional(v.array(v.string())),
     scheduledAt: v.optional(v.number()),
+    ...vTemplateArgs,
     idempotency: vIdempotency,
   },
-  handler: async (ctx, { contactId, phone, email, name, idempotency, ...request }) =>
+  handler: async (ctx, { contactId, phone, email, name, idempotency, templateId, whatsappTemplateId, content, ...request }) =>
     await onceForKey(ctx, ctx.userId, idempotency, ROUTE_SEND, async () => {
+      // The templates first: another account's id is NOT_FOUND before any contact is created.
+      const templates = await templateRefs(ctx, { templateId, whatsappTemplateId });
       const contact =
         contactId !== undefined
           ? await getOwnedByString(ctx, "contacts", contactId)
           : await findOrCreateRecipient(ctx, ctx.userId, ctx.actor, request.channel, { phone, email, name });
-      const messageId = await sendToContact(ctx, ctx.actor, contact, request);
+      const messageId = await sendToContact(ctx, ctx.actor, contact, { ...request, content: content ?? "", ...templates });
       const message = await getOwned(ctx, "messages", messageId);
       return { status: request.scheduledAt !== undefined ? 202 : 201, body: messageJson(message) };
     }),
@@ -133,10 +137,11 @@ export const messageRoutes: ApiRoute[] = [
     },
     errors: [404, 409, 422],
     handler: async (ctx, { body, idempotencyKey, bodyHash }) => {
-      const { scheduledAt, ...rest } = body;
+      const { scheduledAt, variables, ...rest } = body;
       const result = await ctx.runMutation(internal.api.messages.send, {
         ...ctx.auth,
         ...rest,
+        ...variablesOf(variables),
         ...(scheduledAt !== undefined ? { scheduledAt: Date.parse(scheduledAt) } : {}),
         idempotency: idempotencyOf(idempotencyKey, bodyHash),
       });

@@ -6,7 +6,7 @@
 import type { PaginationOptions, PaginationResult } from "convex/server";
 import type { Doc } from "../_generated/dataModel";
 import { appError } from "../lib/errors";
-import { DEFAULT_PAGE_SIZE, type BroadcastJson, type ContactJson, type CustomFieldJson, type GroupJson, type MessageJson, type Page } from "./schemas";
+import { DEFAULT_PAGE_SIZE, type BroadcastJson, type ContactJson, type CustomFieldJson, type GroupJson, type MessageJson, type Page, type TemplateJson, type WhatsAppTemplateJson } from "./schemas";
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const isoOrNull = (ms: number | undefined) => (ms === undefined ? null : iso(ms));
@@ -89,8 +89,43 @@ export function broadcastJson(b: Doc<"broadcasts">): BroadcastJson {
     startedAt: isoOrNull(b.startedAt),
     completedAt: isoOrNull(b.completedAt),
     counts: b.counts,
-    skipped: b.skipped,
+    skipped: {
+      ...b.skipped,
+      missingVariable: b.skipped.missingVariable ?? 0,
+      contentTooLong: b.skipped.contentTooLong ?? 0,
+    },
+    skippedSamples: b.skippedSamples ?? [],
+    templateId: b.templateId ?? null,
+    whatsappTemplateId: b.whatsappTemplateId ?? null,
     createdAt: iso(b._creationTime),
+  };
+}
+
+export function templateJson(t: Doc<"templates">): TemplateJson {
+  return {
+    id: t._id,
+    name: t.name,
+    channel: t.channel ?? null,
+    content: t.content,
+    subject: t.subject ?? null,
+    variables: t.variables,
+    updatedAt: iso(t.updatedAt),
+    createdAt: iso(t._creationTime),
+  };
+}
+
+export function whatsappTemplateJson(t: Doc<"whatsappTemplates">): WhatsAppTemplateJson {
+  return {
+    id: t._id,
+    contentSid: t.contentSid,
+    name: t.name,
+    language: t.language,
+    body: t.body,
+    status: t.status,
+    category: t.category ?? null,
+    rejectionReason: t.rejectionReason ?? null,
+    placeholders: t.placeholders,
+    syncedAt: iso(t.syncedAt),
   };
 }
 

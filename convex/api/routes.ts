@@ -16,6 +16,7 @@ import { groupRoutes } from "./groups";
 import { importRoutes } from "./imports";
 import { messageRoutes } from "./messages";
 import { segmentRoutes } from "./segments";
+import { templateRoutes } from "./templates";
 import { buildOpenApiDocument } from "./openapi";
 import { handleApiRequest } from "./pipeline";
 import { API_BASE, defineRoute, type ApiRoute } from "./route";
@@ -48,6 +49,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   ...exportRoutes,
   ...messageRoutes,
   ...broadcastRoutes,
+  ...templateRoutes,
   ...analyticsRoutes,
   openApiRoute,
 ];

@@ -9,6 +9,7 @@ import { ERROR_CODES, type ErrorCode } from "../../lib/errors";
 import { MESSAGE_STATUSES } from "../../lib/messageStatus";
 import { FIELD_LIMITS, FIELD_TYPES } from "../../lib/customFields";
 import { TAG_LIMITS } from "../../lib/tags";
+import { TEMPLATE_LIMITS } from "../../lib/templates";
 import { CONTACT_LIMITS } from "../lib/contacts";
 import { MAX_MEMBERS_PER_CALL } from "../lib/groups";
 import { CONTENT_LIMITS } from "../lib/outbound";
@@ -75,6 +76,38 @@ const Content = z.string().max(CONTENT_LIMITS.emailMax).meta({
   description: `The text: up to ${CONTENT_LIMITS.textMax} characters for SMS and WhatsApp, ${CONTENT_LIMITS.emailMax} for email.`,
 });
 const Subject = z.string().max(1000).meta({ description: "Email subject (required for email)." });
+/** Values for merge fields, given with a send. */
+const Variables = z
+  .record(
+    z.string().regex(/^(?:var\.)?[A-Za-z][A-Za-z0-9_]{0,63}$/, "Variable names are merge field names, e.g. var.orderId or firstName."),
+    z.string().max(TEMPLATE_LIMITS.variableLength),
+  )
+  .refine((r) => Object.keys(r).length <= TEMPLATE_LIMITS.variables, { message: `At most ${TEMPLATE_LIMITS.variables} variables.` })
+  .meta({
+    description:
+      "Values for the text's merge fields: `var.<name>` for `{{var.<name>}}`, or a contact field's name (e.g. `firstName`) to " +
+      "override the contact's value for this send.",
+    example: { "var.orderId": "A-1017" },
+  });
+const TemplateRef = idOf("template").meta({
+  description: "Send a saved template (GET /templates): its text replaces `content` (and `subject`). Merge fields are rendered per recipient.",
+});
+const WhatsAppTemplateRef = idOf("WhatsApp template").meta({
+  description:
+    "Send an approved WhatsApp template (GET /whatsapp-templates) with Twilio's ContentSid; its placeholders are filled from the " +
+    "contact by its mapping. Allowed outside the 24-hour window.",
+});
+
+/** content, or exactly one of the templates. */
+function refineSource(body: { content?: string; templateId?: string; whatsappTemplateId?: string; channel: string }, ctx: z.RefinementCtx) {
+  const sources = [body.content, body.templateId, body.whatsappTemplateId].filter((x) => x !== undefined).length;
+  if (sources === 0) ctx.addIssue({ code: "custom", path: ["content"], message: "Give content, templateId or whatsappTemplateId." });
+  else if (sources > 1) ctx.addIssue({ code: "custom", path: ["content"], message: "Give one of content, templateId and whatsappTemplateId." });
+  if (body.whatsappTemplateId !== undefined && body.channel !== "whatsapp") {
+    ctx.addIssue({ code: "custom", path: ["whatsappTemplateId"], message: "WhatsApp templates are sent on the whatsapp channel." });
+  }
+}
+
 const MediaUrls = z
   .array(z.string().max(CONTENT_LIMITS.urlMax).refine((u) => u.trim() !== "", "A media URL cannot be empty."))
   .max(CONTENT_LIMITS.mediaMax)
@@ -296,12 +329,16 @@ export const MessageCreate = z
       .optional()
       .meta({ description: "Name for a contact created from phone/email (default: the address)." }),
     channel: Channel,
-    content: Content,
+    content: Content.optional(),
     subject: Subject.optional(),
     mediaUrls: MediaUrls.optional(),
     scheduledAt: ScheduledAt.optional(),
+    templateId: TemplateRef.optional(),
+    whatsappTemplateId: WhatsAppTemplateRef.optional(),
+    variables: Variables.optional(),
   })
   .superRefine((body, ctx) => {
+    refineSource(body, ctx);
     const byAddress = body.phone !== undefined || body.email !== undefined;
     if (body.contactId !== undefined && byAddress) {
       ctx.addIssue({ code: "custom", path: ["contactId"], message: "Give contactId, or phone and/or email, not both." });
@@ -316,7 +353,9 @@ export const MessageCreate = z
     id: "MessageCreate",
     description:
       "Send to `contactId`, or to `phone` and/or `email` (found among your contacts, or a new contact is created). " +
-      "Without `scheduledAt` it is sent now (201); with it, it is scheduled (202).",
+      "Without `scheduledAt` it is sent now (201); with it, it is scheduled (202). The text is `content`, a saved template " +
+      "(`templateId`) or an approved WhatsApp template (`whatsappTemplateId`); merge fields such as `{{firstName|there}}` are " +
+      "rendered for the contact when it goes out. A field that is empty without a fallback refuses the send (422 TEMPLATE_VARIABLE_MISSING).",
   });
 
 export const BroadcastCreate = z
@@ -324,12 +363,16 @@ export const BroadcastCreate = z
     groupId: idOf("group").optional(),
     segmentId: idOf("segment").optional().meta({ description: "Instead of groupId: the contacts the segment matches when it is sent." }),
     channel: Channel,
-    content: Content,
+    content: Content.optional(),
     subject: Subject.optional(),
     mediaUrls: MediaUrls.optional(),
     scheduledAt: ScheduledAt.optional(),
+    templateId: TemplateRef.optional(),
+    whatsappTemplateId: WhatsAppTemplateRef.optional(),
+    variables: Variables.optional(),
   })
   .superRefine((body, ctx) => {
+    refineSource(body, ctx);
     if ((body.groupId === undefined) === (body.segmentId === undefined)) {
       ctx.addIssue({ code: "custom", path: ["groupId"], message: "Give groupId or segmentId (one of them)." });
     }
@@ -337,7 +380,8 @@ export const BroadcastCreate = z
   .meta({
     id: "BroadcastCreate",
     description:
-      "One message to every member of the group, or to every contact a segment matches when it is sent; those who cannot receive it are skipped and counted.",
+      "One message to every member of the group, or to every contact a segment matches when it is sent; those who cannot receive it are skipped and counted. " +
+      "Merge fields are rendered for each recipient as the broadcast goes out; a recipient with a field empty and no fallback is skipped (`skipped.missingVariable`).",
   });
 
 // ---------------------------------------------------------------------------------------
@@ -438,10 +482,77 @@ export const Broadcast = z
       canceled: count,
       skipped: count,
     }),
-    skipped: z.object({ noAddress: count, optedOut: count, whatsappWindowClosed: count }),
+    skipped: z.object({ noAddress: count, optedOut: count, whatsappWindowClosed: count, missingVariable: count, contentTooLong: count }),
+    skippedSamples: z
+      .array(z.object({ contactId: z.string(), name: z.string(), reason: z.string() }))
+      .meta({ description: "The first recipients skipped for their merge fields, with why." }),
+    templateId: z.string().nullable(),
+    whatsappTemplateId: z.string().nullable(),
     createdAt: Timestamp,
   })
   .meta({ id: "Broadcast" });
+
+export const Template = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    channel: Channel.nullable().meta({ description: "The channel it is for; null: any." }),
+    content: z.string(),
+    subject: z.string().nullable(),
+    variables: z.array(z.string()).meta({ description: "The merge fields it uses." }),
+    updatedAt: Timestamp,
+    createdAt: Timestamp,
+  })
+  .meta({ id: "Template" });
+
+const TemplateName = z.string().max(1000);
+export const TemplateCreate = z
+  .strictObject({
+    name: TemplateName,
+    channel: Channel.nullable().optional().meta({ description: "Omit or null for any channel." }),
+    content: Content,
+    subject: Subject.optional(),
+  })
+  .meta({
+    id: "TemplateCreate",
+    description:
+      "Merge fields: `{{firstName}}`, `{{lastName}}`, `{{name}}`, `{{phone}}`, `{{email}}`, custom fields by key (`{{customer_tier}}`), " +
+      "`{{senderName}}`, `{{senderEmail}}`, `{{senderAddress}}` and `{{var.<name>}}` (given with the send); each may have a fallback, " +
+      "`{{firstName|there}}`. Unknown merge fields are refused (400 TEMPLATE_VARIABLE_UNKNOWN).",
+  });
+export const TemplateUpdate = z
+  .strictObject({
+    name: TemplateName.optional(),
+    channel: Channel.nullable().optional(),
+    content: Content.optional(),
+    subject: Subject.optional(),
+  })
+  .meta({ id: "TemplateUpdate" });
+export const TemplatesQuery = z.strictObject({
+  search: z.string().max(200).optional().meta({ description: "Words of the name or text." }),
+  channel: Channel.optional().meta({ description: "Only templates usable on this channel." }),
+});
+
+export const WhatsAppTemplate = z
+  .object({
+    id: z.string(),
+    contentSid: z.string().meta({ description: "Twilio's Content SID (HX…)." }),
+    name: z.string(),
+    language: z.string(),
+    body: z.string(),
+    status: z.string().meta({ description: "WhatsApp approval as Twilio reports it: approved, pending, rejected, unsubmitted, …" }),
+    category: z.string().nullable(),
+    rejectionReason: z.string().nullable(),
+    placeholders: z.array(
+      z.object({
+        key: z.string(),
+        sample: z.string(),
+        mapping: z.string().meta({ description: "The merge field that fills it, e.g. firstName or firstName|there." }),
+      }),
+    ),
+    syncedAt: Timestamp,
+  })
+  .meta({ id: "WhatsAppTemplate" });
 
 const ImportCounts = z.object({ created: count, updated: count, unchanged: count, skipped: count, invalid: count, failed: count });
 export const Import = z
@@ -544,6 +655,8 @@ export const SegmentList = z.object({ data: z.array(Segment) }).meta({ id: "Segm
 export const ImportList = listOf(Import, "ImportList");
 export const ImportRowList = listOf(ImportRow, "ImportRowList");
 export const CustomFieldList = z.object({ data: z.array(CustomField) }).meta({ id: "CustomFieldList" });
+export const TemplateList = z.object({ data: z.array(Template) }).meta({ id: "TemplateList" });
+export const WhatsAppTemplateList = z.object({ data: z.array(WhatsAppTemplate) }).meta({ id: "WhatsAppTemplateList" });
 export const TagList = z.object({ data: z.array(Tag) }).meta({ id: "TagList" });
 export const TagsApplied = z.object({ changed: count }).meta({ id: "TagsApplied" });
 export const GroupList = listOf(Group, "GroupList");
@@ -578,4 +691,6 @@ export type SegmentJson = z.infer<typeof Segment>;
 export type ImportRowJson = z.infer<typeof ImportRow>;
 export type MessageJson = z.infer<typeof Message>;
 export type BroadcastJson = z.infer<typeof Broadcast>;
+export type TemplateJson = z.infer<typeof Template>;
+export type WhatsAppTemplateJson = z.infer<typeof WhatsAppTemplate>;
 export type Page<T> = { data: T[]; nextCursor: string | null };

@@ -35,8 +35,11 @@ export class TwilioSender implements MessageSender {
         ...(message.messagingServiceSid
           ? { messagingServiceSid: message.messagingServiceSid }
           : { from: this.address(message.from) }),
-        body: message.content,
-        ...(message.mediaUrls?.length ? { mediaUrl: message.mediaUrls } : {}),
+        // A WhatsApp template goes as its Content SID and variables (Twilio renders the approved text).
+        ...(message.contentSid
+          ? { contentSid: message.contentSid, ...(message.contentVariables ? { contentVariables: message.contentVariables } : {}) }
+          : { body: message.content }),
+        ...(message.mediaUrls?.length && !message.contentSid ? { mediaUrl: message.mediaUrls } : {}),
         ...(message.statusCallbackUrl ? { statusCallback: message.statusCallbackUrl } : {}),
       });
       return { providerMessageId: created.sid };

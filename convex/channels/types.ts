@@ -23,6 +23,10 @@ export type OutboundMessage = {
   references?: string;
   /** Where the provider should post delivery receipts. */
   statusCallbackUrl?: string;
+  /** A WhatsApp template (Twilio Content API): sent instead of `content`, which is its rendered text. */
+  contentSid?: string;
+  /** JSON object of the template's placeholder values, e.g. {"1":"Ann"}. */
+  contentVariables?: string;
 };
 
 export type SendResult = { providerMessageId: string };

@@ -242,6 +242,9 @@ const vBody = v.object({
   content: v.string(),
   subject: v.optional(v.string()),
   mediaUrls: v.optional(v.array(v.string())),
+  /** A WhatsApp template: Twilio's Content SID and its variables (JSON). */
+  contentSid: v.optional(v.string()),
+  contentVariables: v.optional(v.string()),
 });
 
 /**
@@ -256,9 +259,14 @@ export const bodies = internalQuery({
   }),
   handler: async (ctx, { broadcastIds, messageIds }) => {
     let budget = BODY_BUDGET_CHARS;
-    const bodyOf = (d: { content: string; subject?: string; mediaUrls?: string[] }) => {
+    const bodyOf = (d: { content: string; subject?: string; mediaUrls?: string[]; contentSid?: string; contentVariables?: string }) => {
       budget -= d.content.length + (d.subject?.length ?? 0);
-      return { content: d.content, ...(d.subject ? { subject: d.subject } : {}), ...(d.mediaUrls ? { mediaUrls: d.mediaUrls } : {}) };
+      return {
+        content: d.content,
+        ...(d.subject ? { subject: d.subject } : {}),
+        ...(d.mediaUrls ? { mediaUrls: d.mediaUrls } : {}),
+        ...(d.contentSid ? { contentSid: d.contentSid, ...(d.contentVariables ? { contentVariables: d.contentVariables } : {}) } : {}),
+      };
     };
     const broadcasts = [];
     for (const broadcastId of broadcastIds) {

@@ -4,7 +4,7 @@
  * starts, so one send uses one definition). The fan-out reads recipients only through here.
  */
 import type { Doc } from "../_generated/dataModel";
-import type { MutationCtx } from "../_generated/server";
+import type { MutationCtx, QueryCtx } from "../_generated/server";
 import { segmentPage } from "./segments";
 
 export type AudiencePage = { contacts: Doc<"contacts">[]; continueCursor: string; isDone: boolean };
@@ -32,4 +32,32 @@ export async function audiencePage(
     .paginate({ numItems, cursor });
   const contacts = await Promise.all(page.page.map((m) => ctx.db.get("contacts", m.contactId)));
   return { contacts: contacts.filter((c) => c !== null), continueCursor: page.continueCursor, isDone: page.isDone };
+}
+
+/**
+ * A page of a group's members or a segment's contacts, read only (the composer's preview and
+ * cost): the segment as it is now. One paginated read, so a query may call it once.
+ */
+export async function recipientPage(
+  ctx: Pick<QueryCtx, "db">,
+  userId: Doc<"users">["_id"],
+  audience: { group: Doc<"groups"> } | { segment: Doc<"segments"> },
+  paginationOpts: { numItems: number; cursor: string | null },
+  now: number,
+): Promise<AudiencePage & { scanned: number }> {
+  if ("segment" in audience) {
+    const page = await segmentPage(ctx, userId, audience.segment.conditions, paginationOpts, now);
+    return { contacts: page.contacts, continueCursor: page.continueCursor, isDone: page.isDone, scanned: page.scanned };
+  }
+  const page = await ctx.db
+    .query("groupMemberships")
+    .withIndex("by_group_and_contact", (q) => q.eq("groupId", audience.group._id))
+    .paginate(paginationOpts);
+  const contacts = await Promise.all(page.page.map((m) => ctx.db.get("contacts", m.contactId)));
+  return {
+    contacts: contacts.filter((c) => c !== null),
+    continueCursor: page.continueCursor,
+    isDone: page.isDone,
+    scanned: page.page.length,
+  };
 }

@@ -7,11 +7,12 @@ import { internal } from "../_generated/api";
 import type { Doc, Id } from "../_generated/dataModel";
 import type { MutationCtx, QueryCtx } from "../_generated/server";
 import { getOwned } from "../functions";
-import type { Actor, BroadcastCounts, Channel, SkipReasons } from "../schema";
+import type { Actor, BroadcastCounts, Channel, SendVariables, SkipReasons } from "../schema";
 import { recordAudit } from "./audit";
 import { appError } from "./errors";
 import { enqueueNotifications } from "./notifications";
 import { checkScheduledAt, cleanOutbound, defaultSender } from "./outbound";
+import { assertKnownVariables, loadMergeContext, ownedTemplates, sendSource } from "./personalize";
 
 export const ZERO_COUNTS: BroadcastCounts = {
   total: 0,
@@ -25,7 +26,7 @@ export const ZERO_COUNTS: BroadcastCounts = {
   canceled: 0,
   skipped: 0,
 };
-export const ZERO_SKIPPED: SkipReasons = { noAddress: 0, optedOut: 0, whatsappWindowClosed: 0 };
+export const ZERO_SKIPPED: SkipReasons = { noAddress: 0, optedOut: 0, whatsappWindowClosed: 0, missingVariable: 0, contentTooLong: 0 };
 
 /** To a group's members, or to a segment's contacts (resolved when it is sent). */
 export type BroadcastRequest = {
@@ -36,6 +37,12 @@ export type BroadcastRequest = {
   subject?: string;
   mediaUrls?: string[];
   scheduledAt?: number;
+  /** A saved template: its text replaces `content` and `subject`. */
+  templateId?: Id<"templates">;
+  /** An approved WhatsApp template: reaches contacts whose 24-hour window is closed too. */
+  whatsappTemplateId?: Id<"whatsappTemplates">;
+  /** Values for merge fields, the same for every recipient. */
+  variables?: SendVariables;
 };
 
 /** Shared by the app and the REST API. */
@@ -49,8 +56,13 @@ export async function createBroadcast(
   // Ownership first: another account's group or segment is NOT_FOUND whatever else is wrong.
   const group = request.groupId ? await getOwned({ db: ctx.db, userId }, "groups", request.groupId) : null;
   const segment = request.segmentId ? await getOwned({ db: ctx.db, userId }, "segments", request.segmentId) : null;
+  const templates = await ownedTemplates(ctx, userId, request);
   if ((group === null) === (segment === null)) throw appError("INVALID_ARGUMENT", "Send to a group or to a segment.", { field: "groupId" });
-  const content = cleanOutbound(request.channel, request);
+  // Merge fields are rendered per recipient at fan-out; what is written here is the text as written.
+  const source = sendSource(request.channel, request, templates);
+  if (!source.whatsappTemplate) assertKnownVariables(await loadMergeContext(ctx, userId), source.content, source.subject);
+  const text = { content: source.content, ...(source.subject !== undefined ? { subject: source.subject } : {}) };
+  const content = cleanOutbound(request.channel, { ...request, ...text });
   if (request.scheduledAt !== undefined) checkScheduledAt(request.scheduledAt, now);
   const sender = await defaultSender(ctx, userId, request.channel);
   if (!sender) throw appError("NO_SENDER");
@@ -69,6 +81,9 @@ export async function createBroadcast(
     fanOutRun: 0,
     counts: ZERO_COUNTS,
     skipped: ZERO_SKIPPED,
+    ...(request.templateId ? { templateId: request.templateId } : {}),
+    ...(request.whatsappTemplateId ? { whatsappTemplateId: request.whatsappTemplateId } : {}),
+    ...(request.variables?.length ? { variables: request.variables } : {}),
     source: actor,
   });
   await ctx.db.insert("broadcastStats", { broadcastId, userId, counts: ZERO_COUNTS, skipped: ZERO_SKIPPED });

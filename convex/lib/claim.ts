@@ -18,8 +18,9 @@ import { backoffMs, RETRY_POLICY } from "./backoff";
 import { setOptOut } from "./contacts";
 import { replyHeaders } from "./emailBodies";
 import { env } from "./env";
-import { annotateMessage, transition, type MessageDoc, type MessageWrites } from "./messages";
+import { annotateMessage, isTemplateSend, transition, type MessageDoc, type MessageWrites } from "./messages";
 import { addressFor, defaultSender, recipientProblem, RECIPIENT_MESSAGES } from "./outbound";
+import { renderAtSend } from "./personalize";
 
 type Ctx = Pick<MutationCtx, "db" | "scheduler">;
 
@@ -37,8 +38,10 @@ export const vJob = v.object({
   channel: vChannel,
   provider: vProvider,
   senderId: v.id("senders"),
-  /** A broadcast's messages all say what the broadcast says. */
+  /** A broadcast's messages all say what the broadcast says… */
   broadcastId: v.optional(v.id("broadcasts")),
+  /** …unless rendered for their recipient (merge fields, a WhatsApp template): then the text is the message's own. */
+  ownBody: v.optional(v.boolean()),
   to: v.string(),
   from: v.string(),
   messagingServiceSid: v.optional(v.string()),
@@ -98,7 +101,7 @@ export async function claimMessage(
     await failMessage(ctx, writes, message, "CONTACT_REMOVED", "The contact was removed.");
     return null;
   }
-  const problem = recipientProblem(contact, message.channel, now);
+  const problem = recipientProblem(contact, message.channel, now, { approvedTemplate: isTemplateSend(message) });
   if (problem) {
     await failMessage(ctx, writes, message, problem, RECIPIENT_MESSAGES[problem](message.channel));
     return null;
@@ -108,6 +111,12 @@ export async function claimMessage(
     (await defaultSender(ctx, message.userId, message.channel));
   if (!sender) {
     await failMessage(ctx, writes, message, "NO_SENDER", "No sender is configured for this channel.");
+    return null;
+  }
+  // A scheduled message with merge fields is rendered now, with the contact's values now.
+  const rendered = message.template ? await renderAtSend(ctx, message, contact, sender) : null;
+  if (rendered && !rendered.ok) {
+    await failMessage(ctx, writes, message, rendered.code, rendered.message);
     return null;
   }
   const to = addressFor(contact, message.channel)!;
@@ -123,6 +132,7 @@ export async function claimMessage(
     provider: sender.provider,
     // An earlier try's error is history; from here on a lastError means this try's outcome.
     lastError: undefined,
+    ...(rendered ? rendered.patch : {}),
   });
   return {
     messageId: message._id,
@@ -130,7 +140,7 @@ export async function claimMessage(
     channel: message.channel,
     provider: sender.provider,
     senderId: sender._id,
-    ...(message.broadcastId ? { broadcastId: message.broadcastId } : {}),
+    ...(message.broadcastId ? { broadcastId: message.broadcastId, ...(message.personalized ? { ownBody: true } : {}) } : {}),
     to,
     from: sender.address,
     ...(sender.messagingServiceSid ? { messagingServiceSid: sender.messagingServiceSid } : {}),

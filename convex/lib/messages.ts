@@ -26,6 +26,11 @@ export function previewOf(m: Pick<MessageDoc, "channel" | "content" | "subject" 
   return flat.length > PREVIEW_LENGTH ? flat.slice(0, PREVIEW_LENGTH - 1) + "…" : flat;
 }
 
+/** A WhatsApp template send (approved content), which WhatsApp allows outside the 24-hour window. */
+export function isTemplateSend(m: Pick<MessageDoc, "contentSid" | "template">): boolean {
+  return m.contentSid !== undefined || m.template?.whatsappTemplateId !== undefined;
+}
+
 export class MessageWrites {
   readonly stats = new StatsDelta();
   private readonly events: NotifyEvent[] = [];

@@ -67,8 +67,13 @@ export const RECIPIENT_MESSAGES: Record<RecipientProblem, (channel: Channel) => 
     "WhatsApp free-form messages can only be sent within 24 hours of the contact's last WhatsApp message.",
 };
 
-export function assertCanReceive(contact: Doc<"contacts">, channel: Channel, at: number): string {
-  const problem = recipientProblem(contact, channel, at);
+export function assertCanReceive(
+  contact: Doc<"contacts">,
+  channel: Channel,
+  at: number,
+  opts: { approvedTemplate?: boolean } = {},
+): string {
+  const problem = recipientProblem(contact, channel, at, opts);
   if (problem) throw appError(problem, RECIPIENT_MESSAGES[problem](channel));
   return addressFor(contact, channel)!;
 }
@@ -96,6 +101,8 @@ export function checkScheduledAt(scheduledAt: number, now: number): void {
 export type OutboundRequest = OutboundContent & {
   channel: Channel;
   scheduledAt?: number;
+  /** An approved WhatsApp template: allowed outside the 24-hour window. */
+  approvedTemplate?: boolean;
 };
 
 /**
@@ -111,10 +118,11 @@ export async function validateOutbound(
 ) {
   const content = cleanOutbound(request.channel, request);
   if (request.scheduledAt !== undefined) checkScheduledAt(request.scheduledAt, now);
-  const to = assertCanReceive(contact, request.channel, now);
+  const rules = { approvedTemplate: request.approvedTemplate === true };
+  const to = assertCanReceive(contact, request.channel, now, rules);
   if (request.channel === "whatsapp" && request.scheduledAt !== undefined) {
     // The window must still be open when the message goes out.
-    assertCanReceive(contact, request.channel, request.scheduledAt);
+    assertCanReceive(contact, request.channel, request.scheduledAt, rules);
   }
   const sender = await defaultSender(ctx, userId, request.channel);
   if (!sender) throw appError("NO_SENDER");

@@ -20,7 +20,7 @@
 import type { Job, Outcome, Result } from "./claim";
 import { levelAt, type Bucket } from "./pacing";
 
-export type Body = { content: string; subject?: string; mediaUrls?: string[] };
+export type Body = { content: string; subject?: string; mediaUrls?: string[]; contentSid?: string; contentVariables?: string };
 export type Pace = { ratePerSecond: number; capacity: number; level: number; at: number };
 export type TickArgs = {
   results: Result[];
@@ -132,8 +132,10 @@ export async function runPump(io: PumpIO, opts: PumpOptions): Promise<PumpStats>
   };
 
   const loadBodies = async (jobs: Job[]) => {
-    const broadcastIds: string[] = [...new Set(jobs.flatMap((j) => (j.broadcastId && !bodies.has(j.broadcastId) ? [j.broadcastId] : [])))];
-    const messageIds = jobs.filter((j) => !j.broadcastId).map((j) => j.messageId as string);
+    // A broadcast's text once; a message rendered for its recipient (ownBody) has its own.
+    const shared = (j: Job) => j.broadcastId !== undefined && !j.ownBody;
+    const broadcastIds: string[] = [...new Set(jobs.flatMap((j) => (shared(j) && !bodies.has(j.broadcastId!) ? [j.broadcastId!] : [])))];
+    const messageIds = jobs.filter((j) => !shared(j)).map((j) => j.messageId as string);
     const single = new Map<string, Body>();
     while (broadcastIds.length || messageIds.length) {
       const got = await io.bodies(broadcastIds, messageIds);
@@ -147,7 +149,7 @@ export async function runPump(io: PumpIO, opts: PumpOptions): Promise<PumpStats>
         messageIds.splice(messageIds.indexOf(m.messageId), 1);
       }
     }
-    return (job: Job) => (job.broadcastId ? bodies.get(job.broadcastId) : single.get(job.messageId));
+    return (job: Job) => (shared(job) ? bodies.get(job.broadcastId!) : single.get(job.messageId));
   };
 
   const setApart = (batch: Result[]) => {

@@ -96,7 +96,8 @@ async function applyBroadcast(ctx: Ctx, broadcastId: Id<"broadcasts">, delta: Br
     if (key in counts) counts[key as keyof BroadcastCounts] += n;
   }
   for (const [key, n] of delta.skipped) {
-    if (key in skipped) skipped[key as keyof SkipReasons] += n;
+    // Reasons added later (missingVariable, …) are optional: a broadcast created before lacks them.
+    if (key in skipped) skipped[key as keyof SkipReasons] = (skipped[key as keyof SkipReasons] ?? 0) + n;
   }
   if (stats) await ctx.db.patch("broadcastStats", stats._id, { counts, skipped });
   else await ctx.db.insert("broadcastStats", { broadcastId, userId: broadcast.userId, counts, skipped });

@@ -5,12 +5,21 @@
 import type { Doc, Id } from "../_generated/dataModel";
 import type { MutationCtx } from "../_generated/server";
 import { getOwned } from "../functions";
-import type { Actor } from "../schema";
+import type { Actor, SendVariables } from "../schema";
 import { recordAudit } from "./audit";
 import { appError } from "./errors";
 import { SINGLES_LANE, wakeLane } from "./lanes";
 import { insertMessage, MessageWrites, transition, type NewMessage } from "./messages";
-import { validateOutbound, type OutboundRequest } from "./outbound";
+import { defaultSender, validateOutbound, type OutboundRequest } from "./outbound";
+import {
+  assertKnownVariables,
+  loadMergeContext,
+  needsRendering,
+  ownedTemplates,
+  renderOrThrow,
+  sendSource,
+  type RenderedMessage,
+} from "./personalize";
 
 type Ctx = Pick<MutationCtx, "db" | "scheduler">;
 
@@ -22,7 +31,10 @@ export async function dispatchAt(ctx: Ctx, at?: number): Promise<void> {
 /** Write a validated outbound message and hand it to the dispatcher. */
 export async function createOutbound(
   ctx: Ctx,
-  fields: Pick<NewMessage, "userId" | "contactId" | "channel" | "content" | "subject" | "mediaUrls" | "to"> & {
+  fields: Pick<
+    NewMessage,
+    "userId" | "contactId" | "channel" | "content" | "subject" | "mediaUrls" | "to" | "contentSid" | "contentVariables" | "template"
+  > & {
     sender: Doc<"senders">;
     scheduledAt?: number;
     source: Actor;
@@ -47,31 +59,68 @@ export async function createOutbound(
   return messageId;
 }
 
-/** Validate, write, dispatch, audit. */
+export type SendRequest = OutboundRequest & {
+  templateId?: Id<"templates">;
+  whatsappTemplateId?: Id<"whatsappTemplates">;
+  variables?: SendVariables;
+};
+
+/**
+ * Render the merge fields for the contact (convex/lib/personalize.ts), validate, write, dispatch,
+ * audit. A scheduled message keeps its text as written too, and is rendered again with the
+ * contact's values when it goes out.
+ */
 export async function sendToContact(
   ctx: MutationCtx,
   actor: Actor,
   contact: Doc<"contacts">,
-  args: OutboundRequest,
+  { templateId, whatsappTemplateId, variables, ...args }: SendRequest,
 ): Promise<Id<"messages">> {
   const now = Date.now();
-  const { content, to, sender } = await validateOutbound(ctx, contact.userId, contact, args, now);
+  const userId = contact.userId;
+  const templates = await ownedTemplates(ctx, userId, { templateId, whatsappTemplateId });
+  const source = sendSource(args.channel, { ...args, ...(variables ? { variables } : {}) }, templates);
+  let rendered: RenderedMessage = { content: source.content, ...(source.subject !== undefined ? { subject: source.subject } : {}) };
+  if (needsRendering(source)) {
+    const mc = await loadMergeContext(ctx, userId);
+    if (!source.whatsappTemplate) assertKnownVariables(mc, source.content, source.subject);
+    rendered = renderOrThrow(mc, contact, await defaultSender(ctx, userId, args.channel), args.channel, source);
+  }
+  const { contentSid, contentVariables, ...text } = rendered;
+  const { content, to, sender } = await validateOutbound(ctx, userId, contact, { ...args, ...text, approvedTemplate: contentSid !== undefined }, now);
   const messageId = await createOutbound(ctx, {
-    userId: contact.userId,
+    userId,
     contactId: contact._id,
     channel: args.channel,
     ...content,
+    ...(contentSid ? { contentSid, ...(contentVariables ? { contentVariables } : {}) } : {}),
+    // Rendered again when it goes out, with the contact's values then.
+    ...(args.scheduledAt !== undefined && needsRendering(source)
+      ? {
+          template: {
+            content: source.content,
+            ...(source.subject !== undefined ? { subject: source.subject } : {}),
+            ...(variables?.length ? { variables } : {}),
+            ...(source.whatsappTemplate ? { whatsappTemplateId: source.whatsappTemplate._id } : {}),
+          },
+        }
+      : {}),
     to,
     sender,
     ...(args.scheduledAt !== undefined ? { scheduledAt: args.scheduledAt } : {}),
     source: actor,
   });
   await recordAudit(ctx, {
-    userId: contact.userId,
+    userId,
     actor,
     action: args.scheduledAt !== undefined ? "message.schedule" : "message.send",
     target: { table: "messages", id: messageId },
-    details: { channel: args.channel, contactId: contact._id },
+    details: {
+      channel: args.channel,
+      contactId: contact._id,
+      ...(templateId ? { templateId } : {}),
+      ...(whatsappTemplateId ? { whatsappTemplateId } : {}),
+    },
   });
   return messageId;
 }

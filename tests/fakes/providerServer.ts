@@ -11,6 +11,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import twilio from "twilio";
+import { SIMULATOR_CONTENT, type ContentAndApprovals } from "../../convex/channels/contentTemplates";
 
 export type Fault =
   | { kind: "ok" }
@@ -104,6 +105,11 @@ export class FakeProviderServer {
    */
   readonly receivedEmails = new Map<string, Record<string, unknown>>();
   receivingFailures = 0;
+  /**
+   * Twilio's Content API: the account's templates with their WhatsApp approval, as
+   * `GET /v1/ContentAndApprovals` lists them; a message's ContentSid must be one of them.
+   */
+  readonly content: ContentAndApprovals[] = structuredClone(SIMULATOR_CONTENT);
   /** Account look-ups made (method and path with query). */
   readonly lookups: string[] = [];
   /** Resend idempotency: a repeated key returns the first email id and sends nothing new. */
@@ -147,6 +153,7 @@ export class FakeProviderServer {
     const path = req.url ?? "/";
     if (req.method === "GET" && this.accountLookup(path, req.headers.authorization, res)) return;
     if (req.method === "GET" && this.receiving(path, res)) return;
+    if (req.method === "GET" && this.contentList(path, req.headers.authorization, res)) return;
     const twilio = /\/Accounts\/[^/]+\/Messages\.json$/.test(path);
     const resend = path === "/emails";
     if (!twilio && !resend) {
@@ -190,6 +197,11 @@ export class FakeProviderServer {
       res.writeHead(fault.status, headers).end(JSON.stringify(body));
       return;
     }
+    const contentSid = twilio ? received.body.ContentSid : undefined;
+    if (typeof contentSid === "string" && !this.content.some((c) => c.sid === contentSid)) {
+      res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ status: 400, code: 21655, message: "The ContentSid is Invalid" }));
+      return;
+    }
     if (resend && received.idempotencyKey && this.idempotent.has(received.idempotencyKey)) {
       received.id = this.idempotent.get(received.idempotencyKey);
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ id: received.id }));
@@ -220,6 +232,22 @@ export class FakeProviderServer {
     const email = this.receivedEmails.get(decodeURIComponent(match[1]));
     if (!email) return (json(404, { statusCode: 404, name: "not_found", message: "Email not found" }), true);
     json(200, { object: "email", html_format: url.searchParams.get("html_format") ?? "data_uri", ...email });
+    return true;
+  }
+
+  /** Twilio's `GET content.twilio.com/v1/ContentAndApprovals` (one page); true when answered. */
+  private contentList(path: string, authorization: string | undefined, res: ServerResponse): boolean {
+    const url = new URL(path, "http://fake");
+    if (url.pathname !== "/v1/ContentAndApprovals") return false;
+    this.lookups.push(`GET ${path}`);
+    const json = (status: number, body: unknown) => res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+    const user = Buffer.from((authorization ?? "").replace(/^Basic /, ""), "base64").toString().split(":")[0];
+    if (user !== this.twilioAccount.accountSid) return (json(401, { code: 20003, message: "Authenticate", status: 401 }), true);
+    const pageSize = Number(url.searchParams.get("PageSize") ?? 50);
+    json(200, {
+      contents: this.content.map((c) => ({ account_sid: user, date_created: "2026-01-01T00:00:00Z", date_updated: "2026-01-01T00:00:00Z", ...c })),
+      meta: { page: 0, page_size: pageSize, first_page_url: null, previous_page_url: null, next_page_url: null, key: "contents", url: path },
+    });
     return true;
   }
 
