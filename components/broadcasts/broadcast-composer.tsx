@@ -1,5 +1,6 @@
 "use client";
 
+import { useQuery } from "convex/react";
 import Link from "next/link";
 import { useRef, useState, type FormEvent } from "react";
 import { toast } from "sonner";
@@ -18,10 +19,12 @@ import { Button } from "@/components/ui/button";
 import { Checkbox, FormError, Input, Textarea } from "@/components/ui/field";
 import { Dialog } from "@/components/ui/dialog";
 import { WhenField } from "@/components/scheduled/when-field";
+import { AudiencePreview } from "@/components/templates/audience-preview";
+import { Select } from "@/components/ui/field";
 
 type Field = "content" | "subject" | "when";
 type Errors = Partial<Record<Field, string>> & { form?: React.ReactNode };
-type Draft = { channel: Channel; content: string; subject?: string; scheduledAt?: number };
+type Draft = { channel: Channel; content: string; subject?: string; scheduledAt?: number; whatsappTemplateId?: Id<"whatsappTemplates"> };
 
 /** What the text costs: SMS segments and encoding, or characters against the channel's limit. */
 function ContentMeter({ channel, content }: { channel: Channel; content: string }) {
@@ -66,6 +69,11 @@ export function BroadcastComposer({ audience, onCreated }: { audience: Audience;
   const [now, setNow] = useState(0);
   const [errors, setErrors] = useState<Errors>({});
   const [confirming, setConfirming] = useState<Draft | null>(null);
+  // A saved template fills the text; on WhatsApp an approved template reaches closed windows too.
+  const templates = useQuery(api.templates.list, { channel });
+  const whatsappTemplates = useQuery(api.whatsappTemplates.list, channel === "whatsapp" ? { approvedOnly: true } : "skip");
+  const [whatsappTemplateId, setWhatsappTemplateId] = useState<Id<"whatsappTemplates"> | "">("");
+  const waTemplate = channel === "whatsapp" ? whatsappTemplates?.find((t) => t._id === whatsappTemplateId) : undefined;
   const [create] = useMutationWithToast(api.broadcasts.create);
   const contentRef = useRef<HTMLTextAreaElement>(null);
   const subjectRef = useRef<HTMLInputElement>(null);
@@ -93,7 +101,7 @@ export function BroadcastComposer({ audience, onCreated }: { audience: Audience;
     event.preventDefault();
     const found: Errors = {};
     if (channel === "email" && !subject.trim()) found.subject = ERROR_CODES.SUBJECT_REQUIRED;
-    if (!content.trim()) found.content = "Write the message.";
+    if (!content.trim() && !waTemplate) found.content = "Write the message.";
     else if (content.length > (channel === "email" ? CONTENT_LIMITS.emailMax : CONTENT_LIMITS.textMax)) found.content = "The message is too long.";
     let scheduledAt: number | undefined;
     if (later) {
@@ -104,14 +112,24 @@ export function BroadcastComposer({ audience, onCreated }: { audience: Audience;
     }
     if (Object.keys(found).length > 0) return show(found);
     setErrors({});
-    setConfirming({ channel, content, ...(channel === "email" ? { subject: subject.trim() } : {}), ...(scheduledAt ? { scheduledAt } : {}) });
+    setConfirming({
+      channel,
+      content: waTemplate ? "" : content,
+      ...(channel === "email" ? { subject: subject.trim() } : {}),
+      ...(scheduledAt ? { scheduledAt } : {}),
+      ...(waTemplate ? { whatsappTemplateId: waTemplate._id } : {}),
+    });
   }
 
   function fieldError(error: unknown): boolean {
     const data = appErrorOf(error);
     switch (data?.code) {
       case "CONTENT_INVALID":
+      case "TEMPLATE_VARIABLE_UNKNOWN":
         show({ content: data.message });
+        return true;
+      case "TEMPLATE_NOT_APPROVED":
+        show({ form: data.message });
         return true;
       case "SUBJECT_REQUIRED":
         show({ subject: data.message });
@@ -181,12 +199,43 @@ export function BroadcastComposer({ audience, onCreated }: { audience: Audience;
             </label>
           ))}
         </div>
-        {channel === "whatsapp" ? (
+        {channel === "whatsapp" && !waTemplate ? (
           <p className="mt-1.5 text-xs text-slate-600">
-            Only members who messaged you on WhatsApp in the last 24 hours can get it; the others are skipped.
+            Only members who messaged you on WhatsApp in the last 24 hours can get free text; the others are skipped. An approved
+            template reaches everyone.
           </p>
         ) : null}
       </fieldset>
+      {channel === "whatsapp" && whatsappTemplates && whatsappTemplates.length > 0 ? (
+        <Select label="WhatsApp template" value={whatsappTemplateId} onChange={(e) => setWhatsappTemplateId(e.target.value as Id<"whatsappTemplates"> | "")}>
+          <option value="">Free text (24-hour window only)</option>
+          {whatsappTemplates.map((t) => (
+            <option key={t._id} value={t._id}>
+              {t.name} ({t.language})
+            </option>
+          ))}
+        </Select>
+      ) : null}
+      {!waTemplate && templates && templates.length > 0 ? (
+        <Select
+          label="Start from a template"
+          value=""
+          onChange={(e) => {
+            const t = templates.find((x) => x._id === e.target.value);
+            if (!t) return;
+            setContent(t.content);
+            if (channel === "email" && t.subject) setSubject(t.subject);
+            if (errors.content) setErrors((prev) => ({ ...prev, content: undefined }));
+          }}
+        >
+          <option value="">Choose a template…</option>
+          {templates.map((t) => (
+            <option key={t._id} value={t._id}>
+              {t.name}
+            </option>
+          ))}
+        </Select>
+      ) : null}
       {channel === "email" ? (
         <Input
           ref={subjectRef}
@@ -201,9 +250,13 @@ export function BroadcastComposer({ audience, onCreated }: { audience: Audience;
           error={errors.subject}
         />
       ) : null}
+      {waTemplate ? (
+        <p className="rounded-md border border-slate-200 bg-slate-50 px-3 py-2 text-sm whitespace-pre-wrap text-slate-800">{waTemplate.body}</p>
+      ) : null}
       <Textarea
         ref={contentRef}
         label="Message"
+        className={waTemplate ? "hidden" : undefined}
         value={content}
         onChange={(e) => {
           setContent(e.target.value);
@@ -214,9 +267,16 @@ export function BroadcastComposer({ audience, onCreated }: { audience: Audience;
         hint={
           <>
             <ContentMeter channel={channel} content={content} />
-            <span className="block">Ctrl+Enter (⌘+Enter) continues.</span>
+            <span className="block">Merge fields such as {"{{firstName|there}}"} are filled in for each recipient. Ctrl+Enter (⌘+Enter) continues.</span>
           </>
         }
+      />
+      <AudiencePreview
+        audience={audience.kind === "group" ? { groupId: audience.groupId } : { segmentId: audience.segmentId }}
+        channel={channel}
+        content={waTemplate ? "" : content}
+        subject={channel === "email" ? subject : undefined}
+        whatsappTemplateId={waTemplate?._id}
       />
       <label className="flex items-center gap-2 text-sm text-slate-800">
         <Checkbox checked={later} onChange={(e) => toggleLater(e.target.checked)} />
@@ -260,8 +320,8 @@ function ConfirmSend({
             {CHANNEL_NAMES[draft.channel]} to everyone in {audience.name}
             {draft.scheduledAt ? `, at ${formatDateTime(draft.scheduledAt)}` : ""}.
             {audience.kind === "segment" ? " The segment's contacts are taken when it is sent." : ""}
-            {segments > 1 ? ` Each SMS is ${segments} segments.` : ""} Those without an address for the channel, or who
-            opted out, are skipped.
+            {segments > 1 ? ` Each SMS is ${segments} segments before merge.` : ""} Those without an address for the channel, who
+            opted out, or with a merge field empty and no fallback, are skipped.
           </>
         ) : undefined
       }

@@ -152,6 +152,13 @@ export function BroadcastProgressView({ broadcast, compact = false }: { broadcas
               </li>
             ))}
           </ul>
+          {broadcast.skippedSamples?.length ? (
+            <ul className="mt-2 space-y-0.5 border-t border-amber-200 pt-2 text-xs" aria-label="Skipped for their merge fields">
+              {broadcast.skippedSamples.map((s) => (
+                <li key={s.contactId}>{s.reason}</li>
+              ))}
+            </ul>
+          ) : null}
         </div>
       ) : null}
 

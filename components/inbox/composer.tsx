@@ -7,7 +7,7 @@
  * shows in the thread at once (an optimistic update of the paginated thread query); a refusal
  * puts the draft back with the reason on its field.
  */
-import { insertAtTop } from "convex/react";
+import { insertAtTop, useQuery } from "convex/react";
 import { useId, useMemo, useRef, useState, useSyncExternalStore, type FormEvent } from "react";
 import { api } from "@/convex/_generated/api";
 import type { Doc, Id } from "@/convex/_generated/dataModel";
@@ -19,6 +19,7 @@ import { formatDateTime } from "@/lib/format";
 import { CONTENT_LIMITS } from "@/lib/outboundRules";
 import { parseDateTimeLocalValue } from "@/lib/schedule";
 import { smsSegments } from "@/lib/smsSegments";
+import { filterTemplates, moveActive, slashQuery } from "@/lib/templateMenu";
 import { useMutationWithToast, type OptimisticUpdate } from "@/lib/use-mutation-with-toast";
 import { useNow } from "@/lib/use-now";
 import { Button } from "@/components/ui/button";
@@ -26,6 +27,9 @@ import { FormError, Input, Textarea } from "@/components/ui/field";
 import { ChannelIcon } from "./channel-icon";
 import { ClockIcon, InfoIcon, PaperclipIcon, SendIcon } from "./icons";
 import { SchedulePicker } from "./schedule-picker";
+import { RecipientPreview } from "@/components/templates/recipient-preview";
+import { TemplateMenu } from "@/components/templates/template-menu";
+import { WhatsAppTemplateSend } from "@/components/templates/whatsapp-template-send";
 
 /** The new message in the thread before the server has it: "queued", or "scheduled" at its time. */
 const showSentAtOnce: OptimisticUpdate<typeof api.messages.send> = (store, args) => {
@@ -98,6 +102,24 @@ export function Composer({
 
   const email = channel === "email";
   const scheduling = scheduleValue !== null;
+
+  // Templates: the Templates button, or "/" (and a few letters of the name) as the whole draft.
+  const [menuOpen, setMenuOpen] = useState(false);
+  const [active, setActive] = useState(0);
+  const templates = useQuery(api.templates.list, channel ? { channel } : "skip");
+  const slash = slashQuery(content);
+  const menuQuery = slash ?? (menuOpen ? "" : null);
+  const offered = templates && menuQuery !== null ? filterTemplates(templates, menuQuery) : undefined;
+  const menuId = `${ids}-templates`;
+
+  function pickTemplate(t: Doc<"templates">) {
+    setContent(t.content);
+    if (email && t.subject) setSubject(t.subject);
+    setMenuOpen(false);
+    setActive(0);
+    clearError("content");
+    requestAnimationFrame(() => contentRef.current?.focus());
+  }
 
   function focusFirst(found: DraftErrors) {
     requestAnimationFrame(() => {
@@ -224,6 +246,11 @@ export function Composer({
             ))}
           </ul>
         ) : null}
+        {!states.whatsapp.available && states.whatsapp.problem === "WHATSAPP_WINDOW_CLOSED" ? (
+          <div className="mt-2">
+            <WhatsAppTemplateSend contact={contact} onSending={onSending} />
+          </div>
+        ) : null}
         {state?.available && state.windowEndsAt !== undefined ? (
           <p className="mt-1.5 text-xs text-slate-600">WhatsApp window open until {formatDateTime(state.windowEndsAt, { timeZone })}.</p>
         ) : null}
@@ -260,12 +287,44 @@ export function Composer({
         disabled={nothingAvailable}
         onChange={(e) => {
           setContent(e.target.value);
+          setActive(0);
           clearError("content");
         }}
+        onKeyDown={(e) => {
+          if (menuQuery === null) return;
+          const next = moveActive(e.key, active, offered?.length ?? 0);
+          if (next !== null) {
+            e.preventDefault();
+            setActive(next);
+          } else if (e.key === "Enter" && !e.metaKey && !e.ctrlKey && !e.shiftKey && offered?.[active]) {
+            e.preventDefault();
+            pickTemplate(offered[active]);
+          } else if (e.key === "Escape") {
+            e.preventDefault();
+            setMenuOpen(false);
+            if (slash !== null) setContent("");
+          }
+        }}
+        aria-autocomplete="list"
+        aria-controls={menuQuery !== null ? menuId : undefined}
+        aria-activedescendant={menuQuery !== null && offered?.length ? `${menuId}-${active}` : undefined}
         error={errors.content}
-        hint={<span className="sr-only">{`${modifier}+Enter sends.`}</span>}
+        hint={<span className="sr-only">{`${modifier}+Enter sends. Type / for a template.`}</span>}
         className="[&_textarea]:max-h-60 [&_textarea]:min-h-20 [&_textarea]:resize-y"
       />
+
+      {menuQuery !== null && channel ? (
+        <TemplateMenu
+          id={menuId}
+          templates={offered}
+          active={active}
+          onPick={pickTemplate}
+          onHover={setActive}
+          emptyText={templates?.length === 0 ? "No templates yet: create them on the Templates page." : "No template matches."}
+        />
+      ) : null}
+
+      {channel && !nothingAvailable ? <RecipientPreview contactId={contact._id} channel={channel} content={content} subject={email ? subject : undefined} /> : null}
 
       {showMedia ? (
         <Input
@@ -334,6 +393,21 @@ export function Composer({
         >
           <ClockIcon className="size-4" />
           <span className="sr-only sm:not-sr-only">Send later</span>
+        </Button>
+        <Button
+          size="sm"
+          variant="ghost"
+          aria-pressed={menuOpen}
+          aria-expanded={menuQuery !== null}
+          onClick={() => {
+            setMenuOpen((o) => !o);
+            setActive(0);
+            requestAnimationFrame(() => contentRef.current?.focus());
+          }}
+          disabled={nothingAvailable}
+        >
+          <span aria-hidden="true" className="font-mono text-xs">/</span>
+          <span className="sr-only sm:not-sr-only">Templates</span>
         </Button>
         <Counter channel={channel} content={content} />
         <Button type="submit" variant="primary" className="ml-auto" disabled={nothingAvailable} title={`${scheduling ? "Schedule" : "Send"} (${modifier}+Enter)`}>

@@ -25,7 +25,8 @@ const FULL_BLEED = ["/inbox"];
  */
 export function AppShell({ children }: { children: ReactNode }) {
   const pathname = usePathname();
-  const bottomItems = NAV_ITEMS.filter((item) => item.href !== "/settings");
+  // The phone tab bar keeps the everyday places; Templates are inserted from the composers there.
+  const bottomItems = NAV_ITEMS.filter((item) => item.href !== "/settings" && item.href !== "/templates");
   const fullBleed = FULL_BLEED.some((href) => isActive(pathname, href));
   const notifier = useIsClient() ? (
     <Suspense fallback={null}>

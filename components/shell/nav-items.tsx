@@ -7,6 +7,7 @@ import {
   ScheduledIcon,
   SegmentsIcon,
   SettingsIcon,
+  TemplatesIcon,
 } from "@/components/ui/icons";
 
 export type NavItem = { href: string; label: string; icon: ComponentType<SVGProps<SVGSVGElement>> };
@@ -17,6 +18,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: "/groups", label: "Groups", icon: GroupsIcon },
   { href: "/segments", label: "Segments", icon: SegmentsIcon },
   { href: "/scheduled", label: "Scheduled", icon: ScheduledIcon },
+  { href: "/templates", label: "Templates", icon: TemplatesIcon },
   { href: "/analytics", label: "Analytics", icon: AnalyticsIcon },
   { href: "/settings", label: "Settings", icon: SettingsIcon },
 ];
