@@ -3,8 +3,8 @@ import { internal } from "./_generated/api";
 
 const crons = cronJobs();
 
-// Safety net for the exact-time jobs: dispatch anything due that was missed, and settle
-// sends whose outcome never came back (see convex/dispatch.ts).
+// Safety net for the dispatch lanes: restart a lane whose pump is gone while messages are due,
+// and settle sends whose outcome never came back (see convex/dispatch/sweep.ts).
 crons.interval("sweep due and stuck messages", { minutes: 1 }, internal.dispatch.sweep.run, {});
 
 // Handled webhook event ids are kept a week for idempotency, then forgotten.
