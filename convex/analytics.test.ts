@@ -68,6 +68,37 @@ describe("analytics", () => {
     expect(later.byStatus.find((r) => r.status === "scheduled")!.count).toBe(1);
   });
 
+  it("a message written before the contact wrote in is not a reply, even when it goes out after", async () => {
+    const t = setup();
+    const { as, userId } = await userWithSenders(t);
+    const ann = await as.mutation(api.contacts.create, { name: "Ann", phone: "+14155550123" });
+    // Scheduled a minute ahead; Ann writes in 10 s later; the scheduled message goes out after that.
+    const reminder = await as.mutation(api.messages.send, { contactId: ann, channel: "sms", content: "reminder", scheduledAt: Date.now() + 60_000 });
+    vi.advanceTimersByTime(10_000);
+    const wroteAt = Date.now();
+    await t.run(async (ctx) => {
+      const { insertInbound, MessageWrites } = await import("./lib/messages");
+      const writes = new MessageWrites(ctx, userId);
+      await insertInbound(ctx, writes, { contactId: ann, channel: "sms", content: "hi?", at: wroteAt });
+      await writes.flush();
+    });
+    await t.finishAllScheduledFunctions(vi.runAllTimers);
+    await runFor(500);
+    expect((await t.run((ctx) => ctx.db.get("messages", reminder)))!.status).not.toBe("scheduled");
+    const before = await as.query(api.analytics.summary, { from: "2026-03-10", to: "2026-03-10" });
+    expect(before.totals.sent).toBe(1);
+    expect(before.avgResponseTimeMs).toBeNull();
+    // She is still waiting: the answer written now is the reply, timed from her message.
+    const repliedAt = Date.now();
+    await as.mutation(api.messages.send, { contactId: ann, channel: "sms", content: "here you go" });
+    vi.advanceTimersByTime(0);
+    await t.finishInProgressScheduledFunctions();
+    await runFor(500);
+    const after = await as.query(api.analytics.summary, { from: "2026-03-10", to: "2026-03-10" });
+    expect(after.totals.sent).toBe(2);
+    expect(after.avgResponseTimeMs).toBe(repliedAt - wroteAt);
+  });
+
   it("reads only aggregate documents", async () => {
     const t = setup();
     const { as, userId } = await userWithSenders(t);

@@ -108,14 +108,17 @@ async function touchConversation(ctx: Ctx, m: NewMessage): Promise<void> {
 }
 
 /**
- * An outbound message reached the provider: count it, and if it answers a waiting contact, time
- * the reply. A broadcast's message joins the conversation now, when it was sent: the inbox orders
+ * An outbound message reached the provider: count it, and if it answers a waiting contact (it was
+ * written after their message came in), time the reply. A broadcast's message joins the conversation now, when it was sent: the inbox orders
  * conversations by what happened, never by a send still to come.
  */
 async function recordSent(ctx: Ctx, writes: MessageWrites, m: MessageDoc, sentAt: number): Promise<void> {
   const contact = await ctx.db.get("contacts", m.contactId);
   if (!contact) return;
-  const answers = !m.broadcastId && contact.awaitingReplySince !== undefined;
+  // Only a message written after the contact started waiting answers them: one queued or
+  // scheduled before their message came in and sent after it is not a reply.
+  const answers =
+    !m.broadcastId && contact.awaitingReplySince !== undefined && m._creationTime >= contact.awaitingReplySince;
   if (answers) writes.stats.response(sentAt, Math.max(0, sentAt - contact.awaitingReplySince!));
   const joins = m.broadcastId !== undefined && (contact.lastMessageAt === undefined || sentAt >= contact.lastMessageAt);
   await ctx.db.patch("contacts", contact._id, {
