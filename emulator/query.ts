@@ -215,27 +215,44 @@ function tableOf(id: string): string {
   return match ? id.slice(match[0].length) : "";
 }
 
-/** Reads one range in order, lazily, merging the latest index with the view's overlay. */
+/**
+ * Reads one range in order, lazily, merging the latest index with the view's overlay. Other
+ * transactions commit between two reads (each read is its own syscall), moving entries of the
+ * live index: after a commit the stream finds its place again by the last key it returned, with
+ * a fresh overlay, so it still reads exactly its snapshot (never a row twice, never skips one).
+ */
 export class RangeStream {
-  private pos: number;
-  private readonly end: number;
-  private readonly start: number;
-  private readonly overlay: Entry[];
+  private pos = 0;
+  private end = 0;
+  private start = 0;
+  private overlay: Entry[] = [];
   private o = 0;
-  private readonly hidden: Set<string>;
+  private hidden = new Set<string>();
   private readonly index: SortedIndex;
+  /** The store's last commit when the position was found. */
+  private at: bigint = -1n;
+  /** The key of the last document returned. */
+  private last: Key | null = null;
 
   constructor(
-    view: View,
+    private readonly view: View,
     readonly scan: Scan,
   ) {
-    const { range, order, from } = scan;
-    this.index = view.store.index(range.table, range.indexName);
+    this.index = view.store.index(scan.range.table, scan.range.indexName);
+    this.place(scan.from);
+  }
+
+  /** Position the stream just after `from` (exclusive; null: the range's start) at the store's latest state. */
+  private place(from: Key | null) {
+    const { range, order } = this.scan;
+    const view = this.view;
+    this.at = view.store.lastTs;
     const entries = this.index.entries;
     const sign = order === "asc" ? 1 : -1;
     const overlayDocs = overlayOf(view, range.table);
     this.hidden = new Set(overlayDocs.keys());
     this.overlay = [];
+    this.o = 0;
     for (const doc of overlayDocs.values()) {
       if (!doc) continue;
       const key = range.keyOf(doc);
@@ -261,6 +278,7 @@ export class RangeStream {
 
   /** The next document in range order, or null at the end (which marks the scan done). */
   next(): Doc | null {
+    if (this.view.store.lastTs !== this.at) this.place(this.last ?? this.scan.from);
     const asc = this.scan.order === "asc";
     let base: Entry | undefined;
     while (asc ? this.pos < this.end : this.pos >= this.start) {
@@ -286,6 +304,7 @@ export class RangeStream {
     if (pick === base) this.pos += asc ? 1 : -1;
     else this.o += 1;
     this.scan.to = pick.key;
+    this.last = pick.key;
     return pick.doc;
   }
 }

@@ -60,6 +60,23 @@ describe("optimistic concurrency control", () => {
     for (let i = 0; i < 8; i++) expect(await engine().runAny("counters:get", { name: `own-${i}` })).toBe(2);
   });
 
+  test("a range read one row at a time sees its snapshot while other transactions commit beside it", async () => {
+    const bobs: string[] = [];
+    for (let i = 0; i < 6; i++) bobs.push((await mutation("counters:post", { author: "bob" })) as string);
+    const anns: string[] = [];
+    for (let i = 0; i < 4; i++) anns.push((await mutation("counters:post", { author: "ann" })) as string);
+    // While bob's rows are walked, rows land before them in the index ("ann" < "bob") and leave it
+    // (ann → zed): none of it is in the range read, so the walk commits without a conflict and
+    // must have seen each of bob's rows exactly once, in order.
+    const walk = mutation("counters:walkAuthor", { author: "bob", work: 20 });
+    for (let i = 0; i < 6; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 3));
+      await mutation("counters:post", { author: "ann" });
+      if (i < anns.length) await mutation("counters:reassign", { id: anns[i], author: "zed" });
+    }
+    expect(await walk).toEqual(bobs);
+  });
+
   test("an insert into a range another mutation read is a conflict; an insert beside it is not", async () => {
     await mutation("counters:post", { author: "ann" });
     let before = occ();
