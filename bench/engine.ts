@@ -14,7 +14,9 @@
  * Conflicts, retries and failures come from the OCC emulator's counters (the window of each
  * workload), function calls from its per-function call counts, documents read and written from
  * the function builders' bench-mode meters. Diagnostics: BENCH_BROADCAST_MEMBERS sets the
- * broadcast's size, BENCH_NO_CALLBACKS=1 measures sending alone (no callbacks, no replies). Pacing
+ * broadcast's size, BENCH_NO_CALLBACKS=1 measures sending alone (no callbacks, no replies),
+ * BENCH_BROADCAST_TIMEOUT_S how long to wait for it, BENCH_LOG=1 prints the functions' logs; a
+ * message called twice or left short of delivered is listed with its state and callbacks. Pacing
  * is measured at the provider (arrival times bunch up whenever this one process — emulator, fake
  * provider and clients — is busy; the pump's own pacing is tested in convex/lib/pumpLoop.test.ts).
  */
@@ -160,6 +162,52 @@ function busiestSecond(times: number[]): number {
   return best;
 }
 
+/** The message a Twilio call was for (our status callback URL names it). */
+function messageOfCall(r: { body: Record<string, unknown> }): string | null {
+  const url = r.body.StatusCallback;
+  return typeof url === "string" ? new URL(url).searchParams.get("m") : null;
+}
+
+/**
+ * Diagnostics when a figure misses: every message the provider was called for more than once,
+ * and every message left short of delivered, with what the database says of it and the callbacks
+ * the provider made for it.
+ */
+async function diagnose(
+  backend: Backend,
+  opts: RunOptions,
+  broadcastId: Id<"broadcasts">,
+  calls: Array<{ at: number; id?: string; accepted: boolean; body: Record<string, unknown> }>,
+  callbacks: Array<{ sid: string; status: string; at: number; httpStatus: number | null }>,
+) {
+  const byMessage = new Map<string, typeof calls>();
+  for (const c of calls) {
+    const m = messageOfCall(c);
+    if (m) byMessage.set(m, [...(byMessage.get(m) ?? []), c]);
+  }
+  const repeated = [...byMessage].filter(([, cs]) => cs.length > 1).map(([m]) => m as Id<"messages">);
+  const stuck = [
+    ...(await backend.run<Id<"messages">[]>("benchSeed:broadcastMessagesIn", { broadcastId, status: "sent" })),
+    ...(await backend.run<Id<"messages">[]>("benchSeed:broadcastMessagesIn", { broadcastId, status: "sending" })),
+  ];
+  const ids = [...new Set([...repeated, ...stuck])].slice(0, 30);
+  if (!ids.length) return;
+  const states = await backend.run<Array<{ messageId: string; status: string; attempts: number; providerMessageId?: string; lastError?: string }>>(
+    "benchSeed:messageStates",
+    { messageIds: ids },
+  );
+  const t0 = Math.min(...calls.map((c) => c.at));
+  for (const s of states) {
+    const cs = byMessage.get(s.messageId) ?? [];
+    const cbs = callbacks.filter((cb) => cs.some((c) => c.id === cb.sid));
+    opts.log(
+      `  ${repeated.includes(s.messageId as Id<"messages">) ? "CALLED TWICE" : "NOT DELIVERED"} ${s.messageId}: ${s.status}, ${s.attempts} attempt(s), provider id ${s.providerMessageId ?? "-"}${s.lastError ? `, last error ${s.lastError}` : ""}; ` +
+        `calls ${cs.map((c) => `+${c.at - t0} ms → ${c.id ?? "-"}${c.accepted ? "" : " (refused)"}`).join(", ")}; ` +
+        `callbacks ${cbs.map((cb) => `${cb.status} ${cb.sid} +${cb.at - t0} ms → ${cb.httpStatus ?? "no answer"}`).join(", ") || "none"}`,
+    );
+  }
+}
+
 async function broadcastAtScale(opts: RunOptions): Promise<Figure[]> {
   const members = Number(process.env.BENCH_BROADCAST_MEMBERS) || (opts.quick ? 2_000 : 10_000);
   const rate = 200;
@@ -231,6 +279,7 @@ async function broadcastAtScale(opts: RunOptions): Promise<Figure[]> {
 
     const calls = fake.received.filter((r) => r.provider === "twilio");
     const times = calls.map((r) => r.at);
+    await diagnose(backend, opts, broadcastId, calls, fake.callbacks);
     const callbackFailures = fake.callbacks.filter((c) => c.httpStatus === null || c.httpStatus >= 500).length;
     const replyFailures = replies.filter((r) => r.status === 0 || r.status >= 500).length;
     const delivered = statuses.delivered ?? 0;

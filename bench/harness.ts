@@ -120,6 +120,7 @@ export class Backend {
       dataDir: null,
       log: (line) => {
         if (meterFromLog(line)) return;
+        if (process.env.BENCH_LOG === "1") process.stderr.write(`[fn] ${line}\n`);
         if (backend && line.includes(SIMULATOR_RATE_LIMITED_LOG)) backend.simulatorRateLimited++;
       },
     });

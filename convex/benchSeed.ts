@@ -171,6 +171,48 @@ export const broadcastAttempts = seedMutation({
   },
 });
 
+/** What became of these messages (the benchmark's diagnostics for a duplicate call or a lost receipt). */
+export const messageStates = seedMutation({
+  args: { messageIds: v.array(v.id("messages")) },
+  returns: v.array(
+    v.object({
+      messageId: v.id("messages"),
+      status: v.string(),
+      attempts: v.number(),
+      providerMessageId: v.optional(v.string()),
+      lastError: v.optional(v.string()),
+    }),
+  ),
+  handler: async (ctx, { messageIds }) => {
+    const out = [];
+    for (const messageId of messageIds) {
+      const m = await ctx.db.get("messages", messageId);
+      if (!m) continue;
+      out.push({
+        messageId,
+        status: m.status,
+        attempts: m.attempts,
+        ...(m.providerMessageId ? { providerMessageId: m.providerMessageId } : {}),
+        ...(m.lastError ? { lastError: `${m.lastError.code}: ${m.lastError.message}` } : {}),
+      });
+    }
+    return out;
+  },
+});
+
+/** Messages of a broadcast in one status (at most 100), for the benchmark's diagnostics. */
+export const broadcastMessagesIn = seedMutation({
+  args: { broadcastId: v.id("broadcasts"), status: v.union(v.literal("sent"), v.literal("sending"), v.literal("queued")) },
+  returns: v.array(v.id("messages")),
+  handler: async (ctx, { broadcastId, status }) =>
+    (
+      await ctx.db
+        .query("messages")
+        .withIndex("by_broadcast_and_status_and_scheduledAt", (q) => q.eq("broadcastId", broadcastId).eq("status", status))
+        .take(100)
+    ).map((m) => m._id),
+});
+
 /** Status counts of the given messages (the fault soak's final tally). */
 export const statusCounts = seedMutation({
   args: { messageIds: v.array(v.id("messages")) },
