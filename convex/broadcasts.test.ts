@@ -63,7 +63,7 @@ async function groupOf(t: TestConvex, userId: Id<"users">, n: number) {
 
 describe("broadcasts", () => {
   it("sends to 2,000 members in batches within Convex limits, skipping with reasons, paced to the sender", async () => {
-    const t = setup(); // enforces 16,384 reads / 8,192 writes per transaction
+    const t = setup(); // enforces 16,384 reads / 8,192 writes per transaction (half of Convex's limits)
     // convex-test with sorted indexes (proven equal to convex-test's by tests/unit/fastConvexTest.test.ts):
     // the same results, without convex-test scanning every document on every query.
     await accelerateConvexTest(t);

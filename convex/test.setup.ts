@@ -9,7 +9,10 @@ import schema from "./schema";
 // Convex deploys files with a single dot only; tests and type declarations stay out.
 export const modules = import.meta.glob(["./**/*.*s", "!./**/*.*.*s"]);
 
-/** The limits the brief holds us to (stricter than convex-test's defaults). */
+/**
+ * Per-transaction limits our tests hold us to: half of Convex's (32,000 documents scanned, 16,000
+ * written; docs.convex.dev/production/state/limits), so code that passes here has room there.
+ */
 export const TRANSACTION_LIMITS = { documentsRead: 16_384, documentsWritten: 8_192 };
 
 export function setup() {
