@@ -99,6 +99,42 @@ describe("analytics", () => {
     expect(after.avgResponseTimeMs).toBe(repliedAt - wroteAt);
   });
 
+  it("a send reaches its contact a moment later; a message that came in meanwhile still awaits an answer", async () => {
+    const t = setup();
+    const { as, userId } = await userWithSenders(t);
+    const ann = await as.mutation(api.contacts.create, { name: "Ann", phone: "+14155550123" });
+    const inbound = async (at: number) =>
+      await t.run(async (ctx) => {
+        const { insertInbound, MessageWrites } = await import("./lib/messages");
+        const writes = new MessageWrites(ctx, userId);
+        await insertInbound(ctx, writes, { contactId: ann, channel: "sms", content: "hi?", at });
+        await writes.flush();
+      });
+    const wroteAt = Date.now();
+    await inbound(wroteAt);
+    vi.advanceTimersByTime(30_000);
+    // Our answer is written and goes out; Ann writes again before the send reaches her contact.
+    await t.run(async (ctx) => {
+      const { insertMessage, MessageWrites, transition } = await import("./lib/messages");
+      const writes = new MessageWrites(ctx, userId);
+      const base = { userId, contactId: ann, channel: "sms" as const, content: "hello", attempts: 1, direction: "outbound" as const };
+      const id = await insertMessage(ctx, writes, { ...base, status: "sending", at: Date.now() });
+      await transition(ctx, writes, (await ctx.db.get("messages", id))!, "sent", { sentAt: Date.now() });
+      await writes.flush();
+    });
+    const sentAt = wroteAt + 30_000;
+    expect((await t.run((ctx) => ctx.db.get("contacts", ann)))!.awaitingReplySince).toBe(wroteAt);
+    await inbound(sentAt + 5);
+    await runFor(500);
+    const contact = (await t.run((ctx) => ctx.db.get("contacts", ann)))!;
+    expect(contact.sentCount).toBe(1);
+    expect(contact.awaitingReplySince).toBe(sentAt + 5);
+    expect(contact.lastMessagePreview).toBe("hi?");
+    expect((await t.run((ctx) => ctx.db.query("sentQueue").collect())).length).toBe(0);
+    const s = await as.query(api.analytics.summary, { from: "2026-03-10", to: "2026-03-10" });
+    expect(s.avgResponseTimeMs).toBe(30_000);
+  });
+
   it("reads only aggregate documents", async () => {
     const t = setup();
     const { as, userId } = await userWithSenders(t);

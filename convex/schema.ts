@@ -590,7 +590,19 @@ export default defineSchema({
   }),
 
   /**
-   * Background jobs that drain a queue table (the aggregates rollup, the receipt applier): whether
+   * Sends whose contact has yet to learn of them (its sent count, last broadcast, conversation
+   * row, reply timer): recording a send only inserts here, and the conversation worker
+   * (convex/conversations.ts) applies them to the contacts a moment later, so a pump's tick never
+   * writes a contact that a reply from that contact writes too.
+   */
+  sentQueue: defineTable({
+    messageId: v.id("messages"),
+    sentAt: v.number(),
+  }),
+
+  /**
+   * Background jobs that drain a queue table (the aggregates rollup, the receipt applier, the
+   * conversation worker): whether
    * a chain of passes is running, and its generation. Writers that fill a queue read this to wake
    * the job; it is written only when the job starts or goes idle (convex/lib/workers.ts).
    */

@@ -107,6 +107,9 @@ describe("segment conditions", () => {
       await insertMessage(ctx, writes, { ...base, direction: "inbound", status: "received", at: 2000 });
       await writes.flush();
     });
+    // The send reaches the contact from the conversation worker, after the reply was stored: the
+    // reply still counts as one to the broadcast.
+    await t.finishAllScheduledFunctions(vi.runAllTimers);
     const ann = await user.as.query(api.contacts.get, { contactId: ids.ann });
     expect(ann).toMatchObject({ lastSentAt: 1000, lastBroadcastAt: 1000, lastReceivedAt: 2000, repliedToBroadcastAt: 2000 });
   });

@@ -50,6 +50,7 @@ import type * as channels_twilioAccount from "../channels/twilioAccount.js";
 import type * as channels_twilioContent from "../channels/twilioContent.js";
 import type * as channels_types from "../channels/types.js";
 import type * as contacts from "../contacts.js";
+import type * as conversations from "../conversations.js";
 import type * as crons from "../crons.js";
 import type * as customFields from "../customFields.js";
 import type * as demo from "../demo.js";
@@ -183,6 +184,7 @@ declare const fullApi: ApiFromModules<{
   "channels/twilioContent": typeof channels_twilioContent;
   "channels/types": typeof channels_types;
   contacts: typeof contacts;
+  conversations: typeof conversations;
   crons: typeof crons;
   customFields: typeof customFields;
   demo: typeof demo;

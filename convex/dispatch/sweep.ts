@@ -62,6 +62,8 @@ async function restartWorkers(ctx: Ctx, now: number): Promise<void> {
   if (delta && delta._creationTime < now - WORKER_STALE_MS) await restartWorker(ctx, "rollup");
   const receipt = await ctx.db.query("receiptQueue").withIndex("by_notBefore").first();
   if (receipt && receipt.notBefore < now - WORKER_STALE_MS) await restartWorker(ctx, "receipts");
+  const sent = await ctx.db.query("sentQueue").withIndex("by_creation_time").first();
+  if (sent && sent._creationTime < now - WORKER_STALE_MS) await restartWorker(ctx, "conversations");
 }
 
 export const run = internalMutation({

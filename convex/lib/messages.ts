@@ -12,6 +12,7 @@ import type { MutationCtx } from "../_generated/server";
 import type { BroadcastCounts, SkipReasons } from "../schema";
 import { enqueueNotifications, type NotifyEvent } from "./notifications";
 import { StatsDelta } from "./stats";
+import { wakeWorker } from "./workers";
 
 export type MessageDoc = Doc<"messages">;
 export type NewMessage = Omit<MessageDoc, "_id" | "_creationTime">;
@@ -108,18 +109,33 @@ async function touchConversation(ctx: Ctx, m: NewMessage): Promise<void> {
 }
 
 /**
- * An outbound message reached the provider: count it, and if it answers a waiting contact (it was
- * written after their message came in), time the reply. A broadcast's message joins the conversation now, when it was sent: the inbox orders
- * conversations by what happened, never by a send still to come.
+ * An outbound message reached the provider: its contact learns of it a moment later, from the
+ * conversation worker (convex/conversations.ts). Writing the contact here would make every
+ * transaction that records a send — a pump's tick records hundreds — conflict with a reply from
+ * any of those recipients; a queued row is an insert, which conflicts with nothing.
  */
-async function recordSent(ctx: Ctx, writes: MessageWrites, m: MessageDoc, sentAt: number): Promise<void> {
+async function recordSent(ctx: Ctx, m: MessageDoc, sentAt: number): Promise<void> {
+  await ctx.db.insert("sentQueue", { messageId: m._id, sentAt });
+  await wakeWorker(ctx, "conversations");
+}
+
+/**
+ * The worker's half of a send: count it on the contact, and if it answers a waiting contact (it
+ * was written after their message came in), time the reply. A broadcast's message joins the
+ * conversation now, at the time it was sent: the inbox orders conversations by what happened,
+ * never by a send still to come. What came in since the send keeps its place (a reply after it
+ * is still awaiting an answer, and counts as a reply to the broadcast).
+ */
+export async function applySent(ctx: Ctx, writes: MessageWrites, m: MessageDoc, sentAt: number): Promise<void> {
   const contact = await ctx.db.get("contacts", m.contactId);
   if (!contact) return;
   // Only a message written after the contact started waiting answers them: one queued or
   // scheduled before their message came in and sent after it is not a reply.
-  const answers =
-    !m.broadcastId && contact.awaitingReplySince !== undefined && m._creationTime >= contact.awaitingReplySince;
-  if (answers) writes.stats.response(sentAt, Math.max(0, sentAt - contact.awaitingReplySince!));
+  const waiting = contact.awaitingReplySince;
+  const answers = !m.broadcastId && waiting !== undefined && m._creationTime >= waiting && waiting <= sentAt;
+  if (answers) writes.stats.response(sentAt, Math.max(0, sentAt - waiting));
+  // A message that came in after this one went out (applied late) is still waiting for an answer.
+  const laterInbound = contact.lastReceivedAt !== undefined && contact.lastReceivedAt > sentAt ? contact.lastReceivedAt : undefined;
   const joins = m.broadcastId !== undefined && (contact.lastMessageAt === undefined || sentAt >= contact.lastMessageAt);
   await ctx.db.patch("contacts", contact._id, {
     sentCount: (contact.sentCount ?? 0) + 1,
@@ -129,9 +145,10 @@ async function recordSent(ctx: Ctx, writes: MessageWrites, m: MessageDoc, sentAt
       ? {
           lastSentAt: Math.max(contact.lastSentAt ?? 0, sentAt),
           lastBroadcastAt: Math.max(contact.lastBroadcastAt ?? 0, sentAt),
+          ...(laterInbound !== undefined ? { repliedToBroadcastAt: Math.max(contact.repliedToBroadcastAt ?? 0, laterInbound) } : {}),
         }
       : {}),
-    ...(answers ? { awaitingReplySince: undefined } : {}),
+    ...(answers ? { awaitingReplySince: laterInbound } : {}),
     ...(joins ? conversationFields({ ...m, at: sentAt }) : {}),
   });
 }
@@ -173,7 +190,7 @@ export async function transition(
   if (message.status === "scheduled" && message.attempts === 0 && (to === "queued" || to === "sending")) {
     await touchConversation(ctx, { ...next, at: Date.now() });
   }
-  if (wasSent(to) && !wasSent(message.status)) await recordSent(ctx, writes, next, next.sentAt ?? Date.now());
+  if (wasSent(to) && !wasSent(message.status)) await recordSent(ctx, next, next.sentAt ?? Date.now());
   // A broadcast's failures are told in its summary when it finishes, not one by one.
   if (to === "failed" && message.direction === "outbound" && !message.broadcastId) {
     writes.notify({ kind: "failed", contactId: message.contactId, messageId: message._id });

@@ -1,6 +1,6 @@
 /**
- * Background workers that drain a queue table in passes: the aggregates rollup (aggregateDeltas)
- * and the receipt applier (receiptQueue). One chain of passes per worker runs at a time; the
+ * Background workers that drain a queue table in passes: the aggregates rollup (aggregateDeltas),
+ * the receipt applier (receiptQueue) and the conversation worker (sentQueue). One chain of passes per worker runs at a time; the
  * writers that fill a queue wake the worker when it is idle.
  *
  * Why this shape, under Convex's optimistic concurrency: a writer only *reads* the worker's state
@@ -19,7 +19,7 @@ import { internal } from "../_generated/api";
 import type { Doc } from "../_generated/dataModel";
 import type { MutationCtx, QueryCtx } from "../_generated/server";
 
-export type WorkerName = "rollup" | "receipts";
+export type WorkerName = "rollup" | "receipts" | "conversations";
 
 /** A pass reads only rows at least this old (see above). */
 export const SETTLE_MS = 100;
@@ -29,7 +29,8 @@ export const PASS_INTERVAL_MS = 200;
 type PassRef = FunctionReference<"mutation", "internal", { gen: number }, null>;
 
 function passOf(name: WorkerName): PassRef {
-  return name === "rollup" ? internal.aggregates.rollup : internal.receipts.applyQueued;
+  if (name === "rollup") return internal.aggregates.rollup;
+  return name === "receipts" ? internal.receipts.applyQueued : internal.conversations.applySent;
 }
 
 async function stateOf(ctx: Pick<QueryCtx, "db">, name: WorkerName): Promise<Doc<"workers"> | null> {
