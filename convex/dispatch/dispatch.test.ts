@@ -275,7 +275,7 @@ describe("what the hot transactions touch", () => {
   const touched = (meters: Meter[], kind: "reads" | "writes") =>
     new Set(meters.flatMap((m) => Object.entries(m.tables).filter(([, n]) => n[kind] > 0).map(([table]) => table)));
 
-  it("a status webhook only queues its receipt; an inbound text and the pump's ticks touch no broadcast, sender or aggregate", { timeout: 30_000 }, async () => {
+  it("a status webhook only queues its receipt; an inbound text and the pump's ticks touch no broadcast, sender or aggregate, and ticks write no contact", { timeout: 30_000 }, async () => {
     vi.useRealTimers();
     vi.stubEnv("CONVEX_SITE_URL", "https://site.example");
     vi.stubEnv("SIMULATOR_WEBHOOK_SECRET", "sim-secret");
@@ -337,6 +337,12 @@ describe("what the hot transactions touch", () => {
     const tickTables = new Set([...touched(ticks, "reads"), ...touched(ticks, "writes")]);
     for (const hot of ["broadcasts", "broadcastStats", "dailyStats", "accountStats"]) expect(tickTables.has(hot), `a tick touched ${hot}`).toBe(false);
     expect(touched(ticks, "writes").has("senders")).toBe(false);
+    // Nor did any write a contact (a reply writes its contact): the sends they recorded reached
+    // their contacts through the conversation worker.
+    expect(touched(ticks, "writes").has("contacts")).toBe(false);
+    expect(touched(ticks, "writes").has("sentQueue")).toBe(true);
+    const conversationPasses = meters.filter((m) => m.tables.sentQueue?.reads);
+    expect(touched(conversationPasses, "writes").has("contacts")).toBe(true);
     // Only the rollup writes the aggregates (a broadcast's progress document is created with it).
     const aggregateWriters = meters.filter(
       (m) => m.tables.dailyStats?.writes || (m.tables.broadcastStats?.writes && !m.tables.broadcasts?.writes),
