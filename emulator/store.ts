@@ -173,10 +173,14 @@ export type Entry = { key: Key; doc: Doc };
 /** One index of one table over the latest committed documents. */
 export class SortedIndex {
   entries = new ChunkedList<Entry>();
-  constructor(readonly fields: string[]) {}
+  /** `valueOf` reads a field of a document (convex-test's reading, for tests/support/fastConvexTest.ts). */
+  constructor(
+    readonly fields: string[],
+    private readonly valueOf: (doc: Doc, fieldPath: string) => unknown = fieldValue,
+  ) {}
 
   keyOf(doc: Doc): Key {
-    return this.fields.map((f) => fieldValue(doc, f));
+    return this.fields.map((f) => this.valueOf(doc, f));
   }
 
   build(docs: Iterable<Doc>) {

@@ -25,7 +25,7 @@ import {
   type Value,
 } from "convex/values";
 import { AsyncLocalStorage } from "node:async_hooks";
-import { ChunkedList, compare, compareKeys, firstIndex, tableNameFromId } from "../../emulator/store";
+import { ChunkedList, compare, compareKeys, firstIndex, SortedIndex, tableNameFromId } from "../../emulator/store";
 import { validateIndexRange } from "../../emulator/query";
 import { isValid, type ValidatorJson } from "../../emulator/validate";
 
@@ -123,44 +123,6 @@ export function fieldValue(doc: unknown, fieldPath: string): unknown {
 }
 
 type Entry = { key: unknown[]; doc: Doc };
-
-class SortedIndex {
-  entries = new ChunkedList<Entry>();
-  constructor(readonly fields: string[]) {}
-
-  keyOf(doc: Doc): unknown[] {
-    return this.fields.map((f) => fieldValue(doc, f));
-  }
-
-  build(docs: Iterable<Doc>) {
-    const sorted = Array.from(docs, (doc) => ({ key: this.keyOf(doc), doc }));
-    sorted.sort((a, b) => compareKeys(a.key, b.key));
-    this.entries = ChunkedList.from(sorted);
-  }
-
-  private position(key: unknown[]): number {
-    return firstIndex(this.entries.length, (i) => compareKeys(this.entries.at(i)!.key, key) >= 0);
-  }
-
-  update(oldDoc: Doc | undefined, newDoc: Doc | undefined) {
-    const newKey = newDoc && this.keyOf(newDoc);
-    if (oldDoc) {
-      const oldKey = this.keyOf(oldDoc);
-      let i = this.position(oldKey);
-      if (this.entries.at(i)?.doc._id !== oldDoc._id) {
-        // Keys are unique (they end with _id), so this means the index is out of step: repair.
-        i = this.entries.findIndex((e) => e.doc._id === oldDoc._id);
-        if (i < 0) throw new Error(`emulator index lost document ${oldDoc._id}`);
-      }
-      if (newDoc && newKey && compareKeys(oldKey, newKey) === 0) {
-        this.entries.set(i, { key: newKey, doc: newDoc });
-        return;
-      }
-      this.entries.remove(i);
-    }
-    if (newDoc && newKey) this.entries.insert(this.position(newKey), { key: newKey, doc: newDoc });
-  }
-}
 
 /** An ordered, read-only view of documents: a slice of an index, or a materialised array. */
 interface DocSeq {
@@ -287,7 +249,7 @@ export function accelerate(db: DatabaseFake): FastDb {
     if (!byName) indexes.set(table, (byName = new Map()));
     let index = byName.get(indexName);
     if (!index) {
-      index = new SortedIndex(fields);
+      index = new SortedIndex(fields, fieldValue);
       index.build(tableMap(table).values());
       byName.set(indexName, index);
     }
@@ -507,7 +469,7 @@ export function accelerate(db: DatabaseFake): FastDb {
         const newDoc = db._documents[id];
         if (newDoc) tableMap(table).set(id, newDoc);
         else tableMap(table).delete(id);
-        for (const index of indexes.get(table)?.values() ?? []) index.update(oldDoc, newDoc);
+        for (const index of indexes.get(table)?.values() ?? []) index.update(oldDoc ?? null, newDoc ?? null);
         writes.push({ id, table, doc: newDoc ?? null });
       }
       if (commitTs !== null) for (const listener of listeners) listener(commitTs, writes);
