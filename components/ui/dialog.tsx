@@ -101,8 +101,12 @@ export function Dialog({
       if (latest.current.dismissible) latest.current.onClose();
     };
     const onNativeClose = () => {
-      // Closed by the browser itself (e.g. a repeated Escape): keep state in sync.
-      if (latest.current.open) latest.current.onClose();
+      // Closed by the browser itself (e.g. a repeated Escape): keep state in sync. The event is
+      // fired a task after close(), so one from our own close() can arrive after the dialog was
+      // shown again: React remounting the effects of a dialog mounted open (StrictMode in
+      // development, a Suspense boundary revealing it) closes and reopens it. That stale event is
+      // not the user closing the dialog: only an event while the dialog is shut is.
+      if (latest.current.open && !dialog.open) latest.current.onClose();
     };
     dialog.addEventListener("cancel", onCancel);
     dialog.addEventListener("close", onNativeClose);
