@@ -8,7 +8,7 @@
  * returns focus to whatever opened it, closes on a backdrop click, and labels itself with
  * its title and description. Content mounts only while open, so forms start fresh.
  */
-import { useEffect, useId, useRef, type ReactNode } from "react";
+import { Suspense, useEffect, useId, useRef, type ReactNode } from "react";
 import { cn } from "@/lib/cn";
 import { Button } from "./button";
 import { CloseIcon } from "./icons";
@@ -199,4 +199,30 @@ export function FormDialogFooter({
       </Button>
     </>
   );
+}
+
+/**
+ * Content of an open dialog that loads on demand (React.lazy inside): a Suspense boundary with
+ * `fallback` meanwhile. The dialog gives focus when it opens, to the loading state then; when the
+ * content arrives and the focus is still on the dialog itself, it moves to the content's first
+ * control, as it would have had the content been there at once.
+ */
+export function DialogSuspense({ fallback, children }: { fallback: ReactNode; children: ReactNode }) {
+  return (
+    <Suspense fallback={fallback}>
+      <FocusOnArrival>{children}</FocusOnArrival>
+    </Suspense>
+  );
+}
+
+function FocusOnArrival({ children }: { children: ReactNode }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const root = ref.current;
+    const active = document.activeElement;
+    // Still on an element around this content: the dialog's panel, focused with the loading state.
+    if (!root || !(active instanceof HTMLElement) || active === root || !active.contains(root)) return;
+    (root.querySelector<HTMLElement>("[data-autofocus]") ?? root.querySelector<HTMLElement>(FOCUSABLE))?.focus();
+  }, []);
+  return <div ref={ref}>{children}</div>;
 }
