@@ -1,10 +1,11 @@
 "use client";
 
 /**
- * Import contacts from a CSV file: drop or choose a file (uploaded to Convex file storage), see
- * the preview (new, updated, skipped and invalid rows, the first problems, the column mapping),
- * adjust the options, run it with live progress, cancel it, download the rows that failed, and
- * undo it. Everything follows the import document live, so closing and reopening picks it up.
+ * The CSV import, inside the Import contacts dialog (import-dialog.tsx loads this module when the
+ * dialog first opens): drop or choose a file (uploaded to Convex file storage), see the preview
+ * (new, updated, skipped and invalid rows, the first problems, the column mapping), adjust the
+ * options, run it with live progress, cancel it, download the rows that failed, and undo it.
+ * Everything follows the import document live, so closing and reopening picks it up.
  */
 import { useMutation, usePaginatedQuery, useQuery } from "convex/react";
 import { getCountries } from "libphonenumber-js";
@@ -20,7 +21,6 @@ import { useMutationWithToast } from "@/lib/use-mutation-with-toast";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
-import { Dialog } from "@/components/ui/dialog";
 import { FormError, Input, Select } from "@/components/ui/field";
 import { Spinner } from "@/components/ui/spinner";
 
@@ -39,17 +39,17 @@ const STATUS: Record<Import["status"], { label: string; tone: BadgeTone }> = {
   undone: { label: "Undone", tone: "neutral" },
 };
 
-export function ImportDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
-  const [importId, setImportId] = useState<Id<"imports"> | null>(null);
-  const close = () => {
-    setImportId(null);
-    onClose();
-  };
-  return (
-    <Dialog open={open} onClose={close} size="lg" title="Import contacts" description="From a CSV file: exported from a spreadsheet, a shop or another tool.">
-      {importId ? <ImportView importId={importId} onAnother={() => setImportId(null)} onClose={close} /> : <Pick onPicked={setImportId} />}
-    </Dialog>
-  );
+/** The file picker, or the import picked (its preview, progress or result). */
+export default function ImportFlow({
+  importId,
+  onPick,
+  onClose,
+}: {
+  importId: Id<"imports"> | null;
+  onPick: (importId: Id<"imports"> | null) => void;
+  onClose: () => void;
+}) {
+  return importId ? <ImportView importId={importId} onAnother={() => onPick(null)} onClose={onClose} /> : <Pick onPicked={onPick} />;
 }
 
 /** Drop zone and file button, and the recent imports to reopen. */
