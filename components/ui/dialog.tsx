@@ -12,6 +12,7 @@ import { Suspense, useEffect, useId, useRef, type ReactNode } from "react";
 import { cn } from "@/lib/cn";
 import { Button } from "./button";
 import { CloseIcon } from "./icons";
+import { Spinner } from "./spinner";
 
 export type DialogProps = {
   open: boolean;
@@ -225,4 +226,18 @@ function FocusOnArrival({ children }: { children: ReactNode }) {
     (root.querySelector<HTMLElement>("[data-autofocus]") ?? root.querySelector<HTMLElement>(FOCUSABLE))?.focus();
   }, []);
   return <div ref={ref}>{children}</div>;
+}
+
+/**
+ * A dialog whose code is still loading (a React.lazy dialog's Suspense fallback): its title and a
+ * loading state, open at once. The real dialog replaces it in the same commit and takes the focus.
+ */
+export function DialogLoading({ title, onClose }: { title: ReactNode; onClose: () => void }) {
+  return (
+    <Dialog open onClose={onClose} title={title}>
+      <p role="status" className="flex items-center gap-2 text-sm text-slate-700">
+        <Spinner /> Loading…
+      </p>
+    </Dialog>
+  );
 }
