@@ -1,16 +1,16 @@
 "use client";
 
 import { useQuery } from "convex/react";
-import { useState } from "react";
+import { lazy, Suspense, useState } from "react";
 import { toast } from "sonner";
 import { api } from "@/convex/_generated/api";
 import type { Doc, Id } from "@/convex/_generated/dataModel";
 import { formatCount } from "@/lib/format";
 import { useMutationWithToast } from "@/lib/use-mutation-with-toast";
-import { AddToGroupDialog } from "@/components/groups/add-to-group-dialog";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { DialogLoading } from "@/components/ui/dialog";
 import { EmptyState } from "@/components/ui/empty-state";
 import { SearchInput, Select } from "@/components/ui/field";
 import { ContactsIcon, PlusIcon, SearchIcon } from "@/components/ui/icons";
@@ -19,11 +19,17 @@ import { SkeletonRows } from "@/components/ui/skeleton";
 import { Spinner } from "@/components/ui/spinner";
 import { ContactDialog, type ContactDialogTarget } from "./contact-dialog";
 import { ContactsTable } from "./contacts-table";
-import { ExportMessagesDialog } from "./export-messages-dialog";
 import { ImportDialog } from "./import-dialog";
-import { TagContactsDialog } from "./tag-contacts-dialog";
 import { useExportDownload } from "@/lib/use-export-download";
+import { useLatch } from "@/lib/use-latch";
 import { CONTACTS_PAGE_SIZE, CONTACT_SEARCH_LIMIT, useContactRows, type ContactFilter } from "./use-contact-rows";
+
+// Dialogs only some visits open load on demand (React.lazy, not next/dynamic, whose loader would
+// join every route's first load): the messages export when first opened, the bulk actions once
+// contacts are selected. Each stays mounted after, so it opens and closes like any dialog.
+const ExportMessagesDialog = lazy(() => import("./export-messages-dialog").then((m) => ({ default: m.ExportMessagesDialog })));
+const TagContactsDialog = lazy(() => import("./tag-contacts-dialog").then((m) => ({ default: m.TagContactsDialog })));
+const AddToGroupDialog = lazy(() => import("@/components/groups/add-to-group-dialog").then((m) => ({ default: m.AddToGroupDialog })));
 
 export function ContactsView() {
   const [search, setSearch] = useState("");
@@ -42,6 +48,8 @@ export function ContactsView() {
   const [exportingMessages, setExportingMessages] = useState(false);
   const contactsExport = useExportDownload();
   const [remove] = useMutationWithToast(api.contacts.remove);
+  const exportDialogWanted = useLatch(exportingMessages);
+  const bulkDialogsWanted = useLatch(selected.size > 0);
 
   function toggle(contact: Doc<"contacts">, checked: boolean) {
     setSelected((prev) => {
@@ -221,16 +229,31 @@ export function ContactsView() {
       </ConfirmDialog>
 
       <ImportDialog open={importing} onClose={() => setImporting(false)} />
-      <ExportMessagesDialog open={exportingMessages} onClose={() => setExportingMessages(false)} />
+      {exportDialogWanted ? (
+        <Suspense fallback={<DialogLoading title="Export messages" onClose={() => setExportingMessages(false)} />}>
+          <ExportMessagesDialog open={exportingMessages} onClose={() => setExportingMessages(false)} />
+        </Suspense>
+      ) : null}
 
-      <TagContactsDialog mode={tagging} contactIds={[...selected.keys()]} onClose={() => setTagging(null)} onDone={() => undefined} />
-
-      <AddToGroupDialog
-        open={addingToGroup}
-        onClose={() => setAddingToGroup(false)}
-        contactIds={[...selected.keys()]}
-        onAdded={() => setSelected(new Map())}
-      />
+      {bulkDialogsWanted ? (
+        <Suspense
+          fallback={
+            tagging ? (
+              <DialogLoading title={tagging === "add" ? "Add tags" : "Remove tags"} onClose={() => setTagging(null)} />
+            ) : addingToGroup ? (
+              <DialogLoading title="Add to group" onClose={() => setAddingToGroup(false)} />
+            ) : null
+          }
+        >
+          <TagContactsDialog mode={tagging} contactIds={[...selected.keys()]} onClose={() => setTagging(null)} onDone={() => undefined} />
+          <AddToGroupDialog
+            open={addingToGroup}
+            onClose={() => setAddingToGroup(false)}
+            contactIds={[...selected.keys()]}
+            onAdded={() => setSelected(new Map())}
+          />
+        </Suspense>
+      ) : null}
     </>
   );
 }
