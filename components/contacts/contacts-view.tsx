@@ -10,7 +10,7 @@ import { useMutationWithToast } from "@/lib/use-mutation-with-toast";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
-import { DialogLoading } from "@/components/ui/dialog";
+import { DialogLoading } from "@/components/ui/lazy-dialog";
 import { EmptyState } from "@/components/ui/empty-state";
 import { SearchInput, Select } from "@/components/ui/field";
 import { ContactsIcon, PlusIcon, SearchIcon } from "@/components/ui/icons";

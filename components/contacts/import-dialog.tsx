@@ -8,7 +8,8 @@
  */
 import { lazy, useState } from "react";
 import type { Id } from "@/convex/_generated/dataModel";
-import { Dialog, DialogSuspense } from "@/components/ui/dialog";
+import { Dialog } from "@/components/ui/dialog";
+import { DialogSuspense } from "@/components/ui/lazy-dialog";
 import { Spinner } from "@/components/ui/spinner";
 
 // React.lazy, not next/dynamic, whose loader would join every route's first load. The Dialog
