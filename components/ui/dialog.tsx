@@ -29,7 +29,7 @@ export type DialogProps = {
   role?: "dialog" | "alertdialog";
 };
 
-export const FOCUSABLE =
+const FOCUSABLE =
   'input:not([disabled]):not([type="hidden"]), select:not([disabled]), textarea:not([disabled]), button:not([disabled]), a[href], [tabindex]:not([tabindex="-1"])';
 
 const widths = { sm: "max-w-sm", md: "max-w-lg", lg: "max-w-2xl" };

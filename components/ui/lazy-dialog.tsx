@@ -5,8 +5,13 @@
  * loads, so only the pages that split a dialog off carry these.
  */
 import { Suspense, useEffect, useRef, type ReactNode } from "react";
-import { Dialog, FOCUSABLE } from "./dialog";
+import { Dialog } from "./dialog";
 import { Spinner } from "./spinner";
+
+// The controls Dialog focuses when it opens (dialog.tsx keeps its own copy: exported from there,
+// the selector weighed on every page's first load).
+const FOCUSABLE =
+  'input:not([disabled]):not([type="hidden"]), select:not([disabled]), textarea:not([disabled]), button:not([disabled]), a[href], [tabindex]:not([tabindex="-1"])';
 
 /**
  * Content of an open dialog that loads on demand (React.lazy inside): a Suspense boundary with
