@@ -109,6 +109,7 @@ export const fanOut = internalMutation({
         ...(sender ? { senderId: sender._id, from: sender.address, provider: sender.provider } : {}),
         attempts: 0,
         source: { kind: "system", id: `broadcast:${broadcastId}` },
+        origin: { via: "broadcast" },
       });
     }
     writes.broadcast(broadcastId, "total", processed);

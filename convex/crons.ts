@@ -18,5 +18,7 @@ crons.interval("resume stalled imports", { minutes: 1 }, internal.importJobs.swe
 
 // Exports are downloads, kept a day.
 crons.interval("delete expired exports", { hours: 1 }, internal.exportJobs.cleanup, {});
+// Files attached in the composer but never sent (and in no draft) are deleted after a week.
+crons.daily("delete unsent uploads", { hourUTC: 4, minuteUTC: 41 }, internal.attachments.cleanUp, {});
 
 export default crons;

@@ -30,4 +30,20 @@ describe("demo data", () => {
     expect(groups.page.map((g) => [g.name, g.memberCount])).toEqual([["Newsletter", 6], ["VIP customers", 3]]);
     expect((await as.query(api.messages.upcoming, { paginationOpts: { numItems: 5, cursor: null } })).page).toHaveLength(1);
   });
+
+  it("gives each contact profile counters that agree with its thread", async () => {
+    const t = setup();
+    const { as } = await signedInUser(t, "demo@example.com");
+    await t.mutation(internal.demo.seed, { email: "demo@example.com" });
+    const contacts = await as.query(api.contacts.list, { paginationOpts: { numItems: 20, cursor: null } });
+    let checked = 0;
+    for (const contact of contacts.page) {
+      const thread = await as.query(api.messages.thread, { contactId: contact._id, paginationOpts: { numItems: 100, cursor: null } });
+      const sent = thread.page.filter((m) => m.direction === "outbound" && m.sentAt !== undefined).length;
+      const received = thread.page.filter((m) => m.direction === "inbound").length;
+      expect([contact.name, contact.sentCount ?? 0, contact.receivedCount ?? 0]).toEqual([contact.name, sent, received]);
+      if (sent > 0) checked++;
+    }
+    expect(checked).toBeGreaterThanOrEqual(3);
+  });
 });

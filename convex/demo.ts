@@ -125,6 +125,7 @@ export const seed = seedMutation({
             userId, contactId, channel, direction: "outbound", status: line.status ?? "delivered", content: line.out!,
             ...(line.subject ? { subject: line.subject } : {}), at, scheduledAt: at, attempts: 1,
             from: sender?.address, to: address, provider: "simulator", providerMessageId: `SMdemo${now}${messages}`,
+            origin: { via: "automation", name: "Demo data" },
             ...(failed
               ? { failedAt: at, lastError: { code: "TWILIO_21211", message: "The phone number is not valid", permanent: true } }
               : { sentAt: at, deliveredAt: at + 2000 }),
@@ -143,6 +144,7 @@ export const seed = seedMutation({
           await createOutbound(ctx, {
             userId, contactId, channel: "sms", content: "Your order ships tomorrow — we'll text the tracking link.",
             to: person.phone, sender, scheduledAt: now + 2 * HOUR, source: { kind: "system", id: "demo" },
+            origin: { via: "automation", name: "Demo data", scheduled: true },
           });
           messages++;
         }

@@ -77,4 +77,61 @@ describe("inbox", () => {
     }
     expect(seen).toEqual(Array.from({ length: 25 }, (_, i) => `C${24 - i}`));
   });
+
+  it("done, snooze and unread: each list holds its conversations, and a reply or the time brings them back", async () => {
+    const t = setup();
+    const { as, userId } = await userWithSenders(t);
+    const ann = await as.mutation(api.contacts.create, { name: "Ann", phone: "+14155550123" });
+    const bob = await as.mutation(api.contacts.create, { name: "Bob", phone: "+14155550124" });
+    const cy = await as.mutation(api.contacts.create, { name: "Cy", phone: "+14155550125" });
+    for (const c of [ann, bob, cy]) {
+      await inbound(t, userId, c, "sms", "hello");
+      vi.advanceTimersByTime(1000);
+    }
+    const names = async (state?: "open" | "done" | "snoozed", unread?: boolean) =>
+      (await as.query(api.inbox.conversations, { paginationOpts: { numItems: 10, cursor: null }, ...(state ? { state } : {}), ...(unread ? { unread } : {}) })).page.map((c) => c.name);
+    expect(await names()).toEqual(["Cy", "Bob", "Ann"]);
+
+    await as.mutation(api.inbox.markDone, { contactId: ann });
+    await as.mutation(api.inbox.snooze, { contactId: bob, until: Date.now() + 3_600_000 });
+    expect(await names("open")).toEqual(["Cy"]);
+    expect(await names("done")).toEqual(["Ann"]);
+    expect(await names("snoozed")).toEqual(["Bob"]);
+    expect((await as.query(api.contacts.get, { contactId: bob })).snoozedUntil).toBe(Date.now() + 3_600_000);
+
+    // Ann writes again: back in the open list, unread.
+    await inbound(t, userId, ann, "sms", "one more thing");
+    expect(await names("open")).toEqual(["Ann", "Cy"]);
+    expect(await names("done")).toEqual([]);
+
+    // Bob's snooze ends on its own.
+    await t.finishAllScheduledFunctions(vi.runAllTimers);
+    expect(await names("snoozed")).toEqual([]);
+    expect(await names("open")).toEqual(["Ann", "Cy", "Bob"]);
+
+    // Mark read, then unread again: the unread view has it back.
+    await as.mutation(api.inbox.markRead, { contactId: cy });
+    expect(await names("open", true)).toEqual(["Ann", "Bob"]);
+    await as.mutation(api.inbox.markUnread, { contactId: cy });
+    expect(await names("open", true)).toEqual(["Ann", "Cy", "Bob"]);
+    expect((await as.query(api.contacts.get, { contactId: cy })).unreadCount).toBe(1);
+
+    // Reopened by hand.
+    await as.mutation(api.inbox.markDone, { contactId: cy });
+    await as.mutation(api.inbox.reopen, { contactId: cy });
+    expect(await names("done")).toEqual([]);
+  });
+
+  it("a snooze that was changed meanwhile is not ended by its old timer; past times are refused", async () => {
+    const t = setup();
+    const { as, userId } = await userWithSenders(t);
+    const ann = await as.mutation(api.contacts.create, { name: "Ann", phone: "+14155550123" });
+    await inbound(t, userId, ann, "sms", "hi");
+    await as.mutation(api.inbox.snooze, { contactId: ann, until: Date.now() + 60_000 });
+    await as.mutation(api.inbox.snooze, { contactId: ann, until: Date.now() + 7_200_000 });
+    vi.advanceTimersByTime(61_000);
+    await t.finishInProgressScheduledFunctions();
+    expect((await as.query(api.contacts.get, { contactId: ann })).inboxState).toBe("snoozed");
+    await expect(as.mutation(api.inbox.snooze, { contactId: ann, until: Date.now() - 1 })).rejects.toMatchObject({ data: { code: "SCHEDULE_IN_PAST" } });
+  });
 });

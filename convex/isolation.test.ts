@@ -10,7 +10,7 @@ import type { FunctionReference } from "convex/server";
 import { api } from "./_generated/api";
 import type { Id, TableNames } from "./_generated/dataModel";
 import { provisionSimulatorSenders } from "./lib/senders";
-import { modules, setup, signedInUser, type SignedIn, type TestConvex } from "./test.setup";
+import { modules, setup, signedInUser, storeFile, type SignedIn, type TestConvex } from "./test.setup";
 
 /** Modules whose public functions are walked; add each new module of user data here. */
 const WALKED = [
@@ -34,6 +34,8 @@ const WALKED = [
   "segments",
   "templates",
   "whatsappTemplates",
+  "drafts",
+  "attachments",
 ] as const;
 /** Tables holding user data: snapshotted before and after to prove nothing of A's changed. */
 const USER_TABLES = [
@@ -63,6 +65,8 @@ const USER_TABLES = [
   "segments",
   "templates",
   "whatsappTemplates",
+  "drafts",
+  "uploads",
 ] as const;
 
 // Push subscriptions need the deployment's VAPID keys to exist (their values do not matter here).
@@ -172,6 +176,7 @@ async function seedUser(t: TestConvex, u: SignedIn, label: string) {
   const groupId = await u.as.mutation(api.groups.create, { name: `${label} Group` });
   await u.as.mutation(api.groups.addMembers, { groupId, contactIds: [contactId] });
   const noteId = await u.as.mutation(api.notes.create, { contactId, content: `${label} note` });
+  await u.as.mutation(api.drafts.save, { contactId, content: `${label} draft`, clientId: "seed" });
   const messageId = await u.as.mutation(api.messages.send, {
     contactId,
     channel: "sms",
@@ -196,8 +201,9 @@ async function seedUser(t: TestConvex, u: SignedIn, label: string) {
   for (let i = 0; i < 100 && (await u.as.query(api.exports.get, { exportId })).status === "building"; i++) {
     await new Promise((r) => setTimeout(r, 20));
   }
-  // A fresh upload of the user's own, for the functions that take one.
-  const upload = await t.run(async (ctx) => await ctx.storage.store(new Blob([`name,phone\n${label} Upload,+1415555097${label.length}\n`])));
+  // A fresh upload of the user's own, registered as an attachment, for the functions that take one.
+  const upload = await storeFile(t, "GIF89a", "image/gif");
+  await u.as.mutation(api.attachments.register, { storageId: upload, name: `${label}.gif`, contactId });
   const apiKeyId = (await u.as.mutation(api.apiKeys.create, { name: `${label} key` })).apiKey.id;
   // A device for notifications (any well-formed subscription: nothing is pushed here), a muted
   // conversation and changed preferences.
@@ -273,6 +279,9 @@ describe("cross-user isolation", () => {
         await ctx.db.delete(table, copy);
         out[table] = copy;
       }
+      const file = await ctx.storage.store(new Blob(["gone"], { type: "image/gif" }));
+      await ctx.storage.delete(file);
+      out._storage = file;
       return out;
     });
     const aliceSecrets = Object.values(aliceIds).filter((id) => id !== alice.userId) as string[];

@@ -220,6 +220,20 @@ describe("scheduling", () => {
     // The dispatcher found nothing to do for either: only the manual claim "sent" b.
     expect(provider.calls).toHaveLength(0);
   });
+  it("a canceled scheduled message moves to when it was canceled, not its intended time", async () => {
+    const t = setup();
+    const { as, contactId } = await world(t);
+    const later = await as.mutation(api.messages.send, { contactId, channel: "sms", content: "tomorrow", scheduledAt: Date.now() + 86_400_000 });
+    vi.advanceTimersByTime(1000);
+    const canceledAt = Date.now();
+    await as.mutation(api.messages.cancel, { messageId: later });
+    vi.advanceTimersByTime(1000);
+    await as.mutation(api.messages.send, { contactId, channel: "sms", content: "now" });
+    expect(await message(t, later)).toMatchObject({ status: "canceled", at: canceledAt });
+    const thread = await as.query(api.messages.thread, { contactId, paginationOpts: { numItems: 10, cursor: null } });
+    // Newest first: the message sent after the cancel is below the canceled one.
+    expect(thread.page.map((m) => m.content)).toEqual(["now", "tomorrow"]);
+  });
 });
 
 describe("at most once", () => {

@@ -4,11 +4,12 @@ import { v } from "convex/values";
 import { doc } from "convex-helpers/validators";
 import { getOwned, userMutation, userQuery } from "./functions";
 import { recordAudit } from "./lib/audit";
+import { deleteDraft } from "./lib/drafts";
 import { appError } from "./lib/errors";
 import { dispatchPending } from "./lib/lanes";
 import { listMessages, upcomingMessages, vMessageFilters } from "./lib/messageLists";
 import { isTemplateSend, MessageWrites, moveSchedule, transition } from "./lib/messages";
-import { checkScheduledAt, validateOutbound } from "./lib/outbound";
+import { checkScheduledAt, requestOf, validateOutbound } from "./lib/outbound";
 import { cancelMessage, sendToContact } from "./lib/send";
 import schema, { vChannel, vSendVariables } from "./schema";
 
@@ -20,6 +21,8 @@ export const vSendArgs = {
   content: v.string(),
   subject: v.optional(v.string()),
   mediaUrls: v.optional(v.array(v.string())),
+  /** Files uploaded and registered through convex/attachments.ts. */
+  attachments: v.optional(v.array(v.id("_storage"))),
   /** Send at this time (ms since epoch) instead of now. */
   scheduledAt: v.optional(v.number()),
   /** Send a saved template (its text replaces `content` and `subject`). */
@@ -32,14 +35,17 @@ export const vSendArgs = {
 
 /**
  * Send a message to a contact now, or schedule it. It appears at once as `queued`
- * (or `scheduled`) and is dispatched immediately (or at its time exactly).
+ * (or `scheduled`) and is dispatched immediately (or at its time exactly). The composer's
+ * draft to the contact is gone with it, in the same transaction.
  */
 export const send = userMutation({
   args: vSendArgs,
   returns: v.id("messages"),
   handler: async (ctx, { contactId, ...request }) => {
     const contact = await getOwned(ctx, "contacts", contactId);
-    return await sendToContact(ctx, ctx.actor, contact, request);
+    const messageId = await sendToContact(ctx, ctx.actor, contact, request);
+    await deleteDraft(ctx, ctx.userId, contactId);
+    return messageId;
   },
 });
 
@@ -65,7 +71,7 @@ export const reschedule = userMutation({
     checkScheduledAt(scheduledAt, Date.now());
     if (message.channel === "whatsapp") {
       const contact = await getOwned(ctx, "contacts", message.contactId);
-      await validateOutbound(ctx, ctx.userId, contact, { ...message, scheduledAt, approvedTemplate: isTemplateSend(message) }, Date.now());
+      await validateOutbound(ctx, ctx.userId, contact, { ...requestOf(message), scheduledAt, approvedTemplate: isTemplateSend(message) }, Date.now());
     }
     const writes = new MessageWrites(ctx, ctx.userId);
     await moveSchedule(ctx, writes, message, scheduledAt);
@@ -90,7 +96,7 @@ export const retry = userMutation({
     const message = await getOwned(ctx, "messages", messageId);
     if (message.status !== "failed") throw appError("INVALID_STATE", "Only failed messages can be retried.");
     const contact = await getOwned(ctx, "contacts", message.contactId);
-    await validateOutbound(ctx, ctx.userId, contact, { ...message, scheduledAt: undefined, approvedTemplate: isTemplateSend(message) }, Date.now());
+    await validateOutbound(ctx, ctx.userId, contact, { ...requestOf(message), scheduledAt: undefined, approvedTemplate: isTemplateSend(message) }, Date.now());
     const writes = new MessageWrites(ctx, ctx.userId);
     await transition(ctx, writes, message, "queued", {
       scheduledAt: Date.now(),

@@ -60,6 +60,32 @@ export const vActor = v.object({
 });
 export type Actor = Infer<typeof vActor>;
 
+/** A file in Convex storage attached to a message or a draft (limits per channel: lib/attachments.ts). */
+export const vAttachment = v.object({
+  storageId: v.id("_storage"),
+  name: v.string(),
+  contentType: v.string(),
+  /** Bytes. */
+  size: v.number(),
+});
+export type Attachment = Infer<typeof vAttachment>;
+
+/** Where a conversation is: open (no value), done (archived until a reply), or snoozed until a time. */
+export const vInboxState = v.union(v.literal("done"), v.literal("snoozed"));
+export type InboxState = Infer<typeof vInboxState>;
+
+/**
+ * How an outbound message came to be: typed in the inbox, sent through the REST API (with the
+ * key's name), one of a broadcast's (its `broadcastId` links it), or made by an automation.
+ * `scheduled`: written to go out later rather than at once. Set once, when the message is created.
+ */
+export const vOrigin = v.object({
+  via: v.union(v.literal("inbox"), v.literal("api"), v.literal("broadcast"), v.literal("automation")),
+  scheduled: v.optional(v.boolean()),
+  name: v.optional(v.string()),
+});
+export type Origin = Infer<typeof vOrigin>;
+
 export const contactFields = {
   userId: v.id("users"),
   name: v.string(),
@@ -106,6 +132,12 @@ export const contactFields = {
   consent: v.optional(vConsent),
   /** The import that created this contact. */
   importId: v.optional(v.id("imports")),
+  /** Done or snoozed; absent while the conversation is open. A new inbound message reopens it. */
+  inboxState: v.optional(vInboxState),
+  /** When a snoozed conversation comes back on its own. */
+  snoozedUntil: v.optional(v.number()),
+  /** The owner has an unsent draft to this contact (the draft itself is in `drafts`). */
+  hasDraft: v.optional(v.boolean()),
 };
 
 export const groupFields = {
@@ -201,6 +233,10 @@ export const messageFields = {
   contentVariables: v.optional(v.string()),
   /** A broadcast's message rendered for its recipient: its text is its own, not the broadcast's. */
   personalized: v.optional(v.boolean()),
+  /** How an outbound message was sent, as the thread shows it (see vOrigin). */
+  origin: v.optional(vOrigin),
+  /** Files from Convex storage; their URLs are also in `mediaUrls`, which the providers fetch. */
+  attachments: v.optional(v.array(vAttachment)),
 };
 
 export const senderFields = {
@@ -496,15 +532,26 @@ export type ExportKind = Infer<typeof vExportKind>;
 export default defineSchema({
   ...authTables,
 
+  /** Convex Auth's users, plus the account settings people change in Settings → Account. */
+  users: defineTable({
+    ...authTables.users.validator.fields,
+    /** IANA time zone for dates and "send later" (the browser's when unset). */
+    timeZone: v.optional(v.string()),
+  })
+    .index("email", ["email"])
+    .index("phone", ["phone"]),
+
   contacts: defineTable(contactFields)
     .index("by_user_and_sortName", ["userId", "sortName"])
     .index("by_user_and_phone", ["userId", "phone"])
     .index("by_user_and_email", ["userId", "email"])
     .index("by_user_and_shortSender", ["userId", "shortSender"])
-    .index("by_user_and_lastMessageAt", ["userId", "lastMessageAt"])
-    .index("by_user_and_hasUnread_and_lastMessageAt", ["userId", "hasUnread", "lastMessageAt"])
-    .index("by_user_and_lastMessageChannel_and_lastMessageAt", [
+    // The inbox's open / done / snoozed lists (open is a missing inboxState), with their unread and channel views.
+    .index("by_user_and_inboxState_and_lastMessageAt", ["userId", "inboxState", "lastMessageAt"])
+    .index("by_user_and_inboxState_and_hasUnread_and_lastMessageAt", ["userId", "inboxState", "hasUnread", "lastMessageAt"])
+    .index("by_user_and_inboxState_and_lastMessageChannel_and_lastMessageAt", [
       "userId",
+      "inboxState",
       "lastMessageChannel",
       "lastMessageAt",
     ])
@@ -522,6 +569,43 @@ export default defineSchema({
     .index("by_contact_and_group", ["contactId", "groupId"]),
 
   notes: defineTable(noteFields).index("by_contact", ["contactId"]),
+
+  /**
+   * Files in Convex storage and whose they are: uploads from the composer (with the conversation
+   * they were added in) and inbound media copied from the providers. A file no message carries
+   * a week after its upload, and no draft either, is deleted (convex/attachments.ts).
+   */
+  uploads: defineTable({
+    userId: v.id("users"),
+    storageId: v.id("_storage"),
+    name: v.string(),
+    contentType: v.string(),
+    size: v.number(),
+    contactId: v.optional(v.id("contacts")),
+    /** The first message that carried it; unset while it is only in the composer or a draft. */
+    messageId: v.optional(v.id("messages")),
+  })
+    .index("by_storageId", ["storageId"])
+    .index("by_messageId", ["messageId"]),
+
+  /**
+   * What a person has started writing to a contact and not sent: one per user and contact,
+   * kept across conversation switches, reloads and the user's tabs (convex/drafts.ts).
+   */
+  drafts: defineTable({
+    userId: v.id("users"),
+    contactId: v.id("contacts"),
+    channel: v.optional(vChannel),
+    content: v.string(),
+    subject: v.optional(v.string()),
+    mediaUrl: v.optional(v.string()),
+    attachments: v.optional(v.array(vAttachment)),
+    /** The "send later" picker: null-ish when closed, "" when open and empty, else a datetime-local value. */
+    schedule: v.optional(v.string()),
+    updatedAt: v.number(),
+    /** The browser tab that wrote it last, so that tab does not re-apply its own save. */
+    clientId: v.string(),
+  }).index("by_user_and_contact", ["userId", "contactId"]),
 
   auditLog: defineTable(auditFields).index("by_user_and_at", ["userId", "at"]),
 

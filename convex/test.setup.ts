@@ -98,3 +98,15 @@ export async function finishRunning(t: TestConvex) {
 export async function loadEngineModules() {
   await Promise.all([import("./dispatch/pump"), import("./dispatch/claims"), import("./receipts"), import("./aggregates")]);
 }
+
+/**
+ * A file in storage as an upload URL would leave it. convex-test's `storage.store` records no
+ * content type (Convex takes it from the upload's Content-Type header), so the test sets it.
+ */
+export async function storeFile(t: TestConvex, contents: BlobPart, contentType: string) {
+  return await t.run(async (ctx) => {
+    const storageId = await ctx.storage.store(new Blob([contents], { type: contentType }));
+    await (ctx.db as unknown as { patch: (id: string, fields: object) => Promise<void> }).patch(storageId, { contentType });
+    return storageId;
+  });
+}

@@ -30,6 +30,7 @@ export const ERROR_CODES = {
   CONTENT_INVALID: "The message content is not valid.",
   SUBJECT_REQUIRED: "Emails need a subject.",
   MEDIA_URL_INVALID: "Media URLs must be https links.",
+  ATTACHMENT_INVALID: "That file cannot be sent on this channel.",
   SCHEDULE_IN_PAST: "The scheduled time must be in the future.",
   INVALID_STATE: "That action is not possible in the item's current state.",
   NO_SENDER: "No sender is configured for that channel. Add one in Settings.",

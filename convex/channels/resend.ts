@@ -43,7 +43,12 @@ export class ResendSender implements MessageSender {
               ? { headers: { "In-Reply-To": message.inReplyTo, References: message.references ?? message.inReplyTo } }
               : {}),
             ...(message.mediaUrls?.length
-              ? { attachments: message.mediaUrls.map((path) => ({ path, filename: path.split("/").pop() || "file" })) }
+              ? {
+                  attachments: message.mediaUrls.map((path, i) => ({
+                    path,
+                    filename: message.mediaNames?.[i] || path.split("/").pop() || "file",
+                  })),
+                }
               : {}),
           },
           { idempotencyKey: `message-${message.id}` },

@@ -15,6 +15,8 @@ export type OutboundMessage = {
   content: string;
   subject?: string;
   mediaUrls?: string[];
+  /** File names for mediaUrls, where known ("" otherwise): email attachments are named after them. */
+  mediaNames?: string[];
   /** Twilio Messaging Service to send from (its number pool) instead of `from`. */
   messagingServiceSid?: string;
   replyTo?: string;

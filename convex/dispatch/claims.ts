@@ -15,6 +15,7 @@ import type { Id } from "../_generated/dataModel";
 import type { MutationCtx } from "../_generated/server";
 import { internalMutation, internalQuery } from "../functions";
 import { claimMessage, EARLY_MS, recordOutcome, vJob, vResult, type Job, type Result } from "../lib/claim";
+import { mediaNamesOf } from "../lib/attachments";
 import { env } from "../lib/env";
 import { arrangeWake, HEARTBEAT_MS, laneDoc, SINGLES_LANE, TICK_MS } from "../lib/lanes";
 import type { MessageWrites } from "../lib/messages";
@@ -245,6 +246,7 @@ const vBody = v.object({
   /** A WhatsApp template: Twilio's Content SID and its variables (JSON). */
   contentSid: v.optional(v.string()),
   contentVariables: v.optional(v.string()),
+  mediaNames: v.optional(v.array(v.string())),
 });
 
 /**
@@ -278,7 +280,8 @@ export const bodies = internalQuery({
     for (const messageId of messageIds) {
       if (budget <= 0 && (messages.length || broadcasts.length)) break;
       const m = await ctx.db.get("messages", messageId);
-      if (m) messages.push({ messageId, body: bodyOf(m) });
+      // A message's files go to the provider by their storage URLs; email attachments keep their names.
+      if (m) messages.push({ messageId, body: { ...bodyOf(m), ...(m.attachments?.length ? { mediaNames: mediaNamesOf(m) } : {}) } });
     }
     return { broadcasts, messages };
   },

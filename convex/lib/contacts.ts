@@ -11,6 +11,7 @@ import { recordAudit } from "./audit";
 import { cleanFieldInput, defsByKey, fieldDefs, mergeFieldValues, type FieldInput } from "./customFields";
 import { env } from "./env";
 import { appError } from "./errors";
+import { deleteDraft } from "./drafts";
 import { deleteMessage, MessageWrites } from "./messages";
 import { deleteMute } from "./notifications";
 import { adjustContactCount } from "./stats";
@@ -368,6 +369,7 @@ export async function removeContact(
     await tagWrites.flush();
   }
   const notes = await deleteContactNotes(ctx, contactId, CONTACT_LIMITS.notesPerContact);
+  await deleteDraft(ctx, userId, contactId);
   await ctx.db.delete("contacts", contactId);
   await deleteMute(ctx, userId, contactId);
   await adjustContactCount(ctx, userId, -1);

@@ -91,11 +91,16 @@ async function touchConversation(ctx: Ctx, m: NewMessage): Promise<void> {
         ...(contact.lastBroadcastAt !== undefined && m.at > contact.lastBroadcastAt ? { repliedToBroadcastAt: m.at } : {}),
       }
     : { lastSentAt: Math.max(contact.lastSentAt ?? 0, m.at) };
+  // Written as already sent (imports, demo data): counted like one that went out through the dispatcher.
+  const alreadySent = !inbound && wasSent(m.status);
   await ctx.db.patch("contacts", contact._id, {
     ...latest,
+    ...(alreadySent ? { sentCount: (contact.sentCount ?? 0) + 1 } : {}),
     ...(newest ? conversationFields(m) : {}),
     ...(inbound
       ? {
+          // A reply brings a done or snoozed conversation back to the open list.
+          ...(contact.inboxState !== undefined ? { inboxState: undefined, snoozedUntil: undefined } : {}),
           unreadCount: contact.unreadCount + 1,
           hasUnread: true,
           receivedCount: (contact.receivedCount ?? 0) + 1,

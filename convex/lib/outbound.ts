@@ -14,7 +14,13 @@ import { addressFor, CONTENT_LIMITS, MAX_SCHEDULE_AHEAD_MS, recipientProblem, ty
 export { addressFor, CONTENT_LIMITS, MAX_SCHEDULE_AHEAD_MS, recipientProblem, type RecipientProblem };
 export { WHATSAPP_WINDOW_MS } from "../../lib/outboundRules";
 
-export type OutboundContent = { content: string; subject?: string; mediaUrls?: string[] };
+export type OutboundContent = {
+  content: string;
+  subject?: string;
+  mediaUrls?: string[];
+  /** Files from storage come with it (checked by convex/lib/attachments.ts): a text-less SMS may carry them. */
+  hasAttachments?: boolean;
+};
 
 /** Validate what a message says; returns it trimmed where trimming is safe. */
 export function cleanOutbound(channel: Channel, input: OutboundContent): OutboundContent {
@@ -35,7 +41,7 @@ export function cleanOutbound(channel: Channel, input: OutboundContent): Outboun
     }
   }
   const hasText = input.content.trim().length > 0;
-  if (!hasText && !(channel !== "email" && mediaUrls?.length)) {
+  if (!hasText && !(channel !== "email" && (mediaUrls?.length || input.hasAttachments))) {
     throw appError("CONTENT_INVALID", "The message is empty.", { field: "content" });
   }
   if (input.content.length > max) {
@@ -104,6 +110,22 @@ export type OutboundRequest = OutboundContent & {
   /** An approved WhatsApp template: allowed outside the 24-hour window. */
   approvedTemplate?: boolean;
 };
+
+/**
+ * A stored message as a request to check again (retry, reschedule): its attachments' storage
+ * URLs (the last entries of mediaUrls) are files, not typed links to check as such.
+ */
+export function requestOf(message: Doc<"messages">): OutboundRequest {
+  const files = message.attachments?.length ?? 0;
+  const links = (message.mediaUrls ?? []).slice(0, (message.mediaUrls?.length ?? 0) - files);
+  return {
+    channel: message.channel,
+    content: message.content,
+    ...(message.subject ? { subject: message.subject } : {}),
+    ...(links.length ? { mediaUrls: links } : {}),
+    hasAttachments: files > 0,
+  };
+}
 
 /**
  * Validate and write an outbound message for `contact`, then hand it to the dispatcher:

@@ -20,7 +20,11 @@
 import type { Job, Outcome, Result } from "./claim";
 import { levelAt, type Bucket } from "./pacing";
 
-export type Body = { content: string; subject?: string; mediaUrls?: string[]; contentSid?: string; contentVariables?: string };
+/**
+ * What a message says; mediaNames are its files' names lined up with mediaUrls ("" for a typed link), for email
+ * attachments; contentSid/contentVariables a WhatsApp template's.
+ */
+export type Body = { content: string; subject?: string; mediaUrls?: string[]; mediaNames?: string[]; contentSid?: string; contentVariables?: string };
 export type Pace = { ratePerSecond: number; capacity: number; level: number; at: number };
 export type TickArgs = {
   results: Result[];
