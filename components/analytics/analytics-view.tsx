@@ -70,6 +70,7 @@ export function AnalyticsView() {
         ) : !hasActivity(data) ? (
           <Card>
             <EmptyState
+            level={2}
               icon={<AnalyticsIcon />}
               title="No messages in this range"
               description={`Nothing was sent or received between ${formatDay(data.from, { withYear: true })} and ${formatDay(data.to, { withYear: true })} (UTC). Try a longer range.`}

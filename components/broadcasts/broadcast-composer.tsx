@@ -12,7 +12,7 @@ import { CHANNEL_NAMES } from "@/lib/channelAvailability";
 import { ERROR_CODES } from "@/lib/errors";
 import { formatCount, formatDateTime } from "@/lib/format";
 import { CONTENT_LIMITS } from "@/lib/outboundRules";
-import { parseDateTimeLocalValue, quickScheduleTimes, toDateTimeLocalValue, viewerTimeZone } from "@/lib/schedule";
+import { parseDateTimeLocalValue, quickScheduleTimes, toDateTimeLocalValue } from "@/lib/schedule";
 import { smsSegments } from "@/lib/smsSegments";
 import { useMutationWithToast } from "@/lib/use-mutation-with-toast";
 import { Button } from "@/components/ui/button";
@@ -21,6 +21,7 @@ import { Dialog } from "@/components/ui/dialog";
 import { WhenField } from "@/components/scheduled/when-field";
 import { AudiencePreview } from "@/components/templates/audience-preview";
 import { Select } from "@/components/ui/field";
+import { useTimeZone } from "@/lib/use-time-zone";
 
 type Field = "content" | "subject" | "when";
 type Errors = Partial<Record<Field, string>> & { form?: React.ReactNode };
@@ -60,7 +61,7 @@ export function groupAudience(group: Doc<"groups">): Audience {
  * Sending asks for confirmation with the audience's size; `onCreated` gets the new id.
  */
 export function BroadcastComposer({ audience, onCreated }: { audience: Audience; onCreated: (id: Id<"broadcasts">) => void }) {
-  const [timeZone] = useState(viewerTimeZone);
+  const timeZone = useTimeZone();
   const [channel, setChannel] = useState<Channel>("sms");
   const [content, setContent] = useState("");
   const [subject, setSubject] = useState("");

@@ -51,6 +51,7 @@ export function ContactDialog({
   return (
     <Dialog
       open={target !== null}
+      confirmDiscard
       onClose={onClose}
       title={editing ? "Edit contact" : "New contact"}
       description={editing ? undefined : "A contact needs a phone number or an email address."}

@@ -89,7 +89,7 @@ export function ContactsTable({
                   />
                 </td>
                 <th scope="row" className="px-2.5 py-3 align-top font-medium text-slate-900">
-                  <span className="block max-w-[9rem] truncate sm:max-w-[11rem] xl:max-w-[14rem]" title={contact.name}>{contact.name}</span>
+                  <span dir="auto" className="block max-w-[9rem] truncate text-start sm:max-w-[11rem] xl:max-w-[14rem]" title={contact.name}>{contact.name}</span>
                   {/* Narrower screens: what the hidden columns hold, under the name. */}
                   <span className="block max-w-[9rem] truncate font-normal text-slate-600 sm:max-w-[11rem] lg:hidden">{phone ?? contact.email}</span>
                   {phone && contact.email ? (

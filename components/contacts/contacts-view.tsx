@@ -182,9 +182,10 @@ export function ContactsView() {
           <SkeletonRows rows={6} label="Loading contacts…" />
         ) : rows.length === 0 ? (
           mode === "search" ? (
-            <EmptyState icon={<SearchIcon />} title="No matches" description={`No contact matches “${search.trim()}”. Try a name, a phone number or an email.`} />
+            <EmptyState level={2} icon={<SearchIcon />} title="No matches" description={`No contact matches “${search.trim()}”. Try a name, a phone number or an email.`} />
           ) : (
             <EmptyState
+            level={2}
               icon={<ContactsIcon />}
               title="No contacts yet"
               description="Add the people you message. Contacts also appear here when they write to you."

@@ -26,6 +26,7 @@ export function GroupDialog({
   return (
     <Dialog
       open={open}
+      confirmDiscard
       onClose={onClose}
       // Not "Rename group": its accessible name would also match a getByLabel("Name").
       title={group ? "Edit group" : "New group"}

@@ -39,6 +39,7 @@ export function GroupsView() {
           <SkeletonRows rows={5} label="Loading groups…" />
         ) : groups.results.length === 0 ? (
           <EmptyState
+            level={2}
             icon={<GroupsIcon />}
             title="No groups yet"
             description="Group contacts, e.g. “VIP customers” or “Tuesday class”, to broadcast to them later."

@@ -1,4 +1,5 @@
 import { cn } from "@/lib/cn";
+import { initials } from "@/lib/initials";
 
 const TONES = [
   "bg-indigo-100 text-indigo-800",
@@ -9,12 +10,6 @@ const TONES = [
   "bg-violet-100 text-violet-800",
 ];
 
-function initials(name: string): string {
-  const words = name.trim().split(/\s+/).filter(Boolean);
-  const letters = words.length > 1 ? [words[0], words[words.length - 1]] : words;
-  return letters.map((w) => Array.from(w)[0] ?? "").join("").toUpperCase() || "?";
-}
-
 /** A contact's initials in a coloured circle (the same colour for the same name). Decorative. */
 export function Avatar({ name, className }: { name: string; className?: string }) {
   let hash = 0;
@@ -22,6 +17,7 @@ export function Avatar({ name, className }: { name: string; className?: string }
   return (
     <span
       aria-hidden="true"
+      dir="auto"
       className={cn("grid size-10 shrink-0 place-items-center rounded-full text-sm font-semibold", TONES[hash % TONES.length], className)}
     >
       {initials(name)}

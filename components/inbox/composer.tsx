@@ -55,6 +55,9 @@ const showSentAtOnce: OptimisticUpdate<typeof api.messages.send> = (store, args)
   insertAtTop({ paginatedQuery: api.messages.thread, argsToMatch: { contactId: args.contactId }, localQueryStore: store, item: message });
 };
 
+/** A Send click this soon after a send (a double click) does nothing rather than flag an empty message. */
+const REPEAT_CLICK_MS = 800;
+
 const subscribeNothing = () => () => undefined;
 /** "⌘" on Apple devices, "Ctrl" elsewhere (and while rendering on the server). */
 function useModifierKeyName(): string {
@@ -135,9 +138,14 @@ export function Composer({
     if (errors[field]) setErrors((e) => ({ ...e, [field]: undefined }));
   }
 
+  /** When the last message left this composer: a second click right after a send is not an empty message. */
+  const lastSentAt = useRef(0);
+
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     if (!channel || !state) return;
+    const empty = content.trim() === "" && mediaUrl.trim() === "";
+    if (empty && Date.now() - lastSentAt.current < REPEAT_CLICK_MS) return;
     const scheduledAt = scheduleValue === null ? null : (parseDateTimeLocalValue(scheduleValue, timeZone) ?? Number.NaN);
     const draft: Draft = { channel, content, subject, mediaUrl, scheduledAt };
     const found = validateDraft(draft, state, Date.now(), { timeZone });
@@ -148,6 +156,7 @@ export function Composer({
       return;
     }
     setErrors({});
+    lastSentAt.current = Date.now();
     // The message is in the thread already (optimistic): clear the draft now, put it back on failure.
     setContent("");
     setMediaUrl("");

@@ -55,7 +55,7 @@ export function ContactProfile({
       <div className="flex items-start gap-3 border-b border-slate-200 p-4">
         <Avatar name={contact.name} className="size-12 text-base" />
         <div className="min-w-0 flex-1">
-          <h2 ref={headingRef} tabIndex={-1} className="truncate text-base font-semibold text-slate-900 outline-none">
+          <h2 ref={headingRef} tabIndex={-1} dir="auto" className="truncate text-start text-base font-semibold text-slate-900 outline-none">
             {contact.name}
           </h2>
           <p className="text-xs text-slate-600">Contact details</p>

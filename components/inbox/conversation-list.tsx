@@ -146,15 +146,17 @@ export function ConversationList({
         <ListSkeleton />
       ) : rows.length === 0 ? (
         searching ? (
-          <EmptyState icon={<SearchIcon />} title="No matches" description={`No contact matches “${query}”.`} />
+          <EmptyState level={2} icon={<SearchIcon />} title="No matches" description={`No contact matches “${query}”.`} />
         ) : filtered ? (
           <EmptyState
+            level={2}
             icon={<ChatIcon />}
             title={filter.unread ? "All caught up" : "No conversations here"}
             description={filter.unread ? "No conversation has unread messages." : `No conversation on ${CHANNEL_NAMES[filter.channel as Channel]} yet.`}
           />
         ) : (
           <EmptyState
+            level={2}
             icon={<ChatIcon />}
             title="No conversations yet"
             description="Messages you send and replies you get show up here. Find a contact above to start one."
@@ -371,7 +373,7 @@ const ConversationRow = memo(function ConversationRow({
       <Avatar name={contact.name} />
       <span className="min-w-0 flex-1">
         <span className="flex items-baseline gap-2">
-          <span className={cn("min-w-0 flex-1 truncate text-sm", unread > 0 ? "font-semibold text-slate-900" : "font-medium text-slate-800")}>
+          <span dir="auto" className={cn("min-w-0 flex-1 truncate text-start text-sm", unread > 0 ? "font-semibold text-slate-900" : "font-medium text-slate-800")}>
             {contact.name}
           </span>
           {contact.lastMessageAt !== undefined ? (
@@ -394,7 +396,7 @@ const ConversationRow = memo(function ConversationRow({
             {contact.lastMessagePreview !== undefined ? (
               <>
                 {contact.lastMessageDirection === "outbound" ? <span className="font-medium text-slate-600">You: </span> : null}
-                {contact.lastMessagePreview || "Attachment"}
+                <bdi>{contact.lastMessagePreview || "Attachment"}</bdi>
               </>
             ) : (
               <span className="text-slate-600 italic">{address ? `${address} · no messages yet` : "No messages yet"}</span>

@@ -12,7 +12,7 @@ import type { Doc, Id } from "@/convex/_generated/dataModel";
 import type { Channel } from "@/convex/schema";
 import { cn } from "@/lib/cn";
 import { usePhoneFormat } from "@/lib/use-phone-format";
-import { viewerTimeZone } from "@/lib/schedule";
+import { useTimeZone } from "@/lib/use-time-zone";
 import { Button, buttonClasses } from "@/components/ui/button";
 import { ArrowLeftIcon } from "@/components/ui/icons";
 import { Skeleton } from "@/components/ui/skeleton";
@@ -37,7 +37,7 @@ export function Conversation({
   const contact = useQuery(api.contacts.get, { contactId });
   const senders = useQuery(api.senders.list);
   const senderChannels = useMemo(() => (senders ? new Set<Channel>(senders.senders.map((s) => s.channel)) : undefined), [senders]);
-  const timeZone = useMemo(() => viewerTimeZone(), []);
+  const timeZone = useTimeZone();
   const threadRef = useRef<ThreadHandle>(null);
   const detailsButton = useRef<HTMLButtonElement>(null);
   const showProfile = panel === "profile";
@@ -132,7 +132,7 @@ function ThreadHeader({
       </Button>
       <Avatar name={contact.name} className="size-9" />
       <div className="min-w-0 flex-1">
-        <h2 className="truncate text-base font-semibold text-slate-900">{contact.name}</h2>
+        <h2 dir="auto" className="truncate text-start text-base font-semibold text-slate-900">{contact.name}</h2>
         <p className="truncate text-xs text-slate-600">{address}</p>
       </div>
       <MuteButton contactId={contact._id} name={contact.name} />

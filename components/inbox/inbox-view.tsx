@@ -37,7 +37,10 @@ const Conversation = dynamic(() => loadConversation().then((m) => m.Conversation
 export function InboxView() {
   const { contactId, panel, go } = useInboxUrl();
   return (
-    <div className="relative flex h-full min-h-0 bg-white">
+    // With a conversation open, a phone shows it alone (the app's bars hide: components/shell/app-shell.tsx).
+    <div className="relative flex h-full min-h-0 bg-white" data-phone-fullscreen={contactId ? "" : undefined}>
+      {/* The list (and its "Inbox" heading) is hidden below 1024px while a conversation is open. */}
+      {contactId ? <h1 className="sr-only lg:hidden">Inbox</h1> : null}
       <section
         aria-label="Conversations"
         className={cn(
@@ -54,6 +57,7 @@ export function InboxView() {
       ) : (
         <div className="hidden min-w-0 flex-1 items-center justify-center bg-slate-50 lg:flex">
           <EmptyState
+            level={2}
             icon={<ChatIcon />}
             title="Pick a conversation"
             description="Choose one on the left, or search for any contact to start one. Replies and delivery updates arrive live."

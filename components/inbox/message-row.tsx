@@ -70,9 +70,9 @@ export const MessageRow = memo(function MessageRow({
           )}
         >
           <span className="sr-only">{outbound ? "You wrote: " : `${contactName} wrote: `}</span>
-          {message.subject ? <p className="mb-1 font-semibold">{message.subject}</p> : null}
+          {message.subject ? <p dir="auto" className="mb-1 font-semibold">{message.subject}</p> : null}
           {message.content ? (
-            <p className="break-words whitespace-pre-wrap">
+            <p dir="auto" className="break-words whitespace-pre-wrap">
               {folded ? `${message.content.slice(0, FOLD_AT)}…` : message.content}
             </p>
           ) : null}

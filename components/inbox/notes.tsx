@@ -142,7 +142,7 @@ function NoteForm({ contactId }: { contactId: Id<"contacts"> }) {
 /** Note text with `@mentions` highlighted. */
 export function NoteText({ content }: { content: string }) {
   return (
-    <p className="text-sm break-words whitespace-pre-wrap text-slate-800">
+    <p dir="auto" className="text-sm break-words whitespace-pre-wrap text-slate-800">
       {splitMentions(content).map((part, i) =>
         part.mention ? (
           <mark key={i} className="rounded bg-indigo-100 px-0.5 font-medium text-indigo-900">

@@ -4,6 +4,7 @@ import { ConvexAuthNextjsProvider } from "@convex-dev/auth/nextjs";
 import { ConvexReactClient } from "convex/react";
 import type { ReactNode } from "react";
 import { Toaster } from "sonner";
+import { useTheme } from "@/lib/use-theme";
 
 const convexUrl = process.env.NEXT_PUBLIC_CONVEX_URL;
 if (!convexUrl) {
@@ -14,11 +15,12 @@ if (!convexUrl) {
 const convex = new ConvexReactClient(convexUrl);
 
 export function ConvexClientProvider({ children }: { children: ReactNode }) {
+  const [theme] = useTheme();
   return (
     <ConvexAuthNextjsProvider client={convex}>
       {children}
-      {/* Bottom right, above the phone tab bar. */}
-      <Toaster position="bottom-right" mobileOffset={{ bottom: 80 }} richColors closeButton />
+      {/* Top centre: never over the composer's Send button or the phone's tab bar. */}
+      <Toaster position="top-center" theme={theme} richColors closeButton />
     </ConvexAuthNextjsProvider>
   );
 }

@@ -26,5 +26,5 @@ export function ContactName({ contactId, to }: { contactId: Id<"contacts">; to?:
 
 function Name({ contactId, to }: { contactId: Id<"contacts">; to?: string }) {
   const contact = useQuery(api.contacts.get, { contactId });
-  return contact ? <>{contact.name}</> : <Address to={to} />;
+  return contact ? <bdi>{contact.name}</bdi> : <Address to={to} />;
 }

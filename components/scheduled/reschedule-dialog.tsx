@@ -7,11 +7,12 @@ import type { Id } from "@/convex/_generated/dataModel";
 import { appErrorOf } from "@/lib/app-error";
 import { ERROR_CODES } from "@/lib/errors";
 import { formatDateTime } from "@/lib/format";
-import { parseDateTimeLocalValue, toDateTimeLocalValue, viewerTimeZone } from "@/lib/schedule";
+import { parseDateTimeLocalValue, toDateTimeLocalValue } from "@/lib/schedule";
 import { useMutationWithToast } from "@/lib/use-mutation-with-toast";
 import { Dialog, FormDialogFooter } from "@/components/ui/dialog";
 import { FormError } from "@/components/ui/field";
 import { WhenField } from "./when-field";
+import { useTimeZone } from "@/lib/use-time-zone";
 
 export type RescheduleTarget =
   | { kind: "message"; id: Id<"messages">; at: number; title: string }
@@ -50,7 +51,7 @@ function RescheduleForm({
   onSaving: (saving: boolean) => void;
   onDone: () => void;
 }) {
-  const [timeZone] = useState(viewerTimeZone);
+  const timeZone = useTimeZone();
   const [now] = useState(() => Date.now());
   const [value, setValue] = useState(() => toDateTimeLocalValue(target.at, timeZone));
   const [error, setError] = useState<string | undefined>();

@@ -10,7 +10,7 @@ import type { Doc } from "@/convex/_generated/dataModel";
 import type { Channel } from "@/convex/schema";
 import { formatCount, formatDateTime } from "@/lib/format";
 import { mergeByTime } from "@/lib/mergeByTime";
-import { viewerTimeZone, zoneLabel } from "@/lib/schedule";
+import { zoneLabel } from "@/lib/schedule";
 import { useMutationWithToast } from "@/lib/use-mutation-with-toast";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
@@ -22,6 +22,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { SkeletonRows } from "@/components/ui/skeleton";
 import { ContactName } from "./contact-name";
 import { RescheduleDialog, type RescheduleTarget } from "./reschedule-dialog";
+import { useTimeZone } from "@/lib/use-time-zone";
 
 const PAGE_SIZE = 25;
 
@@ -34,7 +35,7 @@ function preview(item: Previewed): string {
 
 /** Scheduled messages and broadcasts in time order, with reschedule and cancel; failed messages with retry. */
 export function ScheduledView() {
-  const [timeZone] = useState(viewerTimeZone);
+  const timeZone = useTimeZone();
   const [now] = useState(() => Date.now());
   return (
     <>

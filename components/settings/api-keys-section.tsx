@@ -60,8 +60,11 @@ export function ApiKeysSection() {
           <>
             Keys for the REST API{base ? (
               <>
-                {" "}at <code className="rounded bg-slate-100 px-1 text-xs text-slate-800">{base}</code> (reference:{" "}
-                <code className="rounded bg-slate-100 px-1 text-xs text-slate-800">/openapi.json</code>)
+                {" "}at <code className="rounded bg-slate-100 px-1 text-xs break-all text-slate-800">{base}</code> (reference:{" "}
+                <a href={`${base}/openapi.json`} target="_blank" rel="noopener noreferrer" className="font-medium text-indigo-700 underline underline-offset-2">
+                  OpenAPI document<span className="sr-only"> (opens in a new tab)</span>
+                </a>
+                )
               </>
             ) : null}
             . A key can do everything your account can, except manage keys: keep it secret.

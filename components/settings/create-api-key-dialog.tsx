@@ -1,6 +1,6 @@
 "use client";
 
-import { useId, useRef, useState, type FormEvent } from "react";
+import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import { api } from "@/convex/_generated/api";
 import { appErrorOf, errorDetail } from "@/lib/app-error";
 import { useMutationWithToast } from "@/lib/use-mutation-with-toast";
@@ -20,21 +20,30 @@ const EXPIRY_CHOICES = [
 
 /**
  * Name a new key, then show it once: the full key with a copy button and a warning that it
- * will not be shown again. Closing the dialog forgets it.
+ * will not be shown again. Closing the dialog forgets it, so Escape, × or a click outside
+ * before the key was copied asks first ("Done" is a deliberate choice and closes).
  */
 export function CreateApiKeyDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   const [created, setCreated] = useState<{ key: string; name: string } | null>(null);
+  const [copied, setCopied] = useState(false);
+  const [askingToClose, setAskingToClose] = useState(false);
   const [saving, setSaving] = useState(false);
   const formId = useId();
   const close = () => {
     setCreated(null);
+    setCopied(false);
+    setAskingToClose(false);
     onClose();
+  };
+  const dismiss = () => {
+    if (created && !copied) setAskingToClose(true);
+    else close();
   };
 
   return (
     <Dialog
       open={open}
-      onClose={close}
+      onClose={dismiss}
       title={created ? "Copy your new API key" : "Create an API key"}
       description={created ? undefined : "Name it after where it will be used, e.g. “Shop website”."}
       dismissible={!saving}
@@ -50,7 +59,14 @@ export function CreateApiKeyDialog({ open, onClose }: { open: boolean; onClose: 
         )
       }
     >
-      {created ? <NewKey apiKey={created.key} name={created.name} /> : <CreateForm formId={formId} onSaving={setSaving} onCreated={setCreated} />}
+      {created ? (
+        <>
+          {askingToClose ? <CloseWithoutCopying onStay={() => setAskingToClose(false)} onClose={close} /> : null}
+          <NewKey apiKey={created.key} name={created.name} onCopied={() => setCopied(true)} />
+        </>
+      ) : (
+        <CreateForm formId={formId} onSaving={setSaving} onCreated={setCreated} />
+      )}
     </Dialog>
   );
 }
@@ -115,7 +131,27 @@ function CreateForm({
   );
 }
 
-function NewKey({ apiKey, name }: { apiKey: string; name: string }) {
+/** "Did you copy it?": asked when the key dialog is dismissed before the key was copied. */
+function CloseWithoutCopying({ onStay, onClose }: { onStay: () => void; onClose: () => void }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => ref.current?.focus(), []);
+  return (
+    <div ref={ref} tabIndex={-1} role="alert" className="mb-4 rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-900 outline-none">
+      <p className="font-medium">Did you copy the key?</p>
+      <p className="mt-1">You have not used the copy button. Once this closes, the key cannot be shown again.</p>
+      <div className="mt-3 flex flex-wrap gap-2">
+        <Button size="sm" variant="primary" onClick={onStay}>
+          Back to the key
+        </Button>
+        <Button size="sm" variant="danger" onClick={onClose}>
+          Close without copying
+        </Button>
+      </div>
+    </div>
+  );
+}
+
+function NewKey({ apiKey, name, onCopied }: { apiKey: string; name: string; onCopied: () => void }) {
   const keyId = useId();
   return (
     <div className="space-y-4">
@@ -140,7 +176,7 @@ function NewKey({ apiKey, name }: { apiKey: string; name: string }) {
             spellCheck={false}
             className="block h-10 min-w-0 flex-1 rounded-md border border-slate-300 bg-slate-50 px-3 font-mono text-sm text-slate-900 focus:outline-2 focus:outline-indigo-600"
           />
-          <CopyButton value={apiKey} label="Copy API key" size="md" />
+          <CopyButton value={apiKey} label="Copy API key" size="md" onCopied={onCopied} />
         </div>
       </div>
       <p className="text-sm text-slate-600">

@@ -36,6 +36,7 @@ export function SenderDialog({
   return (
     <Dialog
       open={open}
+      confirmDiscard
       onClose={onClose}
       title={sender ? "Edit sender" : "Add a sender"}
       description={sender ? undefined : "A number or address your messages are sent from."}

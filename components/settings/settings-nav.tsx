@@ -11,6 +11,7 @@ export function SettingsNav() {
     { href: "#custom-fields", label: "Custom fields" },
     { href: "#api-keys", label: "API keys" },
     ...(info && simulatedChannels(info.configured).length > 0 ? [{ href: "#simulator", label: "Simulator" }] : []),
+    { href: "#appearance", label: "Appearance" },
     { href: "#account", label: "Account" },
   ];
   return (

@@ -122,7 +122,7 @@ function SimulatorForm({ channels }: { channels: Channel[] }) {
                       className="size-4 accent-indigo-600"
                     />
                     <span className="min-w-0 flex-1">
-                      <span className="block truncate font-medium text-slate-900">{c.name}</span>
+                      <span dir="auto" className="block truncate text-start font-medium text-slate-900">{c.name}</span>
                       <span className="block truncate text-slate-600">{address(c)}</span>
                     </span>
                   </label>

@@ -21,7 +21,9 @@ const FULL_BLEED = ["/inbox"];
 
 /**
  * The frame of every signed-in page: a sidebar from 640px up; below that a top bar
- * (logo, settings, account) and a bottom tab bar.
+ * (logo, settings, account) and a bottom tab bar. On a phone an open conversation gets the
+ * whole screen: a page that marks itself `data-phone-fullscreen` hides both bars (its own
+ * header has the way back).
  */
 export function AppShell({ children }: { children: ReactNode }) {
   const pathname = usePathname();
@@ -35,7 +37,7 @@ export function AppShell({ children }: { children: ReactNode }) {
   ) : null;
 
   return (
-    <div className="min-h-dvh">
+    <div className="group/shell min-h-dvh">
       <a
         href="#main"
         className="sr-only focus:not-sr-only focus:fixed focus:top-2 focus:left-2 focus:z-50 focus:rounded-md focus:bg-white focus:px-3 focus:py-2 focus:shadow"
@@ -78,7 +80,7 @@ export function AppShell({ children }: { children: ReactNode }) {
       </aside>
 
       {/* Phone top bar */}
-      <header className="sticky top-0 z-20 flex h-14 items-center justify-between border-b border-slate-200 bg-white px-4 sm:hidden">
+      <header className="sticky top-0 z-20 flex h-14 items-center justify-between border-b border-slate-200 bg-white px-4 group-has-[[data-phone-fullscreen]]/shell:hidden sm:hidden">
         <Link href="/" className="rounded-md">
           <Logo />
         </Link>
@@ -103,7 +105,7 @@ export function AppShell({ children }: { children: ReactNode }) {
         <main
           id="main"
           tabIndex={-1}
-          className="h-[calc(100dvh-7rem-env(safe-area-inset-bottom))] overflow-hidden outline-none sm:h-dvh sm:pl-56"
+          className="h-[calc(100dvh-7rem-env(safe-area-inset-bottom))] overflow-hidden outline-none group-has-[[data-phone-fullscreen]]/shell:h-dvh sm:h-dvh sm:pl-56"
         >
           <AuthGate>
             {children}
@@ -124,7 +126,7 @@ export function AppShell({ children }: { children: ReactNode }) {
       {/* Phone tab bar */}
       <nav
         aria-label="Main"
-        className="fixed inset-x-0 bottom-0 z-20 h-[calc(3.5rem+env(safe-area-inset-bottom))] border-t border-slate-200 bg-white pb-[env(safe-area-inset-bottom)] sm:hidden"
+        className="fixed inset-x-0 bottom-0 z-20 h-[calc(3.5rem+env(safe-area-inset-bottom))] border-t border-slate-200 bg-white pb-[env(safe-area-inset-bottom)] group-has-[[data-phone-fullscreen]]/shell:hidden sm:hidden"
       >
         <ul className="grid h-full grid-cols-5">
           {bottomItems.map(({ href, label, icon: Icon }) => {

@@ -6,9 +6,11 @@
  * focus into the dialog (the `data-autofocus` element, else the first control of the body,
  * else the panel),
  * returns focus to whatever opened it, closes on a backdrop click, and labels itself with
- * its title and description. Content mounts only while open, so forms start fresh.
+ * its title and description. Content mounts only while open, so forms start fresh. A form
+ * dialog with `confirmDiscard` asks before Escape, × or a click outside throws away what was
+ * typed (its Cancel button is a deliberate choice and closes at once).
  */
-import { useEffect, useId, useRef, type ReactNode } from "react";
+import { useEffect, useId, useRef, useState, type ReactNode } from "react";
 import { cn } from "@/lib/cn";
 import { Button } from "./button";
 import { CloseIcon } from "./icons";
@@ -27,6 +29,8 @@ export type DialogProps = {
   dismissible?: boolean;
   /** Role "alertdialog" for confirmations. */
   role?: "dialog" | "alertdialog";
+  /** Ask "Discard changes?" before dismissing once something was typed or changed in it. */
+  confirmDiscard?: boolean;
 };
 
 const FOCUSABLE =
@@ -44,6 +48,7 @@ export function Dialog({
   size = "md",
   dismissible = true,
   role = "dialog",
+  confirmDiscard = false,
 }: DialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const bodyRef = useRef<HTMLDivElement>(null);
@@ -52,10 +57,25 @@ export function Dialog({
   const pressStartedOnBackdrop = useRef(false);
   const titleId = useId();
   const descriptionId = useId();
+  // Whether the person typed or changed anything since it opened, and the discard question is up.
+  const [edited, setEdited] = useState(false);
+  const [askingDiscard, setAskingDiscard] = useState(false);
+  const [openedAs, setOpenedAs] = useState(open);
+  if (openedAs !== open) {
+    setOpenedAs(open);
+    setEdited(false);
+    setAskingDiscard(false);
+  }
+  /** Escape, × or the backdrop: close, unless typed work would be lost (then ask). */
+  const dismiss = () => {
+    if (!dismissible) return;
+    if (confirmDiscard && edited) setAskingDiscard(true);
+    else onClose();
+  };
   // Read the latest callbacks from the native listeners without re-subscribing.
-  const latest = useRef({ onClose, dismissible, open });
+  const latest = useRef({ onClose, dismissible, open, dismiss });
   useEffect(() => {
-    latest.current = { onClose, dismissible, open };
+    latest.current = { onClose, dismissible, open, dismiss };
   });
 
   useEffect(() => {
@@ -98,7 +118,7 @@ export function Dialog({
     const onCancel = (event: Event) => {
       // Escape: let React state decide, so a dialog that is saving stays open.
       event.preventDefault();
-      if (latest.current.dismissible) latest.current.onClose();
+      latest.current.dismiss();
     };
     const onNativeClose = () => {
       // Closed by the browser itself (e.g. a repeated Escape): keep state in sync. The event is
@@ -125,18 +145,29 @@ export function Dialog({
       aria-modal="true"
       className={cn(
         "m-auto w-[calc(100%-2rem)] overflow-visible rounded-xl bg-transparent p-0 text-slate-900",
-        "backdrop:bg-slate-900/50",
+        "backdrop:bg-slate-900/50 dark:backdrop:bg-black/70",
         widths[size],
       )}
       onMouseDown={(e) => {
         pressStartedOnBackdrop.current = e.target === e.currentTarget;
       }}
       onClick={(e) => {
-        if (e.target === e.currentTarget && pressStartedOnBackdrop.current && dismissible) onClose();
+        if (e.target === e.currentTarget && pressStartedOnBackdrop.current) dismiss();
       }}
+      onInput={() => setEdited(true)}
+      onChange={() => setEdited(true)}
     >
       {open ? (
         <div ref={bodyRef} tabIndex={-1} className="max-h-[calc(100dvh-2rem)] overflow-y-auto rounded-xl bg-white shadow-xl outline-none">
+          {askingDiscard ? (
+            <DiscardQuestion
+              onKeep={() => setAskingDiscard(false)}
+              onDiscard={() => {
+                setAskingDiscard(false);
+                onClose();
+              }}
+            />
+          ) : null}
           <div className="flex items-start justify-between gap-4 border-b border-slate-200 px-5 py-4">
             <div className="min-w-0">
               <h2 id={titleId} className="text-lg font-semibold text-slate-900">
@@ -150,7 +181,7 @@ export function Dialog({
             </div>
             <button
               type="button"
-              onClick={onClose}
+              onClick={dismiss}
               disabled={!dismissible}
               className="-m-1 rounded-md p-1 text-slate-500 hover:bg-slate-100 hover:text-slate-800 focus-visible:outline-2 focus-visible:outline-indigo-600 disabled:opacity-50"
             >
@@ -171,6 +202,25 @@ export function Dialog({
         </div>
       ) : null}
     </dialog>
+  );
+}
+
+/** "Discard changes?", shown at the top of a form dialog dismissed with typed work in it. */
+function DiscardQuestion({ onKeep, onDiscard }: { onKeep: () => void; onDiscard: () => void }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => ref.current?.focus(), []);
+  return (
+    <div ref={ref} tabIndex={-1} role="alert" className="m-3 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-950 outline-none">
+      <p className="font-medium">Discard what you typed?</p>
+      <div className="mt-2 flex flex-wrap gap-2">
+        <Button size="sm" variant="primary" onClick={onKeep}>
+          Keep editing
+        </Button>
+        <Button size="sm" variant="danger" onClick={onDiscard}>
+          Discard
+        </Button>
+      </div>
+    </div>
   );
 }
 

@@ -82,6 +82,8 @@ export function Input({ label, hideLabel, hint, error, className, inputClassName
         ) : null}
         <input
           id={id}
+          // Names and messages may be written right to left: the box follows what is typed.
+          dir="auto"
           aria-invalid={error ? true : undefined}
           aria-describedby={describedBy}
           className={controlClasses(Boolean(error), cn("h-10", leading ? "pl-9" : undefined, inputClassName))}
@@ -121,6 +123,7 @@ export function Textarea({ label, hideLabel, hint, error, className, id: _id, ro
     <FieldFrame {...{ id, label, hideLabel, hint, hintId, error, errorId, className }}>
       <textarea
         id={id}
+        dir="auto"
         rows={rows}
         aria-invalid={error ? true : undefined}
         aria-describedby={describedBy}

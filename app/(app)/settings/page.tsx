@@ -3,6 +3,7 @@ import { AccountSection } from "@/components/settings/account-section";
 import { CustomFieldsSection } from "@/components/settings/custom-fields-section-lazy";
 import { ApiKeysSection } from "@/components/settings/api-keys-section";
 import { NotificationsSection } from "@/components/settings/notifications-section-lazy";
+import { AppearanceSection } from "@/components/settings/appearance-section";
 import { SendersSection } from "@/components/settings/senders-section";
 import { SettingsNav } from "@/components/settings/settings-nav";
 import { SimulatorSection } from "@/components/settings/simulator-section";
@@ -13,7 +14,7 @@ export const metadata: Metadata = { title: "Settings" };
 export default function SettingsPage() {
   return (
     <div className="max-w-4xl">
-      <PageHeader title="Settings" description="Who your messages come from, notifications, access for your own systems, and your account." />
+      <PageHeader title="Settings" description="Who your messages come from, notifications, access for your own systems, how the app looks, and your account." />
       <SettingsNav />
       <div className="space-y-6">
         <div id="senders" className="scroll-mt-6 space-y-6">
@@ -29,6 +30,9 @@ export default function SettingsPage() {
           <ApiKeysSection />
         </div>
         <SimulatorSection />
+        <div id="appearance" className="scroll-mt-6">
+          <AppearanceSection />
+        </div>
         <div id="account" className="scroll-mt-6">
           <AccountSection />
         </div>

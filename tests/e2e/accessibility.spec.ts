@@ -1,0 +1,167 @@
+/**
+ * axe-core on every page and every dialog a person opens, at 1440×900 and 390×844, in the light
+ * and the dark theme: no serious or critical violation anywhere. The first test proves the check
+ * itself fails on a violation, so a silent helper cannot pass everything.
+ */
+import { expect, test, type Page, type TestInfo } from "@playwright/test";
+import { expectAccessible, seriousViolations } from "./axe";
+import { openConversation } from "./inbox-helpers";
+import { apiOk, createApiKey, shot, signUp } from "./support";
+
+test.use({ timezoneId: "Europe/Paris", locale: "en-US" });
+
+const DESKTOP = { width: 1440, height: 900 };
+const PHONE = { width: 390, height: 844 };
+
+test("the axe check fails on a serious violation", async ({ page }) => {
+  await page.goto("/signin");
+  await expect(page.getByRole("button", { name: "Create an account" })).toBeVisible();
+  expect(await seriousViolations(page)).toEqual([]);
+  // An unlabeled button and grey-on-grey text: both serious.
+  await page.evaluate(() => {
+    const button = document.createElement("button");
+    button.innerHTML = "<svg width='10' height='10'></svg>";
+    const faint = document.createElement("p");
+    faint.textContent = "Hardly readable";
+    faint.style.cssText = "color:#bbb;background:#ccc";
+    document.body.append(button, faint);
+  });
+  const ids = (await seriousViolations(page)).map((v) => v.id);
+  expect(ids).toEqual(expect.arrayContaining(["button-name", "color-contrast"]));
+});
+
+/** Check the page, softly: one run lists every page's problems. */
+async function check(page: Page, where: string) {
+  await test.step(`axe: ${where}`, async () => {
+    try {
+      await expectAccessible(page, where);
+    } catch (error) {
+      expect.soft(error, String(error)).toBeUndefined();
+    }
+  });
+}
+
+async function dialogCheck(page: Page, open: () => Promise<void>, name: string | RegExp, where: string) {
+  await open();
+  const dialog = page.getByRole("dialog", { name }).or(page.getByRole("alertdialog", { name }));
+  await expect(dialog).toBeVisible();
+  await check(page, `${where} (dialog)`);
+  await page.keyboard.press("Escape");
+  // A form with typed data asks first: a second Escape in the question discards.
+  await expect(dialog).toBeHidden();
+}
+
+type Seeded = { broadcastId: string };
+
+/** A fresh account with two contacts (one with an Arabic name), a group, messages, a schedule and a broadcast. */
+async function seed(page: Page): Promise<Seeded> {
+  await page.goto("/signin");
+  await expect(page.getByRole("button", { name: "Create an account" })).toBeVisible();
+  await check(page, "sign-in page");
+  await signUp(page, "a11y");
+  await check(page, "empty inbox");
+  const key = await createApiKey(page, "A11y");
+  const ada = await apiOk(key, "POST", "/contacts", { name: "Ada Lovelace", phone: "+1 415 555 0190", email: "ada@example.com" }, 201);
+  const layla = await apiOk(key, "POST", "/contacts", { name: "ليلى أحمد", phone: "+1 415 555 0191" }, 201);
+  const group = await apiOk(key, "POST", "/groups", { name: "Regulars" }, 201);
+  await apiOk(key, "POST", `/groups/${group.id as string}/members`, { contactIds: [ada.id, layla.id] }, 200);
+  await apiOk(key, "POST", "/messages", { contactId: ada.id, channel: "sms", content: "Your order is ready." }, 201);
+  await apiOk(key, "POST", "/messages", { contactId: layla.id, channel: "sms", content: "مرحبا، طلبك جاهز" }, 201);
+  await apiOk(key, "POST", "/messages", {
+    contactId: ada.id,
+    channel: "email",
+    subject: "Tomorrow",
+    content: "See you tomorrow.",
+    scheduledAt: new Date(Date.now() + 86_400_000).toISOString(),
+  }, 202);
+  const broadcast = await apiOk(key, "POST", "/broadcasts", { groupId: group.id, channel: "sms", content: "Open late tonight." }, 202);
+  return { broadcastId: broadcast.id as string };
+}
+
+/** Every page, and (with `dialogs`) the dialogs opened from them. */
+async function checkEverything(page: Page, testInfo: TestInfo, seeded: Seeded, at: string, { dialogs }: { dialogs: boolean }) {
+  const phone = (page.viewportSize()?.width ?? 1440) < 640;
+  await page.goto("/inbox");
+  await expect(page.getByRole("region", { name: "Conversations" }).getByRole("link", { name: /Ada Lovelace/ })).toBeVisible();
+  await check(page, `inbox, ${at}`);
+  await openConversation(page, "Ada Lovelace");
+  await expect(page.getByRole("region", { name: /^Messages with / }).getByRole("article").first()).toBeVisible();
+  await check(page, `conversation, ${at}`);
+  if (phone) await page.getByRole("button", { name: "Details" }).click();
+  await check(page, `contact details, ${at}`);
+  await shot(page, testInfo, `inbox-${at.replace(/\W+/g, "-")}`);
+  if (dialogs) {
+    await page.keyboard.press("?");
+    await check(page, `keyboard shortcuts, ${at} (dialog)`);
+    await page.keyboard.press("Escape");
+  }
+
+  await page.goto("/contacts");
+  await expect(page.getByRole("table", { name: "Contacts, by name" }).getByRole("row", { name: /Ada Lovelace/ })).toBeVisible();
+  await check(page, `contacts, ${at}`);
+  if (dialogs) {
+    await dialogCheck(page, () => page.getByRole("button", { name: "New contact" }).first().click(), "New contact", `new contact, ${at}`);
+    await dialogCheck(page, () => page.getByRole("button", { name: "Edit Ada Lovelace" }).click(), "Edit contact", `edit contact, ${at}`);
+    await dialogCheck(page, () => page.getByRole("button", { name: "Delete Ada Lovelace" }).click(), "Delete Ada Lovelace?", `delete contact, ${at}`);
+  }
+
+  await page.goto("/groups");
+  await expect(page.getByRole("link", { name: "Regulars" })).toBeVisible();
+  await check(page, `groups, ${at}`);
+  if (dialogs) {
+    await dialogCheck(page, () => page.getByRole("button", { name: "New group" }).first().click(), "New group", `new group, ${at}`);
+  }
+  await page.getByRole("link", { name: "Regulars" }).click();
+  await expect(page.getByRole("heading", { name: "Regulars", level: 1 })).toBeVisible();
+  await check(page, `group, ${at}`);
+  if (dialogs) {
+    await dialogCheck(page, () => page.getByRole("button", { name: "Add members" }).first().click(), /Add members/, `add members, ${at}`);
+  }
+
+  await page.goto(`/broadcasts/${seeded.broadcastId}`);
+  await expect(page.getByRole("heading", { name: "Broadcast to Regulars", level: 1 })).toBeVisible();
+  await check(page, `broadcast, ${at}`);
+
+  await page.goto("/scheduled");
+  await expect(page.getByRole("heading", { name: "Scheduled", level: 1 })).toBeVisible();
+  await expect(page.getByText("See you tomorrow.").first()).toBeVisible();
+  await check(page, `scheduled, ${at}`);
+  if (dialogs) {
+    await dialogCheck(page, () => page.getByRole("button", { name: "Reschedule" }).first().click(), /Reschedule/, `reschedule, ${at}`);
+  }
+
+  await page.goto("/analytics");
+  await expect(page.getByRole("heading", { name: "Analytics", level: 1 })).toBeVisible();
+  await expect(page.getByText("Messages sent").first()).toBeVisible();
+  await check(page, `analytics, ${at}`);
+
+  await page.goto("/settings");
+  await expect(page.getByRole("heading", { name: "Sender identities" })).toBeVisible();
+  await check(page, `settings, ${at}`);
+  await shot(page, testInfo, `settings-${at.replace(/\W+/g, "-")}`);
+  if (dialogs) {
+    await dialogCheck(page, () => page.getByRole("button", { name: "Add sender" }).click(), "Add a sender", `add sender, ${at}`);
+    await dialogCheck(page, () => page.getByRole("button", { name: "Create API key" }).click(), "Create an API key", `create API key, ${at}`);
+  }
+
+  await page.goto("/no-such-page");
+  await check(page, `not found, ${at}`);
+}
+
+for (const theme of ["light", "dark"] as const) {
+  test(`every page and dialog passes axe at 1440×900, ${theme}`, async ({ page }, testInfo) => {
+    test.setTimeout(480_000);
+    await page.emulateMedia({ colorScheme: theme });
+    await page.setViewportSize(DESKTOP);
+    const seeded = await seed(page);
+    await checkEverything(page, testInfo, seeded, `${theme}, 1440px`, { dialogs: true });
+  });
+
+  test(`every page passes axe at 390×844, ${theme}`, async ({ page }, testInfo) => {
+    test.setTimeout(480_000);
+    await page.emulateMedia({ colorScheme: theme });
+    await page.setViewportSize(PHONE);
+    const seeded = await seed(page);
+    await checkEverything(page, testInfo, seeded, `${theme}, 390px`, { dialogs: false });
+  });
+}
