@@ -17,6 +17,7 @@ import { engineBenchmarks } from "./engine";
 import { latencyBenchmark } from "./latency";
 import { takeOccReport } from "./harness";
 import { scaleFigures } from "./scale";
+import { searchBenchmark } from "./search";
 import { soakFigures } from "./soak";
 import { round, type Benchmark, type Figure } from "./stats";
 import { webhookFigures } from "./webhooks";
@@ -31,6 +32,7 @@ const benchmarks: Benchmark[] = [
   databaseBenchmark,
   contactsImportBenchmark,
   contactsExportBenchmark,
+  searchBenchmark,
   ...browserBenchmarks,
 ];
 

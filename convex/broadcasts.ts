@@ -78,6 +78,7 @@ export const fanOut = internalMutation({
       const problem = recipientProblem(contact, b.channel, now, { approvedTemplate });
       if (problem) {
         writes.skip(broadcastId, SKIP_KEY[problem]);
+        await ctx.db.insert("broadcastSkips", { userId: b.userId, broadcastId, contactId: contact._id, reason: SKIP_KEY[problem] });
         continue;
       }
       const rendered = renderMessage(mc, contact, sender, b.channel, {
@@ -88,6 +89,7 @@ export const fanOut = internalMutation({
       });
       if (!rendered.ok) {
         writes.skip(broadcastId, rendered.reason);
+        await ctx.db.insert("broadcastSkips", { userId: b.userId, broadcastId, contactId: contact._id, reason: rendered.reason });
         if (samples.length < SKIPPED_SAMPLES) samples.push({ contactId: contact._id, name: contact.name, reason: rendered.message });
         continue;
       }

@@ -2,7 +2,7 @@ import { paginationOptsValidator, paginationResultValidator } from "convex/serve
 import { v } from "convex/values";
 import { doc } from "convex-helpers/validators";
 import { deleteContactEmailBodies } from "./lib/emailBodies";
-import { normalizeSearchQuery } from "./lib/search";
+import { contactSearchText, matchesAllTerms, normalizeSearchQuery } from "./lib/search";
 import { getOwned, internalMutation, userMutation, userQuery } from "./functions";
 import { internal } from "./_generated/api";
 
@@ -20,6 +20,8 @@ import schema, { vChannel, vFieldValuesInput, vMetadata, vSocialHandles } from "
 
 const vContact = doc(schema, "contacts");
 const SEARCH_LIMIT = 50;
+/** Candidates read from the search index for up to SEARCH_LIMIT contacts matching every word. */
+const SEARCH_SCAN = 100;
 
 export const create = userMutation({
   args: {
@@ -106,6 +108,28 @@ export const list = userQuery({
       .paginate(paginationOpts),
 });
 
+/**
+ * Recompute every contact's search words (lib/search.ts), a page per transaction. Run once after
+ * deploying a change to how contacts are indexed: `npx convex run contacts:reindexSearch`.
+ */
+export const reindexSearch = internalMutation({
+  args: { cursor: v.optional(v.union(v.string(), v.null())) },
+  returns: v.object({ updated: v.number(), done: v.boolean() }),
+  handler: async (ctx, { cursor }) => {
+    const page = await ctx.db.query("contacts").paginate({ numItems: 200, cursor: cursor ?? null });
+    let updated = 0;
+    for (const contact of page.page) {
+      const searchText = contactSearchText(contact);
+      if (searchText !== contact.searchText) {
+        await ctx.db.patch("contacts", contact._id, { searchText });
+        updated++;
+      }
+    }
+    if (!page.isDone) await ctx.scheduler.runAfter(0, internal.contacts.reindexSearch, { cursor: page.continueCursor });
+    return { updated, done: page.isDone };
+  },
+});
+
 /** Contacts whose name, phone or email match, best matches first. */
 export const search = userQuery({
   args: { query: v.string(), limit: v.optional(v.number()) },
@@ -114,9 +138,11 @@ export const search = userQuery({
     const query = normalizeSearchQuery(args.query);
     if (query === "") return [];
     const limit = Math.max(1, Math.min(args.limit ?? 20, SEARCH_LIMIT));
-    return await ctx.db
+    // The index matches any word, best first; keep contacts matching every word typed.
+    const found = await ctx.db
       .query("contacts")
       .withSearchIndex("search_text", (q) => q.search("searchText", query).eq("userId", ctx.userId))
-      .take(limit);
+      .take(SEARCH_SCAN);
+    return found.filter((c) => matchesAllTerms(c.searchText, query)).slice(0, limit);
   },
 });

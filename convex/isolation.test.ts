@@ -36,6 +36,8 @@ const WALKED = [
   "whatsappTemplates",
   "drafts",
   "attachments",
+  "search",
+  "broadcastOutcomes",
 ] as const;
 /** Tables holding user data: snapshotted before and after to prove nothing of A's changed. */
 const USER_TABLES = [
@@ -67,6 +69,7 @@ const USER_TABLES = [
   "whatsappTemplates",
   "drafts",
   "uploads",
+  "broadcastSkips",
 ] as const;
 
 // Push subscriptions need the deployment's VAPID keys to exist (their values do not matter here).

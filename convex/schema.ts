@@ -357,6 +357,14 @@ export const vSkipReasons = v.object({
   contentTooLong: v.optional(v.number()),
 });
 export type SkipReasons = Infer<typeof vSkipReasons>;
+/** Why one recipient was skipped (`broadcastSkips`): a key of vSkipReasons. */
+export const vSkipReason = v.union(
+  v.literal("noAddress"),
+  v.literal("optedOut"),
+  v.literal("whatsappWindowClosed"),
+  v.literal("missingVariable"),
+  v.literal("contentTooLong"),
+);
 
 export const broadcastFields = {
   userId: v.id("users"),
@@ -618,12 +626,22 @@ export default defineSchema({
     .index("by_status_and_scheduledAt", ["status", "scheduledAt"])
     .index("by_status_and_claimedAt", ["status", "claimedAt"])
     .index("by_providerMessageId", ["providerMessageId"])
-    .index("by_broadcast_and_status_and_scheduledAt", ["broadcastId", "status", "scheduledAt"]),
+    .index("by_broadcast_and_status_and_scheduledAt", ["broadcastId", "status", "scheduledAt"])
+    // Message text search across all conversations (convex/search.ts).
+    .searchIndex("search_content", { searchField: "content", filterFields: ["userId", "channel", "direction"] }),
 
   senders: defineTable(senderFields)
     .index("by_user_and_channel", ["userId", "channel"])
     .index("by_channel_and_address", ["channel", "address"])
     .index("by_messagingServiceSid", ["messagingServiceSid"]),
+
+  /** Members a broadcast skipped, and why (the broadcast page lists them). */
+  broadcastSkips: defineTable({
+    userId: v.id("users"),
+    broadcastId: v.id("broadcasts"),
+    contactId: v.id("contacts"),
+    reason: vSkipReason,
+  }).index("by_broadcast", ["broadcastId"]),
 
   broadcasts: defineTable(broadcastFields)
     // Newest-first list needs creation order, which the status index does not give.

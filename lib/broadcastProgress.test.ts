@@ -45,3 +45,15 @@ describe("skipReasons", () => {
     expect(broadcastProgress({ status: "sending", fanOutDone: true, members: 1000, counts: partial })).toMatchObject({ members: 200, percent: 25 });
   });
 });
+
+describe("broadcastStatusLabel", () => {
+  it("never shows a broadcast with failures as a plain success", async () => {
+    const { broadcastStatusLabel } = await import("./broadcastProgress");
+    const counts = { total: 10, scheduled: 0, queued: 0, sending: 0, sent: 0, delivered: 8, read: 0, failed: 2, canceled: 0, skipped: 0 };
+    expect(broadcastStatusLabel({ status: "completed", counts })).toEqual({ label: "Completed with 2 failed", tone: "amber" });
+    expect(broadcastStatusLabel({ status: "completed", counts: { ...counts, failed: 0 } })).toEqual({ label: "Completed", tone: "green" });
+    expect(broadcastStatusLabel({ status: "completed", counts: { ...counts, delivered: 0, failed: 10 } })).toEqual({ label: "All 10 messages failed", tone: "red" });
+    expect(broadcastStatusLabel({ status: "completed", counts: { ...counts, delivered: 0, failed: 0, skipped: 10 } }).label).toBe("Completed: everyone was skipped");
+    expect(broadcastStatusLabel({ status: "sending", counts })).toEqual({ label: "Sending", tone: "indigo" });
+  });
+});

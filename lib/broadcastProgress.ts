@@ -71,3 +71,22 @@ export const BROADCAST_STATUS_LABELS: Record<BroadcastStatus, string> = {
   completed: "Completed",
   canceled: "Canceled",
 };
+
+export type StatusTone = "neutral" | "indigo" | "green" | "amber" | "red";
+
+/**
+ * How a broadcast's status reads: a completed one with failures says so (never a plain
+ * "Completed"), and one where nothing went out says that.
+ */
+export function broadcastStatusLabel(b: { status: BroadcastStatus; counts: BroadcastCounts }): { label: string; tone: StatusTone } {
+  const c = b.counts;
+  if (b.status !== "completed") {
+    const tones: Record<BroadcastStatus, StatusTone> = { scheduled: "amber", sending: "indigo", completed: "green", canceled: "neutral" };
+    return { label: BROADCAST_STATUS_LABELS[b.status], tone: tones[b.status] };
+  }
+  const reached = c.sent + c.delivered + c.read;
+  if (c.failed > 0 && reached === 0) return { label: `All ${c.failed.toLocaleString("en-US")} messages failed`, tone: "red" };
+  if (c.failed > 0) return { label: `Completed with ${c.failed.toLocaleString("en-US")} failed`, tone: "amber" };
+  if (reached === 0 && c.skipped > 0) return { label: "Completed: everyone was skipped", tone: "amber" };
+  return { label: "Completed", tone: "green" };
+}

@@ -8,6 +8,7 @@ import { api } from "@/convex/_generated/api";
 import type { Doc, Id } from "@/convex/_generated/dataModel";
 import { CHANNELS, type Channel } from "@/convex/schema";
 import { appErrorOf } from "@/lib/app-error";
+import { skipReasons } from "@/lib/broadcastProgress";
 import { CHANNEL_NAMES } from "@/lib/channelAvailability";
 import { ERROR_CODES } from "@/lib/errors";
 import { formatCount, formatDateTime } from "@/lib/format";
@@ -21,6 +22,7 @@ import { Dialog } from "@/components/ui/dialog";
 import { WhenField } from "@/components/scheduled/when-field";
 import { AudiencePreview } from "@/components/templates/audience-preview";
 import { Select } from "@/components/ui/field";
+import { useAudienceCost, type AudienceCostArgs } from "@/lib/use-audience-cost";
 import { useTimeZone } from "@/lib/use-time-zone";
 
 type Field = "content" | "subject" | "when";
@@ -307,6 +309,22 @@ function ConfirmSend({
   const [busy, setBusy] = useState(false);
   const members = audience.size === null ? `everyone in ${audience.name}` : formatCount(audience.size, audience.kind === "group" ? "member" : "contact");
   const segments = draft?.channel === "sms" ? smsSegments(draft.content).segments : 0;
+  // Who it reaches and who is skipped and why, counted over the whole audience with the fan-out's
+  // rules (once the text's merge fields are known: the count refuses unknown ones).
+  const costArgs: AudienceCostArgs | null = draft
+    ? {
+        ...(audience.kind === "group" ? { groupId: audience.groupId } : { segmentId: audience.segmentId }),
+        channel: draft.channel,
+        content: draft.content,
+        ...(draft.subject !== undefined ? { subject: draft.subject } : {}),
+        ...(draft.whatsappTemplateId ? { whatsappTemplateId: draft.whatsappTemplateId } : {}),
+      }
+    : null;
+  const known = useQuery(api.templates.previewAudience, costArgs ? { ...costArgs, limit: 1 } : "skip");
+  const unknown = known?.unknown[0];
+  const cost = useAudienceCost(costArgs && known && unknown === undefined ? costArgs : "skip");
+  const skipped = cost ? skipReasons(cost.skipped) : [];
+  const skippedTotal = skipped.reduce((n, r) => n + r.count, 0);
   return (
     <Dialog
       open={draft !== null}
@@ -321,8 +339,7 @@ function ConfirmSend({
             {CHANNEL_NAMES[draft.channel]} to everyone in {audience.name}
             {draft.scheduledAt ? `, at ${formatDateTime(draft.scheduledAt)}` : ""}.
             {audience.kind === "segment" ? " The segment's contacts are taken when it is sent." : ""}
-            {segments > 1 ? ` Each SMS is ${segments} segments before merge.` : ""} Those without an address for the channel, who
-            opted out, or with a merge field empty and no fallback, are skipped.
+            {segments > 1 ? ` Each SMS is ${segments} segments before merge.` : ""}
           </>
         ) : undefined
       }
@@ -344,6 +361,37 @@ function ConfirmSend({
           </Button>
         </>
       }
-    />
+    >
+      <div aria-live="polite" className="text-sm text-slate-800">
+        {unknown !== undefined ? (
+          <p className="font-medium text-red-700">{`{{${unknown}}} is not a merge field of this account.`}</p>
+        ) : cost === null ? (
+          <p className="text-slate-600">Checking who it reaches…</p>
+        ) : (
+          <>
+            <p>
+              <strong className="font-semibold">{cost.recipients.toLocaleString("en-US")}</strong> will get it
+              {skipped.length > 0 ? (
+                <>
+                  ; <strong className="font-semibold">{skippedTotal.toLocaleString("en-US")}</strong> will be skipped:
+                </>
+              ) : (
+                "; nobody is skipped."
+              )}
+              {cost.complete ? "" : " (still counting)"}
+            </p>
+            {skipped.length > 0 ? (
+              <ul className="mt-1 list-disc space-y-0.5 pl-5 text-slate-700">
+                {skipped.map((r) => (
+                  <li key={r.reason}>
+                    {r.label}: {r.count.toLocaleString("en-US")}
+                  </li>
+                ))}
+              </ul>
+            ) : null}
+          </>
+        )}
+      </div>
+    </Dialog>
   );
 }

@@ -9,6 +9,7 @@ import { Card } from "@/components/ui/card";
 import { ArrowLeftIcon } from "@/components/ui/icons";
 import { PageSkeleton } from "@/components/shell/page-skeleton";
 import { BroadcastProgressView } from "./broadcast-progress";
+import { BroadcastRecipients } from "./broadcast-recipients";
 
 /** A broadcast's own page: what was sent to which group, and its live progress. */
 export function BroadcastDetail({ broadcastId }: { broadcastId: Id<"broadcasts"> }) {
@@ -25,6 +26,13 @@ export function BroadcastDetail({ broadcastId }: { broadcastId: Id<"broadcasts">
           <BroadcastProgressView broadcast={broadcast} />
         </div>
       </Card>
+      {broadcast.status !== "scheduled" ? (
+        <Card className="mt-6">
+          <div className="px-5 py-4">
+            <BroadcastRecipients broadcast={broadcast} />
+          </div>
+        </Card>
+      ) : null}
     </div>
   );
 }

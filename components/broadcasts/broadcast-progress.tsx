@@ -6,11 +6,11 @@ import { useState } from "react";
 import { toast } from "sonner";
 import { api } from "@/convex/_generated/api";
 import type { Doc, Id } from "@/convex/_generated/dataModel";
-import { BROADCAST_STATUS_LABELS, broadcastProgress, skipReasons } from "@/lib/broadcastProgress";
+import { broadcastProgress, broadcastStatusLabel, skipReasons } from "@/lib/broadcastProgress";
 import { cn } from "@/lib/cn";
 import { formatDateTime } from "@/lib/format";
 import { useMutationWithToast } from "@/lib/use-mutation-with-toast";
-import { Badge, type BadgeTone } from "@/components/ui/badge";
+import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { ChannelBadge } from "@/components/ui/channel-badge";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
@@ -18,13 +18,6 @@ import { ErrorBoundary } from "@/components/ui/error-boundary";
 import { FormError } from "@/components/ui/field";
 import { Skeleton } from "@/components/ui/skeleton";
 import { RescheduleDialog } from "@/components/scheduled/reschedule-dialog";
-
-const STATUS_TONES: Record<Doc<"broadcasts">["status"], BadgeTone> = {
-  scheduled: "amber",
-  sending: "indigo",
-  completed: "green",
-  canceled: "neutral",
-};
 
 const SEGMENTS = [
   { key: "delivered", label: "Delivered", bar: "bg-green-600", dot: "bg-green-600" },
@@ -62,6 +55,7 @@ function LoadBroadcast({ broadcastId, compact }: { broadcastId: Id<"broadcasts">
 /** Counts (queued, sent, delivered, failed, skipped with reasons) that move live as receipts arrive. */
 export function BroadcastProgressView({ broadcast, compact = false }: { broadcast: Doc<"broadcasts">; compact?: boolean }) {
   const p = broadcastProgress(broadcast);
+  const status = broadcastStatusLabel(broadcast);
   const reasons = skipReasons(broadcast.skipped);
   const [canceling, setCanceling] = useState(false);
   const [rescheduling, setRescheduling] = useState(false);
@@ -90,7 +84,7 @@ export function BroadcastProgressView({ broadcast, compact = false }: { broadcas
   return (
     <section aria-label={`Broadcast to ${broadcast.groupName}`} className="space-y-3">
       <div className="flex flex-wrap items-center gap-2">
-        <Badge tone={STATUS_TONES[broadcast.status]}>{BROADCAST_STATUS_LABELS[broadcast.status]}</Badge>
+        <Badge tone={status.tone}>{status.label}</Badge>
         <ChannelBadge channel={broadcast.channel} />
         <span className="text-xs text-slate-600">{when}</span>
       </div>

@@ -5,7 +5,7 @@ import Link from "next/link";
 import { useState } from "react";
 import { api } from "@/convex/_generated/api";
 import type { Doc, Id } from "@/convex/_generated/dataModel";
-import { BROADCAST_STATUS_LABELS } from "@/lib/broadcastProgress";
+import { broadcastStatusLabel } from "@/lib/broadcastProgress";
 import { formatShortDate } from "@/lib/format";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
@@ -62,7 +62,7 @@ function RecentBroadcasts({ group, activeId, onOpen }: { group: Doc<"groups">; a
               <div className="min-w-0 flex-1">
                 <p className="flex flex-wrap items-center gap-2 text-xs text-slate-600">
                   <ChannelBadge channel={b.channel} />
-                  <span>{BROADCAST_STATUS_LABELS[b.status]}</span>
+                  <span>{broadcastStatusLabel(b).label}</span>
                   <span>· {formatShortDate(b.scheduledAt ?? b._creationTime)}</span>
                 </p>
                 <p className="mt-1 truncate text-sm text-slate-800">{b.subject ?? b.content}</p>
