@@ -14,12 +14,23 @@ describe("validateDraft", () => {
   });
 
   it("needs text, or for SMS and WhatsApp at least a media link", () => {
-    expect(validateDraft(draft({ content: "  " }), open, NOW).content).toBe("Write a message or add a media link.");
+    expect(validateDraft(draft({ content: "  " }), open, NOW).content).toBe("Write a message, attach a file or add a media link.");
     expect(validateDraft(draft({ content: "", mediaUrl: "https://cdn.example/a.jpg" }), open, NOW)).toEqual({});
     const email: ChannelState = { channel: "email", available: true };
     expect(validateDraft(draft({ channel: "email", content: "", subject: "Hi", mediaUrl: "https://x.example/a" }), email, NOW).content).toBe(
       "Write the email.",
     );
+  });
+
+  it("takes files instead of text on SMS, within the channel's limits", () => {
+    const photo = { storageId: "s1", name: "a.png", contentType: "image/png", size: 1000 };
+    expect(validateDraft(draft({ content: "", attachments: [photo] }), open, NOW)).toEqual({});
+    const whatsapp: ChannelState = { channel: "whatsapp", available: true };
+    expect(validateDraft(draft({ channel: "whatsapp", attachments: [photo, { ...photo, storageId: "s2" }] }), whatsapp, NOW).attachments).toBe(
+      "WhatsApp messages carry one file.",
+    );
+    expect(sendArgsOf(draft({ attachments: [photo] }))).toMatchObject({ attachments: ["s1"] });
+    expect(draftErrorsFromServer(new ConvexError({ code: "ATTACHMENT_INVALID", message: "Too big" }))).toEqual({ attachments: "Too big" });
   });
 
   it("applies the 1600-character limit to SMS and WhatsApp, and 50,000 to email", () => {

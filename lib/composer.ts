@@ -3,6 +3,7 @@
  * on their field at once, and the backend's refusals mapped back onto the same fields.
  */
 import { appErrorOf, errorDetail } from "./app-error";
+import { attachmentProblem, type FileFacts } from "./attachments";
 import type { ChannelState } from "./channelAvailability";
 import { formatDateTime, type DateFormatOptions } from "./format";
 import { CONTENT_LIMITS, isHttpsUrl, MAX_SCHEDULE_AHEAD_MS, type Channel } from "./outboundRules";
@@ -15,9 +16,11 @@ export type Draft = {
   mediaUrl: string;
   /** When to send (ms), or null for now. */
   scheduledAt: number | null;
+  /** Files uploaded to storage (convex/attachments.ts). */
+  attachments?: ReadonlyArray<FileFacts & { storageId: string }>;
 };
 
-export type DraftField = "content" | "subject" | "mediaUrl" | "scheduledAt";
+export type DraftField = "content" | "subject" | "mediaUrl" | "scheduledAt" | "attachments";
 /** Errors by field; `form` is for the whole message (e.g. the channel cannot be used). */
 export type DraftErrors = Partial<Record<DraftField | "form", string>>;
 
@@ -31,9 +34,10 @@ export function validateDraft(draft: Draft, state: ChannelState, now: number, da
 
   const email = draft.channel === "email";
   const media = draft.mediaUrl.trim();
+  const files = draft.attachments ?? [];
   const max = email ? CONTENT_LIMITS.emailMax : CONTENT_LIMITS.textMax;
-  if (draft.content.trim() === "" && (email || media === "")) {
-    errors.content = email ? "Write the email." : "Write a message or add a media link.";
+  if (draft.content.trim() === "" && (email || (media === "" && files.length === 0))) {
+    errors.content = email ? "Write the email." : "Write a message, attach a file or add a media link.";
   } else if (draft.content.length > max) {
     errors.content = `${email ? "Emails" : "Messages"} are at most ${max.toLocaleString("en-US")} characters; this one has ${draft.content.length.toLocaleString("en-US")}.`;
   }
@@ -47,6 +51,9 @@ export function validateDraft(draft: Draft, state: ChannelState, now: number, da
   if (media !== "" && (!isHttpsUrl(media) || media.length > CONTENT_LIMITS.urlMax)) {
     errors.mediaUrl = "Media must be an https:// link.";
   }
+
+  const fileProblem = attachmentProblem(draft.channel, files);
+  if (fileProblem) errors.attachments = fileProblem;
 
   if (draft.scheduledAt !== null) {
     if (!Number.isFinite(draft.scheduledAt) || draft.scheduledAt <= now) {
@@ -68,6 +75,7 @@ export function sendArgsOf(draft: Draft) {
     content: draft.content,
     ...(draft.channel === "email" ? { subject: draft.subject.trim() } : {}),
     ...(media ? { mediaUrls: [media] } : {}),
+    ...(draft.attachments?.length ? { attachments: draft.attachments.map((a) => a.storageId) } : {}),
     ...(draft.scheduledAt !== null ? { scheduledAt: draft.scheduledAt } : {}),
   };
 }
@@ -83,6 +91,8 @@ export function draftErrorsFromServer(error: unknown): DraftErrors | null {
       return { subject: data.message };
     case "MEDIA_URL_INVALID":
       return { mediaUrl: data.message };
+    case "ATTACHMENT_INVALID":
+      return { attachments: data.message };
     case "SCHEDULE_IN_PAST":
       return { scheduledAt: data.message };
     case "INVALID_ARGUMENT":

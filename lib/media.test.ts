@@ -18,6 +18,14 @@ describe("mediaItems", () => {
     expect(mediaItems(["https://cdn.example/v.png"], ["video/mp4"])[0].kind).toBe("file");
   });
 
+  it("names attachments after their files", () => {
+    const items = mediaItems(["https://cdn.example/typed.jpg", "http://127.0.0.1:3210/api/storage/abc"], ["", "application/pdf"], ["menu.pdf"]);
+    expect(items.map((i) => [i.kind, i.name])).toEqual([
+      ["image", "typed.jpg"],
+      ["file", "menu.pdf"],
+    ]);
+  });
+
   it("drops anything that is not an http(s) link", () => {
     expect(mediaItems(["javascript:alert(1)", "data:image/png;base64,AAAA", "not a url"], ["image/png"])).toEqual([]);
     expect(safeLink("javascript:alert(1)")).toBeNull();

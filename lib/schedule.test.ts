@@ -85,3 +85,18 @@ describe("zoneLabel", () => {
     expect(zoneLabel("Asia/Kolkata", Date.UTC(2025, 6, 15))).toBe("Asia/Kolkata (GMT+5:30)");
   });
 });
+
+describe("snoozeTimes", () => {
+  it("offers in 3 hours, tomorrow 9:00 and next Monday 9:00 in the zone", async () => {
+    const { snoozeTimes, toDateTimeLocalValue } = await import("./schedule");
+    // Friday 2025-06-13 22:30 in Paris (20:30 UTC).
+    const now = Date.UTC(2025, 5, 13, 20, 30);
+    const [later, tomorrow, monday] = snoozeTimes(now, "Europe/Paris");
+    expect(toDateTimeLocalValue(later.at, "Europe/Paris")).toBe("2025-06-14T01:30");
+    expect(toDateTimeLocalValue(tomorrow.at, "Europe/Paris")).toBe("2025-06-14T09:00");
+    expect(toDateTimeLocalValue(monday.at, "Europe/Paris")).toBe("2025-06-16T09:00");
+    // On a Monday, next Monday is a week ahead.
+    const onMonday = Date.UTC(2025, 5, 16, 6, 0);
+    expect(toDateTimeLocalValue(snoozeTimes(onMonday, "Europe/Paris")[2].at, "Europe/Paris")).toBe("2025-06-23T09:00");
+  });
+});

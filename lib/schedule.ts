@@ -106,3 +106,20 @@ export function zoneLabel(timeZone: string, at: number, locale?: string): string
 export function viewerTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
 }
+
+/** Snooze choices: in 3 hours, tomorrow at 9:00, and next Monday at 9:00, in `timeZone`. */
+export function snoozeTimes(now: number, timeZone: string): QuickTime[] {
+  const today = wallTimeOf(now, timeZone);
+  const nineOn = (daysAhead: number) => {
+    const d = new Date(Date.UTC(today.year, today.month - 1, today.day + daysAhead));
+    return epochOfWallTime({ year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: 9, minute: 0 }, timeZone);
+  };
+  // 0 = Sunday … 6 = Saturday, of the wall date in the zone.
+  const weekday = new Date(Date.UTC(today.year, today.month - 1, today.day)).getUTCDay();
+  const untilMonday = ((8 - weekday) % 7) || 7;
+  return [
+    { label: "In 3 hours", at: Math.ceil((now + 3 * 3_600_000) / 60_000) * 60_000 },
+    { label: "Tomorrow 9:00", at: nineOn(1) },
+    { label: "Next Monday 9:00", at: nineOn(untilMonday) },
+  ];
+}

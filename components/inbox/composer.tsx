@@ -3,15 +3,19 @@
 /**
  * Write to a contact: channel (pre-set from the conversation's last channel; unavailable ones
  * disabled with the reason), text with a character and SMS segment count, a subject for email,
- * a media link, and "send later" in the viewer's time zone. Cmd/Ctrl+Enter sends. The message
- * shows in the thread at once (an optimistic update of the paginated thread query); a refusal
- * puts the draft back with the reason on its field.
+ * files (picked, dropped or pasted; uploaded to Convex storage and checked against the
+ * channel's limits), a media link, and "send later" in the viewer's time zone. Cmd/Ctrl+Enter
+ * sends. Everything is a draft kept on the server as it is typed (lib/use-draft.ts). The
+ * message shows in the thread at once (an optimistic update of the paginated thread query); a
+ * refusal puts the draft back with the reason on its field.
  */
-import { insertAtTop, useQuery } from "convex/react";
+import { insertAtTop, useMutation, useQuery } from "convex/react";
+import type { FunctionArgs } from "convex/server";
 import { useId, useMemo, useRef, useState, useSyncExternalStore, type FormEvent } from "react";
 import { api } from "@/convex/_generated/api";
 import type { Doc, Id } from "@/convex/_generated/dataModel";
-import type { Channel } from "@/convex/schema";
+import type { Attachment, Channel } from "@/convex/schema";
+import { formatBytes, UPLOAD_TYPES } from "@/lib/attachments";
 import { CHANNEL_NAMES, CHANNEL_ORDER, channelAvailability, preferredChannel, type ChannelState } from "@/lib/channelAvailability";
 import { cn } from "@/lib/cn";
 import { draftErrorsFromServer, hasErrors, sendArgsOf, validateDraft, type Draft, type DraftErrors } from "@/lib/composer";
@@ -20,12 +24,16 @@ import { CONTENT_LIMITS } from "@/lib/outboundRules";
 import { parseDateTimeLocalValue } from "@/lib/schedule";
 import { smsSegments } from "@/lib/smsSegments";
 import { filterTemplates, moveActive, slashQuery } from "@/lib/templateMenu";
+import { EMPTY_DRAFT, useDraft, type DraftState } from "@/lib/use-draft";
 import { useMutationWithToast, type OptimisticUpdate } from "@/lib/use-mutation-with-toast";
 import { useNow } from "@/lib/use-now";
+import { useUploads, type Uploading } from "@/lib/use-uploads";
 import { Button } from "@/components/ui/button";
 import { FormError, Input, Textarea } from "@/components/ui/field";
+import { AlertIcon, CloseIcon } from "@/components/ui/icons";
+import { Spinner } from "@/components/ui/spinner";
 import { ChannelIcon } from "./channel-icon";
-import { ClockIcon, InfoIcon, PaperclipIcon, SendIcon } from "./icons";
+import { ClockIcon, InfoIcon, LinkIcon, PaperclipIcon, SendIcon } from "./icons";
 import { SchedulePicker } from "./schedule-picker";
 import { RecipientPreview } from "@/components/templates/recipient-preview";
 import { TemplateMenu } from "@/components/templates/template-menu";
@@ -83,23 +91,32 @@ export function Composer({
 }) {
   const now = useNow(30_000);
   const states = useMemo(() => channelAvailability(contact, now, senderChannels), [contact, now, senderChannels]);
-  const [chosen, setChosen] = useState<Channel | null>(null);
+  const [draft, setDraft] = useState<DraftState>(EMPTY_DRAFT);
+  const update = (patch: Partial<DraftState>) => setDraft((d) => ({ ...d, ...patch }));
+  const { content, subject, mediaUrl, attachments, schedule: scheduleValue } = draft;
+  const chosen = draft.channel && states[draft.channel] ? draft.channel : null;
   const channel = chosen ?? preferredChannel(contact, states);
   const state: ChannelState | null = channel ? states[channel] : null;
-
-  const [content, setContent] = useState("");
-  const [subject, setSubject] = useState("");
-  const [mediaUrl, setMediaUrl] = useState("");
-  const [showMedia, setShowMedia] = useState(false);
-  const [scheduleValue, setScheduleValue] = useState<string | null>(null);
+  const [showMediaToggle, setShowMedia] = useState(false);
+  const showMedia = showMediaToggle || mediaUrl !== "";
   const [errors, setErrors] = useState<DraftErrors>({});
   const [send] = useMutationWithToast(api.messages.send, showSentAtOnce);
+  const discard = useMutation(api.attachments.discard);
+  const { loaded, markSent } = useDraft(contact._id, draft, setDraft);
+  const { upload, uploading } = useUploads(contact._id);
+  // Where each file can be seen (fresh uploads know it; a restored draft asks).
+  const [knownUrls, setKnownUrls] = useState<Record<string, string | null>>({});
+  const missing = attachments.filter((a) => !(a.storageId in knownUrls)).map((a) => a.storageId);
+  const fetched = useQuery(api.attachments.urls, missing.length ? { storageIds: missing } : "skip");
+  const urls = useMemo(() => ({ ...Object.fromEntries((fetched ?? []).map((f) => [f.storageId, f.url])), ...knownUrls }), [fetched, knownUrls]);
+  const [dragging, setDragging] = useState(false);
 
   const ids = useId();
   const contentRef = useRef<HTMLTextAreaElement>(null);
   const subjectRef = useRef<HTMLInputElement>(null);
   const mediaRef = useRef<HTMLInputElement>(null);
   const scheduleRef = useRef<HTMLInputElement>(null);
+  const fileRef = useRef<HTMLInputElement>(null);
   const formErrorRef = useRef<HTMLDivElement>(null);
   const modifier = useModifierKeyName();
 
@@ -116,8 +133,7 @@ export function Composer({
   const menuId = `${ids}-templates`;
 
   function pickTemplate(t: Doc<"templates">) {
-    setContent(t.content);
-    if (email && t.subject) setSubject(t.subject);
+    update({ content: t.content, ...(email && t.subject ? { subject: t.subject } : {}) });
     setMenuOpen(false);
     setActive(0);
     clearError("content");
@@ -129,6 +145,7 @@ export function Composer({
       if (found.subject) subjectRef.current?.focus();
       else if (found.content) contentRef.current?.focus();
       else if (found.mediaUrl) mediaRef.current?.focus();
+      else if (found.attachments) fileRef.current?.focus();
       else if (found.scheduledAt) scheduleRef.current?.focus();
       else if (found.form) formErrorRef.current?.focus();
     });
@@ -138,17 +155,43 @@ export function Composer({
     if (errors[field]) setErrors((e) => ({ ...e, [field]: undefined }));
   }
 
+  /** Upload dropped, pasted or picked files and add them to the draft; a refusal shows on the files' row. */
+  async function addFiles(files: readonly File[]) {
+    if (files.length === 0) return;
+    clearError("attachments");
+    for (const file of files) {
+      const result = await upload(file);
+      if ("error" in result) {
+        setErrors((e) => ({ ...e, attachments: result.error }));
+        continue;
+      }
+      setKnownUrls((k) => ({ ...k, [result.attachment.storageId]: result.url }));
+      setDraft((d) => ({ ...d, attachments: [...d.attachments.filter((a) => a.storageId !== result.attachment.storageId), result.attachment] }));
+    }
+  }
+
+  function removeAttachment(storageId: Id<"_storage">) {
+    setDraft((d) => ({ ...d, attachments: d.attachments.filter((a) => a.storageId !== storageId) }));
+    clearError("attachments");
+    // The file is deleted unless a message carries it; failing that, the clean-up takes it.
+    discard({ storageId }).catch((error: unknown) => console.warn("Discarding the file failed", error));
+  }
+
   /** When the last message left this composer: a second click right after a send is not an empty message. */
   const lastSentAt = useRef(0);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     if (!channel || !state) return;
-    const empty = content.trim() === "" && mediaUrl.trim() === "";
+    const empty = content.trim() === "" && mediaUrl.trim() === "" && attachments.length === 0;
     if (empty && Date.now() - lastSentAt.current < REPEAT_CLICK_MS) return;
+    if (uploading.length > 0) {
+      setErrors({ attachments: "Wait for the files to finish uploading." });
+      return;
+    }
     const scheduledAt = scheduleValue === null ? null : (parseDateTimeLocalValue(scheduleValue, timeZone) ?? Number.NaN);
-    const draft: Draft = { channel, content, subject, mediaUrl, scheduledAt };
-    const found = validateDraft(draft, state, Date.now(), { timeZone });
+    const request: Draft = { channel, content, subject, mediaUrl, scheduledAt, attachments };
+    const found = validateDraft(request, state, Date.now(), { timeZone });
     if (scheduleValue !== null && scheduleValue.trim() === "") found.scheduledAt = "Pick a date and time, or send now.";
     if (hasErrors(found)) {
       setErrors(found);
@@ -158,15 +201,16 @@ export function Composer({
     setErrors({});
     lastSentAt.current = Date.now();
     // The message is in the thread already (optimistic): clear the draft now, put it back on failure.
-    setContent("");
-    setMediaUrl("");
+    const sent = draft;
+    markSent();
+    setDraft((d) => ({ ...d, content: "", mediaUrl: "", attachments: [], schedule: null }));
     setShowMedia(false);
-    setScheduleValue(null);
     onSending?.();
     contentRef.current?.focus();
 
+    const args = sendArgsOf(request) as Omit<FunctionArgs<typeof api.messages.send>, "contactId">;
     const result = await send(
-      { contactId: contact._id, ...sendArgsOf(draft) },
+      { contactId: contact._id, ...args },
       {
         handleError: (error) => {
           const mapped = draftErrorsFromServer(error);
@@ -179,15 +223,16 @@ export function Composer({
     );
     if (!result.ok) {
       // Restore the draft unless something new has been typed meanwhile.
-      setContent((current) => (current === "" ? draft.content : current));
-      setSubject((current) => current || draft.subject);
-      if (draft.mediaUrl) {
-        setMediaUrl((current) => current || draft.mediaUrl);
-        setShowMedia(true);
-      }
-      if (scheduleValue !== null) setScheduleValue((current) => current ?? scheduleValue);
+      setDraft((d) => ({
+        ...d,
+        content: d.content === "" ? sent.content : d.content,
+        subject: d.subject || sent.subject,
+        mediaUrl: d.mediaUrl || sent.mediaUrl,
+        attachments: d.attachments.length ? d.attachments : sent.attachments,
+        schedule: d.schedule ?? sent.schedule,
+      }));
     } else if (email) {
-      setSubject("");
+      update({ subject: "" });
     }
   }
 
@@ -195,7 +240,37 @@ export function Composer({
   const nothingAvailable = channel === null;
 
   return (
-    <form onSubmit={(e) => void onSubmit(e)} noValidate aria-label={`Message ${contact.name}`} className="space-y-2 border-t border-slate-200 bg-white p-3 sm:p-4">
+    <form
+      onSubmit={(e) => void onSubmit(e)}
+      noValidate
+      aria-label={`Message ${contact.name}`}
+      aria-busy={!loaded}
+      data-composer
+      data-draft-loaded={loaded ? "" : undefined}
+      onDragOver={(e) => {
+        if (nothingAvailable || !e.dataTransfer.types.includes("Files")) return;
+        e.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={(e) => {
+        if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDragging(false);
+      }}
+      onDrop={(e) => {
+        if (!e.dataTransfer.files.length) return;
+        e.preventDefault();
+        setDragging(false);
+        void addFiles(Array.from(e.dataTransfer.files));
+      }}
+      className={cn(
+        "relative space-y-2 border-t border-slate-200 bg-white p-3 pb-[max(0.75rem,env(safe-area-inset-bottom))] sm:p-4",
+        dragging && "outline-2 -outline-offset-4 outline-indigo-600 outline-dashed",
+      )}
+    >
+      {dragging ? (
+        <div aria-hidden="true" className="pointer-events-none absolute inset-0 z-10 grid place-items-center bg-white/80 text-sm font-medium text-indigo-800">
+          Drop images or PDFs to attach them
+        </div>
+      ) : null}
       <fieldset>
         <legend className="sr-only">Channel</legend>
         <div className="flex flex-wrap gap-1.5">
@@ -220,7 +295,7 @@ export function Composer({
                   checked={checked}
                   disabled={!s.available}
                   onChange={() => {
-                    setChosen(c);
+                    update({ channel: c });
                     setErrors({});
                   }}
                   aria-describedby={s.available ? undefined : `${ids}-why-${c}`}
@@ -277,7 +352,7 @@ export function Composer({
           label="Subject"
           value={subject}
           onChange={(e) => {
-            setSubject(e.target.value);
+            update({ subject: e.target.value });
             clearError("subject");
           }}
           maxLength={CONTENT_LIMITS.subjectMax + 50}
@@ -295,9 +370,15 @@ export function Composer({
         value={content}
         disabled={nothingAvailable}
         onChange={(e) => {
-          setContent(e.target.value);
+          update({ content: e.target.value });
           setActive(0);
           clearError("content");
+        }}
+        onPaste={(e) => {
+          const files = Array.from(e.clipboardData.files);
+          if (files.length === 0) return;
+          e.preventDefault();
+          void addFiles(files);
         }}
         onKeyDown={(e) => {
           if (menuQuery === null) return;
@@ -311,14 +392,14 @@ export function Composer({
           } else if (e.key === "Escape") {
             e.preventDefault();
             setMenuOpen(false);
-            if (slash !== null) setContent("");
+            if (slash !== null) update({ content: "" });
           }
         }}
         aria-autocomplete="list"
         aria-controls={menuQuery !== null ? menuId : undefined}
         aria-activedescendant={menuQuery !== null && offered?.length ? `${menuId}-${active}` : undefined}
         error={errors.content}
-        hint={<span className="sr-only">{`${modifier}+Enter sends. Type / for a template.`}</span>}
+        hint={<span className="sr-only">{`${modifier}+Enter sends. Type / for a template. Paste or drop images and PDFs to attach them.`}</span>}
         className="[&_textarea]:max-h-60 [&_textarea]:min-h-20 [&_textarea]:resize-y"
       />
 
@@ -333,6 +414,15 @@ export function Composer({
         />
       ) : null}
 
+      <Attachments
+        attachments={attachments}
+        uploading={uploading}
+        urls={urls}
+        error={errors.attachments}
+        errorId={`${ids}-files-error`}
+        onRemove={removeAttachment}
+      />
+
       {channel && !nothingAvailable ? <RecipientPreview contactId={contact._id} channel={channel} content={content} subject={email ? subject : undefined} /> : null}
 
       {showMedia ? (
@@ -344,7 +434,7 @@ export function Composer({
           placeholder="https://…"
           value={mediaUrl}
           onChange={(e) => {
-            setMediaUrl(e.target.value);
+            update({ mediaUrl: e.target.value });
             clearError("mediaUrl");
           }}
           hint={email ? "An https link, attached to the email." : "An https link to an image or file (MMS)."}
@@ -357,11 +447,11 @@ export function Composer({
         <SchedulePicker
           value={scheduleValue}
           onChange={(v) => {
-            setScheduleValue(v);
+            update({ schedule: v });
             clearError("scheduledAt");
           }}
           onClear={() => {
-            setScheduleValue(null);
+            update({ schedule: null });
             clearError("scheduledAt");
           }}
           timeZone={timeZone}
@@ -372,29 +462,59 @@ export function Composer({
       ) : null}
 
       <div className="flex flex-wrap items-center gap-2">
+        <input
+          ref={fileRef}
+          type="file"
+          multiple
+          accept={UPLOAD_TYPES.join(",")}
+          className="sr-only"
+          tabIndex={-1}
+          aria-hidden="true"
+          onChange={(e) => {
+            void addFiles(Array.from(e.target.files ?? []));
+            e.target.value = "";
+          }}
+        />
+        <Button
+          size="sm"
+          variant="ghost"
+          onClick={() => fileRef.current?.click()}
+          disabled={nothingAvailable}
+          aria-describedby={errors.attachments ? `${ids}-files-error` : undefined}
+        >
+          <PaperclipIcon className="size-4" />
+          <span className="sr-only sm:not-sr-only">Attach</span>
+          <span className="sr-only"> a file</span>
+        </Button>
         <Button
           size="sm"
           variant="ghost"
           aria-pressed={showMedia}
           onClick={() => {
-            setShowMedia((s) => !s);
-            if (showMedia) setMediaUrl("");
-            else requestAnimationFrame(() => mediaRef.current?.focus());
+            if (showMedia) {
+              setShowMedia(false);
+              update({ mediaUrl: "" });
+            } else {
+              setShowMedia(true);
+              requestAnimationFrame(() => mediaRef.current?.focus());
+            }
           }}
           disabled={nothingAvailable}
         >
-          <PaperclipIcon className="size-4" />
-          <span className="sr-only sm:not-sr-only">Media</span>
-          <span className="sr-only"> link</span>
+          <LinkIcon className="size-4" />
+          <span aria-hidden="true" className="hidden sm:inline">
+            Link
+          </span>
+          <span className="sr-only">Media link</span>
         </Button>
         <Button
           size="sm"
           variant="ghost"
           aria-pressed={scheduling}
           onClick={() => {
-            if (scheduling) setScheduleValue(null);
+            if (scheduling) update({ schedule: null });
             else {
-              setScheduleValue("");
+              update({ schedule: "" });
               requestAnimationFrame(() => scheduleRef.current?.focus());
             }
           }}
@@ -425,6 +545,72 @@ export function Composer({
         </Button>
       </div>
     </form>
+  );
+}
+
+/** The files going with the message: thumbnails of images, names and sizes, each with Remove. */
+function Attachments({
+  attachments,
+  uploading,
+  urls,
+  error,
+  errorId,
+  onRemove,
+}: {
+  attachments: readonly Attachment[];
+  uploading: readonly Uploading[];
+  urls: Record<string, string | null>;
+  error?: string;
+  errorId: string;
+  onRemove: (storageId: Id<"_storage">) => void;
+}) {
+  if (attachments.length === 0 && uploading.length === 0 && !error) return null;
+  return (
+    <div className="space-y-1.5">
+      {attachments.length + uploading.length > 0 ? (
+        <ul aria-label="Attached files" className="flex flex-wrap gap-2">
+          {attachments.map((a) => {
+            const url = urls[a.storageId];
+            return (
+              <li key={a.storageId} className="flex max-w-full items-center gap-2 rounded-md border border-slate-200 bg-slate-50 py-1 pr-1 pl-1.5 text-xs">
+                {a.contentType.startsWith("image/") && url ? (
+                  // eslint-disable-next-line @next/next/no-img-element -- a file in Convex storage
+                  <img src={url} alt="" className="size-8 rounded object-cover" />
+                ) : (
+                  <PaperclipIcon className="size-4 shrink-0 text-slate-500" />
+                )}
+                <span className="min-w-0">
+                  <span className="block max-w-[12rem] truncate font-medium text-slate-800" dir="auto">
+                    {a.name}
+                  </span>
+                  <span className="block text-slate-600">{formatBytes(a.size)}</span>
+                </span>
+                <button
+                  type="button"
+                  onClick={() => onRemove(a.storageId)}
+                  className="rounded p-1 text-slate-600 hover:bg-slate-200 hover:text-slate-900"
+                >
+                  <CloseIcon className="size-3.5" />
+                  <span className="sr-only">Remove {a.name}</span>
+                </button>
+              </li>
+            );
+          })}
+          {uploading.map((u) => (
+            <li key={u.id} className="flex items-center gap-2 rounded-md border border-dashed border-slate-300 px-2 py-1.5 text-xs text-slate-700">
+              <Spinner className="size-3" />
+              <span className="max-w-[12rem] truncate">Uploading {u.name}…</span>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {error ? (
+        <p id={errorId} role="alert" className="flex items-start gap-1.5 text-sm text-red-700">
+          <AlertIcon className="mt-0.5 size-4 shrink-0" />
+          {error}
+        </p>
+      ) : null}
+    </div>
   );
 }
 

@@ -15,7 +15,9 @@ import type { Channel } from "@/convex/schema";
 import { CHANNEL_NAMES, CHANNEL_ORDER } from "@/lib/channelAvailability";
 import { cn } from "@/lib/cn";
 import { formatDateTime, formatShortDate } from "@/lib/format";
+import { isShortcutEvent } from "@/lib/shortcuts";
 import { useDebouncedValue } from "@/lib/use-debounced-value";
+import { useTimeZone } from "@/lib/use-time-zone";
 import { useNow } from "@/lib/use-now";
 import { buttonClasses } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -25,6 +27,7 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { Spinner } from "@/components/ui/spinner";
 import { Avatar } from "./avatar";
 import { ChannelIcon } from "./channel-icon";
+import { MessageSearch } from "./message-search";
 import { conversationHref } from "./use-inbox-url";
 import { usePhoneFormat } from "@/lib/use-phone-format";
 import { useRowWindow } from "./use-row-window";
@@ -33,32 +36,43 @@ export const CONVERSATIONS_PAGE_SIZE = 40;
 const SEARCH_LIMIT = 50;
 const ROW_HEIGHT = 76;
 
-type Filter = { unread: boolean; channel: Channel | "all" };
+type ListState = "open" | "done" | "snoozed";
+type Filter = { state: ListState; unread: boolean; channel: Channel | "all" };
+const STATE_LABELS: Record<ListState, string> = { open: "Open", done: "Done", snoozed: "Snoozed" };
 
 export function ConversationList({
   selectedId,
   onSelect,
+  onOpenMessage,
   onIntent,
 }: {
   selectedId: Id<"contacts"> | null;
   onSelect: (contactId: Id<"contacts">) => void;
+  /** Open a conversation at one of its messages (a message search result). */
+  onOpenMessage: (contactId: Id<"contacts">, messageId: Id<"messages">) => void;
   /** A conversation is about to be opened (hover, focus): preload what it needs. */
   onIntent?: () => void;
 }) {
   const [search, setSearch] = useState("");
-  const [filter, setFilter] = useState<Filter>({ unread: false, channel: "all" });
+  const [filter, setFilter] = useState<Filter>({ state: "open", unread: false, channel: "all" });
   const query = useDebouncedValue(search.trim(), 200);
   const searching = query !== "";
+  const [searchIn, setSearchIn] = useState<"contacts" | "messages">("contacts");
+  const timeZone = useTimeZone();
   const now = useNow(60_000);
 
   const list = usePaginatedQuery(
     api.inbox.conversations,
     searching
       ? "skip"
-      : { ...(filter.unread ? { unread: true } : {}), ...(filter.channel !== "all" ? { channel: filter.channel } : {}) },
+      : {
+          state: filter.state,
+          ...(filter.unread ? { unread: true } : {}),
+          ...(filter.channel !== "all" ? { channel: filter.channel } : {}),
+        },
     { initialNumItems: CONVERSATIONS_PAGE_SIZE },
   );
-  const matches = useQuery(api.contacts.search, searching ? { query, limit: SEARCH_LIMIT } : "skip");
+  const matches = useQuery(api.contacts.search, searching && searchIn === "contacts" ? { query, limit: SEARCH_LIMIT } : "skip");
   // Keep the last matches on screen while the next search runs, instead of flashing empty.
   const [lastMatches, setLastMatches] = useState<Doc<"contacts">[] | undefined>(undefined);
   if (matches !== undefined && matches !== lastMatches) setLastMatches(matches);
@@ -71,7 +85,19 @@ export function ConversationList({
       : list.results;
   const stale = searching ? matches === undefined || query !== search.trim() : query !== search.trim();
   const headingId = useId();
-  const filtered = filter.unread || filter.channel !== "all";
+  const filtered = filter.unread || filter.channel !== "all" || filter.state !== "open";
+  const searchRef = useRef<HTMLInputElement>(null);
+
+  // "/" jumps to the search box.
+  useEffect(() => {
+    const onKey = (event: globalThis.KeyboardEvent) => {
+      if (event.key !== "/" || !isShortcutEvent(event)) return;
+      event.preventDefault();
+      searchRef.current?.focus();
+    };
+    document.addEventListener("keydown", onKey);
+    return () => document.removeEventListener("keydown", onKey);
+  }, []);
 
   return (
     <div className="flex min-h-0 flex-1 flex-col">
@@ -80,9 +106,11 @@ export function ConversationList({
           Inbox
         </h1>
         <SearchInput
+          ref={searchRef}
+          aria-keyshortcuts="/"
           label="Search contacts"
           hideLabel
-          placeholder="Search by name, phone or email"
+          placeholder="Search contacts or messages"
           value={search}
           onChange={(e) => setSearch(e.target.value)}
           onKeyDown={(e) => {
@@ -93,24 +121,54 @@ export function ConversationList({
             }
           }}
         />
-        <div className="flex items-center gap-2" role="group" aria-label="Filters">
-          <div className="inline-flex rounded-md border border-slate-300 p-0.5 text-sm" role="group" aria-label="Show">
-            {([false, true] as const).map((unread) => (
+        {searching ? (
+          <div className="inline-flex rounded-md border border-slate-300 p-0.5 text-sm" role="group" aria-label="Search in">
+            {(["contacts", "messages"] as const).map((where) => (
               <button
-                key={String(unread)}
+                key={where}
                 type="button"
-                aria-pressed={filter.unread === unread}
-                disabled={searching}
-                onClick={() => setFilter((f) => ({ ...f, unread }))}
+                aria-pressed={searchIn === where}
+                onClick={() => setSearchIn(where)}
                 className={cn(
-                  "rounded px-2.5 py-1 font-medium disabled:opacity-60",
-                  filter.unread === unread ? "bg-indigo-600 text-white" : "text-slate-700 hover:bg-slate-100",
+                  "rounded px-2.5 py-1 font-medium",
+                  searchIn === where ? "bg-indigo-600 text-white" : "text-slate-700 hover:bg-slate-100",
                 )}
               >
-                {unread ? "Unread" : "All"}
+                {where === "contacts" ? "Contacts" : "Messages"}
               </button>
             ))}
           </div>
+        ) : null}
+        <div className={cn("flex flex-wrap items-center gap-2", searching && "hidden")} role="group" aria-label="Filters">
+          <div className="inline-flex rounded-md border border-slate-300 p-0.5 text-sm" role="group" aria-label="Conversations to show">
+            {(["open", "done", "snoozed"] as const).map((state) => (
+              <button
+                key={state}
+                type="button"
+                aria-pressed={filter.state === state}
+                disabled={searching}
+                onClick={() => setFilter((f) => ({ ...f, state }))}
+                className={cn(
+                  "rounded px-2.5 py-1 font-medium disabled:opacity-60",
+                  filter.state === state ? "bg-indigo-600 text-white" : "text-slate-700 hover:bg-slate-100",
+                )}
+              >
+                {STATE_LABELS[state]}
+              </button>
+            ))}
+          </div>
+          <button
+            type="button"
+            aria-pressed={filter.unread}
+            disabled={searching}
+            onClick={() => setFilter((f) => ({ ...f, unread: !f.unread }))}
+            className={cn(
+              "rounded-md border px-2.5 py-1 text-sm font-medium disabled:opacity-60",
+              filter.unread ? "border-indigo-600 bg-indigo-600 text-white" : "border-slate-300 text-slate-700 hover:bg-slate-100",
+            )}
+          >
+            Unread
+          </button>
           <label className="sr-only" htmlFor={`${headingId}-channel`}>
             Channel
           </label>
@@ -119,7 +177,7 @@ export function ConversationList({
             value={filter.channel}
             disabled={searching}
             onChange={(e) => setFilter((f) => ({ ...f, channel: e.target.value as Filter["channel"] }))}
-            className="h-8 min-w-0 flex-1 rounded-md border border-slate-300 bg-white px-2 text-sm text-slate-800 disabled:opacity-60"
+            className="h-8 min-w-0 flex-1 basis-28 rounded-md border border-slate-300 bg-white px-2 text-sm text-slate-800 disabled:opacity-60"
           >
             <option value="all">All channels</option>
             {CHANNEL_ORDER.map((c) => (
@@ -130,7 +188,7 @@ export function ConversationList({
           </select>
         </div>
         <p aria-live="polite" className="text-xs text-slate-600 empty:hidden">
-          {searching ? (
+          {searching && searchIn === "contacts" ? (
             stale ? (
               <span className="inline-flex items-center gap-1.5">
                 <Spinner className="size-3" /> Searching all contacts…
@@ -142,7 +200,9 @@ export function ConversationList({
         </p>
       </div>
 
-      {rows === undefined ? (
+      {searching && searchIn === "messages" ? (
+        <MessageSearch query={query} timeZone={timeZone} now={now} onOpen={onOpenMessage} />
+      ) : rows === undefined ? (
         <ListSkeleton />
       ) : rows.length === 0 ? (
         searching ? (
@@ -151,8 +211,16 @@ export function ConversationList({
           <EmptyState
             level={2}
             icon={<ChatIcon />}
-            title={filter.unread ? "All caught up" : "No conversations here"}
-            description={filter.unread ? "No conversation has unread messages." : `No conversation on ${CHANNEL_NAMES[filter.channel as Channel]} yet.`}
+            title={filter.unread ? "All caught up" : filter.state === "done" ? "Nothing done yet" : filter.state === "snoozed" ? "Nothing snoozed" : "No conversations here"}
+            description={
+              filter.unread
+                ? "No conversation here has unread messages."
+                : filter.state === "done"
+                  ? "Conversations you mark done (E) wait here until the contact writes again."
+                  : filter.state === "snoozed"
+                    ? "Snoozed conversations (S) wait here until their time comes or the contact writes."
+                    : `No open conversation on ${CHANNEL_NAMES[filter.channel as Channel]}.`
+            }
           />
         ) : (
           <EmptyState
@@ -393,6 +461,10 @@ const ConversationRow = memo(function ConversationRow({
             </span>
           ) : null}
           <span className={cn("min-w-0 flex-1 truncate text-sm", unread > 0 ? "text-slate-800" : "text-slate-600")}>
+            {contact.hasDraft ? <span className="font-semibold text-red-700">Draft · </span> : null}
+            {contact.inboxState === "snoozed" && contact.snoozedUntil ? (
+              <span className="font-medium text-amber-800">Until {formatShortDate(contact.snoozedUntil, now)} · </span>
+            ) : null}
             {contact.lastMessagePreview !== undefined ? (
               <>
                 {contact.lastMessageDirection === "outbound" ? <span className="font-medium text-slate-600">You: </span> : null}

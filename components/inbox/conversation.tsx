@@ -16,7 +16,10 @@ import { useTimeZone } from "@/lib/use-time-zone";
 import { Button, buttonClasses } from "@/components/ui/button";
 import { ArrowLeftIcon } from "@/components/ui/icons";
 import { Skeleton } from "@/components/ui/skeleton";
+import { formatDateTime } from "@/lib/format";
+import { isShortcutEvent } from "@/lib/shortcuts";
 import { Avatar } from "./avatar";
+import { ConversationActions } from "./conversation-actions";
 import { Composer } from "./composer";
 import { ContactProfile } from "./contact-profile";
 import { ConversationSkeleton } from "./conversation-skeleton";
@@ -28,10 +31,13 @@ import type { InboxLocation, InboxPanel } from "./use-inbox-url";
 export function Conversation({
   contactId,
   panel,
+  focusMessageId,
   go,
 }: {
   contactId: Id<"contacts">;
   panel: InboxPanel;
+  /** A message to show and mark (a search result). */
+  focusMessageId?: Id<"messages"> | null;
   go: (next: InboxLocation) => void;
 }) {
   const contact = useQuery(api.contacts.get, { contactId });
@@ -48,6 +54,19 @@ export function Conversation({
     if (wasOpen.current && !showProfile) detailsButton.current?.focus();
     wasOpen.current = showProfile;
   }, [showProfile]);
+
+  // C: write in the composer.
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key.toLowerCase() !== "c" || !isShortcutEvent(event)) return;
+      const box = document.querySelector<HTMLTextAreaElement>("form[data-composer] textarea");
+      if (!box) return;
+      event.preventDefault();
+      box.focus();
+    };
+    document.addEventListener("keydown", onKey);
+    return () => document.removeEventListener("keydown", onKey);
+  }, []);
 
   // Escape closes the profile where it covers the thread.
   useEffect(() => {
@@ -71,12 +90,13 @@ export function Conversation({
           <>
             <ThreadHeader
               contact={contact}
+              timeZone={timeZone}
               detailsOpen={showProfile}
               detailsButton={detailsButton}
               onBack={() => go({ contactId: null })}
               onToggleDetails={() => go({ panel: showProfile ? null : "profile" })}
             />
-            <Thread key={contactId} contact={contact} timeZone={timeZone} ref={threadRef} />
+            <Thread key={contactId} contact={contact} timeZone={timeZone} focusMessageId={focusMessageId ?? null} ref={threadRef} />
             <Composer
               key={`composer-${contactId}`}
               contact={contact}
@@ -111,12 +131,14 @@ export function Conversation({
 
 function ThreadHeader({
   contact,
+  timeZone,
   detailsOpen,
   detailsButton,
   onBack,
   onToggleDetails,
 }: {
   contact: Doc<"contacts">;
+  timeZone: string;
   detailsOpen: boolean;
   detailsButton: React.Ref<HTMLButtonElement>;
   onBack: () => void;
@@ -133,9 +155,16 @@ function ThreadHeader({
       <Avatar name={contact.name} className="size-9" />
       <div className="min-w-0 flex-1">
         <h2 dir="auto" className="truncate text-start text-base font-semibold text-slate-900">{contact.name}</h2>
-        <p className="truncate text-xs text-slate-600">{address}</p>
+        <p className="truncate text-xs text-slate-600">
+          {contact.inboxState === "done" ? <span className="font-medium text-emerald-800">Done · </span> : null}
+          {contact.inboxState === "snoozed" && contact.snoozedUntil ? (
+            <span className="font-medium text-amber-800">Snoozed until {formatDateTime(contact.snoozedUntil, { timeZone })} · </span>
+          ) : null}
+          {address}
+        </p>
       </div>
       <MuteButton contactId={contact._id} name={contact.name} />
+      <ConversationActions contact={contact} timeZone={timeZone} onLeave={onBack} />
       <button
         ref={detailsButton}
         type="button"

@@ -6,7 +6,8 @@
  * thread → profile), driven by the URL (`?contact=…&panel=profile`) so Back works on a phone.
  */
 import dynamic from "next/dynamic";
-import { useEffect } from "react";
+import { useEffect, useState } from "react";
+import { isShortcutEvent } from "@/lib/shortcuts";
 import { appErrorOf } from "@/lib/app-error";
 import { cn } from "@/lib/cn";
 import { buttonClasses } from "@/components/ui/button";
@@ -34,8 +35,26 @@ const Conversation = dynamic(() => loadConversation().then((m) => m.Conversation
   ),
 });
 
+const ShortcutsHelp = dynamic(() => import("./shortcuts-help").then((m) => m.ShortcutsHelp), { ssr: false });
+
+/** `?` anywhere in the inbox opens the list of keyboard shortcuts (its code loads then). */
+function useShortcutsHelp(): [boolean, () => void] {
+  const [open, setOpen] = useState(false);
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== "?" || !isShortcutEvent(event)) return;
+      event.preventDefault();
+      setOpen(true);
+    };
+    document.addEventListener("keydown", onKey);
+    return () => document.removeEventListener("keydown", onKey);
+  }, []);
+  return [open, () => setOpen(false)];
+}
+
 export function InboxView() {
-  const { contactId, panel, go } = useInboxUrl();
+  const { contactId, panel, messageId, go } = useInboxUrl();
+  const [helpOpen, closeHelp] = useShortcutsHelp();
   return (
     // With a conversation open, a phone shows it alone (the app's bars hide: components/shell/app-shell.tsx).
     <div className="relative flex h-full min-h-0 bg-white" data-phone-fullscreen={contactId ? "" : undefined}>
@@ -48,11 +67,16 @@ export function InboxView() {
           contactId ? "hidden" : "flex",
         )}
       >
-        <ConversationList selectedId={contactId} onSelect={(id) => go({ contactId: id })} onIntent={preloadConversation} />
+        <ConversationList
+          selectedId={contactId}
+          onSelect={(id) => go({ contactId: id })}
+          onOpenMessage={(id, message) => go({ contactId: id, messageId: message })}
+          onIntent={preloadConversation}
+        />
       </section>
       {contactId ? (
         <ErrorBoundary key={contactId} fallback={(error) => <ConversationError error={error} onBack={() => go({ contactId: null })} />}>
-          <Conversation contactId={contactId} panel={panel} go={go} />
+          <Conversation contactId={contactId} panel={panel} focusMessageId={messageId} go={go} />
         </ErrorBoundary>
       ) : (
         <div className="hidden min-w-0 flex-1 items-center justify-center bg-slate-50 lg:flex">
@@ -64,6 +88,7 @@ export function InboxView() {
           />
         </div>
       )}
+      {helpOpen ? <ShortcutsHelp open onClose={closeHelp} /> : null}
     </div>
   );
 }

@@ -4,8 +4,11 @@
  * One message of a thread: inbound on the left, outbound on the right in the brand colour,
  * with its subject (email), images inline and other media as links, and on every outbound
  * message its status — scheduled (with the time and Cancel), queued, sending, sent,
- * delivered, read, failed (with the reason and Retry) or canceled.
+ * delivered, read, failed (with the reason and Retry) or canceled — and how it was sent (from
+ * the inbox, a broadcast, the API, an automation). A message written while the connection is
+ * down says it is waiting for it.
  */
+import Link from "next/link";
 import { memo, useState } from "react";
 import type { Doc } from "@/convex/_generated/dataModel";
 import { CHANNEL_NAMES } from "@/lib/channelAvailability";
@@ -13,6 +16,8 @@ import { cn } from "@/lib/cn";
 import { formatDateTime } from "@/lib/format";
 import { mediaItems } from "@/lib/media";
 import { STATUS_LABELS } from "@/lib/messageStatus";
+import { originLabel } from "@/lib/origin";
+import { useConnection } from "@/lib/use-connection";
 import { AlertIcon } from "@/components/ui/icons";
 import { Spinner } from "@/components/ui/spinner";
 import { ChannelIcon } from "./channel-icon";
@@ -53,7 +58,12 @@ export const MessageRow = memo(function MessageRow({
   const outbound = message.direction === "outbound";
   const [unfolded, setUnfolded] = useState(false);
   const folded = !unfolded && message.content.length > FOLD_AT;
-  const media = mediaItems(message.mediaUrls, message.mediaTypes);
+  const media = mediaItems(
+    message.mediaUrls,
+    message.mediaTypes,
+    message.attachments?.map((a) => a.name),
+  );
+  const origin = originLabel(message);
   const shownAt = outbound ? (message.sentAt ?? message.at) : message.at;
 
   return (
@@ -137,11 +147,42 @@ export const MessageRow = memo(function MessageRow({
             <span className="sr-only sm:not-sr-only">{CHANNEL_NAMES[message.channel]}</span>
           </span>
           {outbound ? <Status message={message} timeZone={timeZone} actions={actions} /> : null}
+          {origin ? (
+            <span className="text-slate-600" data-origin>
+              ·{" "}
+              {origin.href ? (
+                <Link href={origin.href} className="underline underline-offset-2 hover:text-slate-900">
+                  {origin.text}
+                </Link>
+              ) : (
+                origin.text
+              )}
+            </span>
+          ) : null}
         </div>
       </div>
     </div>
   );
 });
+
+/** A message the server has not taken yet: waiting for the connection while it is down, else on its way. */
+function PendingStatus({ label }: { label: string }) {
+  const connection = useConnection();
+  if (connection !== "online") {
+    return (
+      <span className="inline-flex items-center gap-1 font-medium text-amber-800" data-status="waiting">
+        <ClockIcon className="size-3.5" />
+        Waiting for connection
+      </span>
+    );
+  }
+  return (
+    <span className="inline-flex items-center gap-1" data-status="queued">
+      <Spinner className="size-3" />
+      {label}
+    </span>
+  );
+}
 
 function Status({ message, timeZone, actions }: { message: Doc<"messages">; timeZone: string; actions: MessageActions }) {
   const optimistic = isOptimistic(message);
@@ -170,6 +211,7 @@ function Status({ message, timeZone, actions }: { message: Doc<"messages">; time
     }
     case "queued":
     case "sending":
+      if (optimistic) return <PendingStatus label={label} />;
       return (
         <span className="inline-flex items-center gap-1" data-status={message.status}>
           <Spinner className="size-3" />

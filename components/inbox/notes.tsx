@@ -9,6 +9,7 @@ import type { Doc, Id } from "@/convex/_generated/dataModel";
 import { appErrorOf } from "@/lib/app-error";
 import { formatDateTime } from "@/lib/format";
 import { splitMentions } from "@/lib/mentions";
+import { useConnection } from "@/lib/use-connection";
 import { useMutationWithToast } from "@/lib/use-mutation-with-toast";
 import { Badge } from "@/components/ui/badge";
 import { Button, buttonClasses } from "@/components/ui/button";
@@ -16,7 +17,7 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Checkbox, Textarea } from "@/components/ui/field";
 import { PencilIcon, TrashIcon } from "@/components/ui/icons";
 import { Skeleton } from "@/components/ui/skeleton";
-import { LockIcon } from "./icons";
+import { ClockIcon, LockIcon } from "./icons";
 
 const NOTES_PAGE_SIZE = 10;
 export const NOTE_MAX_LENGTH = 5000;
@@ -90,6 +91,9 @@ function NoteForm({ contactId }: { contactId: Id<"contacts"> }) {
   const [isPrivate, setIsPrivate] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [create, saving] = useMutationWithToast(api.notes.create);
+  // Written while offline, a note waits in the client and is saved once the connection is back.
+  const connection = useConnection();
+  const waiting = saving && connection !== "online";
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -131,9 +135,16 @@ function NoteForm({ contactId }: { contactId: Id<"contacts"> }) {
           <Checkbox checked={isPrivate} onChange={(e) => setIsPrivate(e.target.checked)} />
           Private <span className="text-xs text-slate-600">(only you)</span>
         </label>
-        <Button type="submit" size="sm" variant="primary" loading={saving}>
-          Add note
-        </Button>
+        {waiting ? (
+          <p role="status" className="inline-flex items-center gap-1 text-sm font-medium text-amber-800" data-status="waiting">
+            <ClockIcon className="size-3.5" />
+            Waiting for connection
+          </p>
+        ) : (
+          <Button type="submit" size="sm" variant="primary" loading={saving}>
+            Add note
+          </Button>
+        )}
       </div>
     </form>
   );

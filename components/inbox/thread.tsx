@@ -12,7 +12,8 @@ import { useMutation, usePaginatedQuery } from "convex/react";
 import { useCallback, useEffect, useImperativeHandle, useLayoutEffect, useMemo, useRef, useState, type Ref } from "react";
 import { toast } from "sonner";
 import { api } from "@/convex/_generated/api";
-import type { Doc } from "@/convex/_generated/dataModel";
+import type { Doc, Id } from "@/convex/_generated/dataModel";
+import { cn } from "@/lib/cn";
 import { formatDateTime } from "@/lib/format";
 import { buildThreadItems, type ThreadItem } from "@/lib/threadItems";
 import { useMutationWithToast } from "@/lib/use-mutation-with-toast";
@@ -36,13 +37,20 @@ type Row = ThreadItem<Doc<"messages">> | { kind: "start"; key: string };
 
 export type ThreadHandle = { scrollToEnd: () => void };
 
+/** How far back a search result is looked for (pages of FIND_PAGE_SIZE). */
+const FIND_PAGE_SIZE = 200;
+const FIND_MAX_PAGES = 25;
+
 export function Thread({
   contact,
   timeZone,
+  focusMessageId = null,
   ref,
 }: {
   contact: Doc<"contacts">;
   timeZone: string;
+  /** Scroll to this message and mark it (a search result), loading older pages until it is in. */
+  focusMessageId?: Id<"messages"> | null;
   ref?: Ref<ThreadHandle>;
 }) {
   const contactId = contact._id;
@@ -52,6 +60,15 @@ export function Thread({
     const items: Row[] = buildThreadItems(results, now, { timeZone });
     return status === "Exhausted" && items.length > 0 ? [{ kind: "start", key: "start" }, ...items] : items;
   }, [results, now, timeZone, status]);
+
+  // A search result further back than the loaded pages: load older ones until it is in.
+  const focusLoaded = focusMessageId !== null && results.some((m) => m._id === focusMessageId);
+  const findPages = useRef(0);
+  useEffect(() => {
+    if (focusMessageId === null || focusLoaded || status !== "CanLoadMore" || findPages.current >= FIND_MAX_PAGES) return;
+    findPages.current += 1;
+    loadMore(FIND_PAGE_SIZE);
+  }, [focusMessageId, focusLoaded, status, loadMore]);
 
   // Whether the reader sees the latest message: only then do new messages count as read.
   const [readingLatest, setReadingLatest] = useState(true);
@@ -102,6 +119,7 @@ export function Thread({
         loadingOlder={status === "LoadingMore"}
         loadOlder={() => loadMore(OLDER_PAGE_SIZE)}
         onReadingLatest={setReadingLatest}
+        focusKey={focusLoaded ? focusMessageId : null}
       />
       <ConfirmDialog
         open={cancelling !== null}
@@ -186,6 +204,7 @@ function MessageList({
   loadingOlder,
   loadOlder,
   onReadingLatest,
+  focusKey,
   ref,
 }: {
   rows: Row[];
@@ -196,6 +215,8 @@ function MessageList({
   loadingOlder: boolean;
   loadOlder: () => void;
   onReadingLatest: (atEnd: boolean) => void;
+  /** The row to scroll to and mark, once it is loaded. */
+  focusKey: string | null;
   ref?: Ref<ThreadHandle>;
 }) {
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -275,6 +296,20 @@ function MessageList({
     if (scrollOffset < LOAD_OLDER_AT) loadOlder();
   }, [scrollOffset, canLoadOlder, loadOlder, rows.length]);
 
+  // A search result: centre it and mark it (once per result).
+  const focusIndex = focusKey === null ? -1 : rows.findIndex((r) => r.key === focusKey);
+  const [shownFocus, setShownFocus] = useState<string | null>(null);
+  useEffect(() => {
+    if (focusIndex === -1 || shownFocus === focusKey) return;
+    atEnd.current = false;
+    onReadingLatest(false);
+    virtualizer.scrollToIndex(focusIndex, { align: "center" });
+    // Measured rows settle after the first jump: aim again on the next frame.
+    const frame = requestAnimationFrame(() => virtualizer.scrollToIndex(focusIndex, { align: "center" }));
+    setShownFocus(focusKey);
+    return () => cancelAnimationFrame(frame);
+  }, [focusIndex, focusKey, shownFocus, virtualizer, onReadingLatest]);
+
   const items = virtualizer.getVirtualItems();
   return (
     <div className="relative flex min-h-0 flex-1 flex-col">
@@ -295,7 +330,8 @@ function MessageList({
                 key={item.key}
                 ref={virtualizer.measureElement}
                 data-index={item.index}
-                className="absolute inset-x-0 top-0"
+                className={cn("absolute inset-x-0 top-0", row.key === shownFocus && "bg-amber-50 ring-2 ring-amber-400 ring-inset")}
+                data-found={row.key === shownFocus ? "" : undefined}
                 style={{ transform: `translateY(${item.start}px)` }}
               >
                 {row.kind === "message" ? (

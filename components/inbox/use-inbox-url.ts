@@ -5,17 +5,18 @@ import { useCallback } from "react";
 import type { Id } from "@/convex/_generated/dataModel";
 
 export type InboxPanel = "profile" | null;
-export type InboxLocation = { contactId?: Id<"contacts"> | null; panel?: InboxPanel };
+export type InboxLocation = { contactId?: Id<"contacts"> | null; panel?: InboxPanel; messageId?: Id<"messages"> | null };
 
 /**
- * The inbox's place in the URL: `?contact=<id>` (the open conversation) and `&panel=profile`
- * (the contact's details on narrow screens). Changing it uses the History API, which Next.js
+ * The inbox's place in the URL: `?contact=<id>` (the open conversation), `&panel=profile`
+ * (the contact's details on narrow screens) and `&message=<id>` (a search result to show). Changing it uses the History API, which Next.js
  * syncs with useSearchParams, so switching conversations needs no server round trip.
  */
 export function useInboxUrl() {
   const params = useSearchParams();
   const contactId = (params.get("contact") || null) as Id<"contacts"> | null;
   const panel: InboxPanel = params.get("panel") === "profile" ? "profile" : null;
+  const messageId = (params.get("message") || null) as Id<"messages"> | null;
 
   const go = useCallback((next: InboxLocation, { replace = false }: { replace?: boolean } = {}) => {
     const url = new URL(window.location.href);
@@ -23,6 +24,11 @@ export function useInboxUrl() {
       if (next.contactId) url.searchParams.set("contact", next.contactId);
       else url.searchParams.delete("contact");
       url.searchParams.delete("panel");
+      url.searchParams.delete("message");
+    }
+    if (next.messageId !== undefined) {
+      if (next.messageId) url.searchParams.set("message", next.messageId);
+      else url.searchParams.delete("message");
     }
     if (next.panel !== undefined) {
       if (next.panel) url.searchParams.set("panel", next.panel);
@@ -34,7 +40,7 @@ export function useInboxUrl() {
     else window.history.pushState(null, "", target);
   }, []);
 
-  return { contactId, panel, go };
+  return { contactId, panel, messageId, go };
 }
 
 /** The link of a conversation (for real links: open in a new tab, copy). */

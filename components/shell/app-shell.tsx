@@ -7,6 +7,7 @@ import { cn } from "@/lib/cn";
 import { useIsClient } from "@/lib/use-is-client";
 import { SettingsIcon } from "@/components/ui/icons";
 import { AuthGate } from "./auth-gate";
+import { ConnectionBanner } from "./connection-banner";
 import { Logo } from "./logo";
 import { isActive, NAV_ITEMS } from "./nav-items";
 import { UserMenu } from "./user-menu";
@@ -44,6 +45,7 @@ export function AppShell({ children }: { children: ReactNode }) {
       >
         Skip to content
       </a>
+      <ConnectionBanner />
 
       {/* Desktop sidebar */}
       <aside className="fixed inset-y-0 left-0 z-20 hidden w-56 flex-col border-r border-slate-200 bg-white sm:flex">

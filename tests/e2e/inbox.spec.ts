@@ -57,9 +57,9 @@ test("send an SMS and watch it reach delivered, live", async ({ page }, testInfo
 
   // An empty message is refused inline, not sent.
   await composer.getByRole("button", { name: "Send", exact: true }).click();
-  await expect(composer.getByText("Write a message or add a media link.")).toBeVisible();
+  await expect(composer.getByText("Write a message, attach a file or add a media link.")).toBeVisible();
   await box.fill("Thanks!");
-  await expect(composer.getByText("Write a message or add a media link.")).toBeHidden();
+  await expect(composer.getByText("Write a message, attach a file or add a media link.")).toBeHidden();
 
   await page.setViewportSize({ width: 390, height: 844 });
   await expect(page.getByRole("button", { name: "Back to conversations" })).toBeVisible();
