@@ -155,4 +155,16 @@ describe("attachments", () => {
     expect((await stored(t)).uploads.map((u) => u.name).sort()).toEqual(["draft.png", "sent.png"]);
     expect((await stored(t)).files.map((f) => f._id)).not.toContain(stray.storageId);
   });
+
+  it("a deleted contact's messages take their files with them", async () => {
+    const t = setup();
+    const { as, contactId } = await world(t);
+    const storageId = await storeFile(t, PNG, "image/png");
+    await as.mutation(api.attachments.register, { storageId, name: "a.png", contactId });
+    await as.mutation(api.messages.send, { contactId, channel: "sms", content: "pic", attachments: [storageId] });
+    await t.finishAllScheduledFunctions(vi.runAllTimers);
+    await as.mutation(api.contacts.remove, { contactId });
+    await t.finishAllScheduledFunctions(vi.runAllTimers);
+    expect(await stored(t)).toEqual({ files: [], uploads: [] });
+  });
 });

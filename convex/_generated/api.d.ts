@@ -71,6 +71,7 @@ import type * as http from "../http.js";
 import type * as httpFallbacks from "../httpFallbacks.js";
 import type * as importJobs from "../importJobs.js";
 import type * as imports from "../imports.js";
+import type * as inboundMedia from "../inboundMedia.js";
 import type * as inbox from "../inbox.js";
 import type * as lib_analytics from "../lib/analytics.js";
 import type * as lib_apiKeys from "../lib/apiKeys.js";
@@ -211,6 +212,7 @@ declare const fullApi: ApiFromModules<{
   httpFallbacks: typeof httpFallbacks;
   importJobs: typeof importJobs;
   imports: typeof imports;
+  inboundMedia: typeof inboundMedia;
   inbox: typeof inbox;
   "lib/analytics": typeof lib_analytics;
   "lib/apiKeys": typeof lib_apiKeys;

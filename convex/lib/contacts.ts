@@ -11,6 +11,7 @@ import { recordAudit } from "./audit";
 import { cleanFieldInput, defsByKey, fieldDefs, mergeFieldValues, type FieldInput } from "./customFields";
 import { env } from "./env";
 import { appError } from "./errors";
+import { deleteMessageFiles } from "./attachments";
 import { deleteDraft } from "./drafts";
 import { deleteMessage, MessageWrites } from "./messages";
 import { deleteMute } from "./notifications";
@@ -242,9 +243,9 @@ export async function deleteContactMemberships(
   return memberships.length;
 }
 
-/** Delete up to `limit` messages of a removed contact (keeping aggregates exact). Returns how many. */
+/** Delete up to `limit` messages of a removed contact (keeping aggregates exact), with their files. Returns how many. */
 export async function deleteContactMessages(
-  ctx: Pick<MutationCtx, "db" | "scheduler">,
+  ctx: Pick<MutationCtx, "db" | "scheduler" | "storage">,
   userId: Id<"users">,
   contactId: Id<"contacts">,
   limit: number,
@@ -254,7 +255,10 @@ export async function deleteContactMessages(
     .withIndex("by_contact_and_at", (q) => q.eq("contactId", contactId))
     .take(limit);
   const writes = new MessageWrites(ctx, userId);
-  for (const m of messages) await deleteMessage(ctx, writes, m);
+  for (const m of messages) {
+    await deleteMessageFiles(ctx, m);
+    await deleteMessage(ctx, writes, m);
+  }
   await writes.flush();
   return messages.length;
 }

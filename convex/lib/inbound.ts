@@ -1,6 +1,7 @@
 /** Inbound messages from webhooks: route to the owning user, find or create the contact, store. */
 import { formatPhone, toE164 } from "../../lib/phone";
 import { normalizeEmail } from "./email";
+import { internal } from "../_generated/api";
 import type { Doc, Id } from "../_generated/dataModel";
 import type { MutationCtx, QueryCtx } from "../_generated/server";
 import type { Channel } from "../schema";
@@ -115,6 +116,7 @@ export type InboundFields = {
   provider: string;
 };
 
+/** Store an inbound message; its media (if any) are then copied into file storage (convex/inboundMedia.ts). */
 export async function storeInbound(
   ctx: Pick<MutationCtx, "db" | "scheduler">,
   sender: Doc<"senders">,
@@ -131,5 +133,6 @@ export async function storeInbound(
   });
   writes.notify({ kind: "message", contactId: contact._id, messageId: id });
   await writes.flush();
+  if (fields.mediaUrls?.length) await ctx.scheduler.runAfter(0, internal.inboundMedia.copy, { messageId: id });
   return id;
 }

@@ -249,3 +249,24 @@ export async function insertInbound(
     ...fields,
   });
 }
+
+/**
+ * Swap an inbound message's provider media for copies in Convex storage (provider URLs expire
+ * and need credentials): `copies` are by index into mediaUrls; what could not be copied keeps
+ * its provider URL, first, with the copies last (where `attachments` line up).
+ */
+export async function replaceMedia(
+  ctx: Ctx,
+  message: MessageDoc,
+  copies: ReadonlyArray<{ index: number; url: string; attachment: NonNullable<MessageDoc["attachments"]>[number] }>,
+): Promise<void> {
+  const urls = message.mediaUrls ?? [];
+  const types = message.mediaTypes ?? [];
+  const copied = new Set(copies.map((c) => c.index));
+  const kept = urls.map((url, i) => ({ url, type: types[i] ?? "" })).filter((_, i) => !copied.has(i));
+  await ctx.db.patch("messages", message._id, {
+    mediaUrls: [...kept.map((k) => k.url), ...copies.map((c) => c.url)],
+    mediaTypes: [...kept.map((k) => k.type), ...copies.map((c) => c.attachment.contentType)],
+    attachments: [...(message.attachments ?? []), ...copies.map((c) => c.attachment)],
+  });
+}
