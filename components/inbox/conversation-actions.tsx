@@ -18,6 +18,7 @@ import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { Input } from "@/components/ui/field";
 import { CheckIcon, ClockIcon } from "./icons";
+import { holdUnread } from "./thread";
 
 export function ConversationActions({ contact, timeZone, onLeave }: { contact: Doc<"contacts">; timeZone: string; onLeave: () => void }) {
   const markDone = useMutation(api.inbox.markDone);
@@ -45,6 +46,7 @@ export function ConversationActions({ contact, timeZone, onLeave }: { contact: D
     }
   };
   const unread = () => {
+    holdUnread(contactId);
     onLeave();
     void run(() => markUnread({ contactId }), `${contact.name} marked unread`, () => markRead({ contactId }));
   };

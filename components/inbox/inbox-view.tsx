@@ -16,6 +16,7 @@ import { ErrorBoundary } from "@/components/ui/error-boundary";
 import { AlertIcon, ChatIcon } from "@/components/ui/icons";
 import { ConversationList } from "./conversation-list";
 import { ConversationSkeleton } from "./conversation-skeleton";
+import { ShortcutsHelp } from "./shortcuts-help";
 import { useInboxUrl } from "./use-inbox-url";
 
 const loadConversation = () => import("./conversation");
@@ -35,9 +36,7 @@ const Conversation = dynamic(() => loadConversation().then((m) => m.Conversation
   ),
 });
 
-const ShortcutsHelp = dynamic(() => import("./shortcuts-help").then((m) => m.ShortcutsHelp), { ssr: false });
-
-/** `?` anywhere in the inbox opens the list of keyboard shortcuts (its code loads then). */
+/** `?` anywhere in the inbox opens the list of keyboard shortcuts. */
 function useShortcutsHelp(): [boolean, () => void] {
   const [open, setOpen] = useState(false);
   useEffect(() => {
@@ -88,7 +87,7 @@ export function InboxView() {
           />
         </div>
       )}
-      {helpOpen ? <ShortcutsHelp open onClose={closeHelp} /> : null}
+      <ShortcutsHelp open={helpOpen} onClose={closeHelp} />
     </div>
   );
 }

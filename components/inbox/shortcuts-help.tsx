@@ -1,6 +1,6 @@
 "use client";
 
-/** The `?` dialog: every keyboard shortcut of the inbox. Loaded when first asked for. */
+/** The `?` dialog: every keyboard shortcut of the inbox. */
 import { Dialog } from "@/components/ui/dialog";
 
 const SHORTCUTS: Array<{ keys: string[]; what: string }> = [

@@ -146,11 +146,20 @@ export function Thread({
   );
 }
 
+/** Conversations just marked unread, and when: a thread open since before that must not mark them read again. */
+const markedUnreadAt = new Map<string, number>();
+
+/** "Mark unread" was chosen for this conversation: its open thread (closing) leaves it unread. */
+export function holdUnread(contactId: string): void {
+  markedUnreadAt.set(contactId, Date.now());
+}
+
 /**
  * Opening a thread marks it read, and so does a message arriving while the page is visible and
  * the reader is at the latest message (one who scrolled up reads it when they come back down).
  */
 function useMarkRead(contact: Doc<"contacts">, readingLatest: boolean) {
+  const [openedAt] = useState(() => Date.now());
   const mutate = useMutation(api.inbox.markRead);
   const markRead = useMemo(
     () =>
@@ -174,13 +183,14 @@ function useMarkRead(contact: Doc<"contacts">, readingLatest: boolean) {
     if (!unread || !readingLatest) return;
     const run = () => {
       if (document.visibilityState !== "visible") return;
+      if ((markedUnreadAt.get(contactId) ?? 0) >= openedAt) return;
       // Not worth a toast: the next open or arrival tries again.
       markRead({ contactId }).catch((error: unknown) => console.warn("markRead failed", error));
     };
     run();
     document.addEventListener("visibilitychange", run);
     return () => document.removeEventListener("visibilitychange", run);
-  }, [unread, readingLatest, contactId, markRead]);
+  }, [unread, readingLatest, contactId, markRead, openedAt]);
 }
 
 function ThreadSkeleton() {
