@@ -2,9 +2,12 @@
  * A broadcast to a group built in the UI: 52 contacts created through the REST API (50 that
  * can get an SMS, one with only an email address, one whose number the simulator refuses),
  * selected on the Contacts page and added to a new group, then a broadcast from the group page
- * whose live progress reaches the end: 50 delivered, 1 failed, 1 skipped with its reason.
+ * whose live progress reaches the end: 50 delivered, 1 failed, 1 skipped with its reason. The
+ * confirmation says who will be skipped and why before anything is sent; the broadcast's page
+ * lists recipients by outcome with reasons and retries the failed one.
  */
 import { expect, test } from "@playwright/test";
+import { expectAccessible } from "./axe";
 import { apiOk, createApiKey, inBatches, shot, signUp } from "./support";
 
 test("build a group and broadcast to it, watching progress to the end", async ({ page }, testInfo) => {
@@ -59,6 +62,11 @@ test("build a group and broadcast to it, watching progress to the end", async ({
   await shot(page, testInfo, "03-broadcast-composer");
   await composer.getByRole("button", { name: "Send to 52 members…" }).click();
   const confirm = page.getByRole("alertdialog", { name: "Send to 52 members now?" });
+  // Who it reaches, before anything is sent: one member has no phone number.
+  await expect(confirm).toContainText("51 will get it; 1 will be skipped:");
+  await expect(confirm.getByRole("listitem")).toHaveText(["No address for the channel: 1"]);
+  await expectAccessible(page, "broadcast confirmation");
+  await shot(page, testInfo, "03b-broadcast-confirm");
   await confirm.getByRole("button", { name: "Send now" }).click();
 
   // Live progress to the end.
@@ -72,7 +80,8 @@ test("build a group and broadcast to it, watching progress to the end", async ({
   await expect(count("Skipped")).toHaveText("1");
   await expect(count("Queued")).toHaveText("0");
   await expect(progress.getByText("52 of 52 members done (100%).")).toBeVisible();
-  await expect(progress.getByText("Completed")).toBeVisible();
+  // Finished with a failure: never shown as plain success.
+  await expect(progress.getByText("Completed with 1 failed")).toBeVisible();
   await expect(progress.getByRole("progressbar", { name: "Members done" })).toHaveAttribute("aria-valuenow", "100");
   await expect(progress.getByRole("listitem").filter({ hasText: "No address for the channel" })).toContainText("1");
   await shot(page, testInfo, "05-broadcast-complete");
@@ -81,5 +90,26 @@ test("build a group and broadcast to it, watching progress to the end", async ({
   await page.getByRole("link", { name: "Details" }).first().click();
   await expect(page.getByRole("heading", { name: "Broadcast to Spring customers", level: 1 })).toBeVisible();
   await expect(page.getByText("52 of 52 members done (100%).")).toBeVisible();
+
+  // Recipients by outcome, with reasons.
+  const recipients = page.getByRole("region", { name: "Recipients" });
+  await expect(recipients.getByRole("button", { name: "Failed 1" })).toHaveAttribute("aria-pressed", "true");
+  const failed = recipients.getByRole("list", { name: "Recipients: failed" }).getByRole("listitem");
+  await expect(failed).toHaveCount(1);
+  await expect(failed).toContainText("Spring Wrong-number");
+  await expect(failed).toContainText("The phone number is not valid");
+  await recipients.getByRole("button", { name: "Skipped 1" }).click();
+  const skipped = recipients.getByRole("list", { name: "Recipients: skipped" }).getByRole("listitem");
+  await expect(skipped).toHaveText(/Spring Email-only\s*No address for the channel/);
+  await recipients.getByRole("button", { name: "Delivered 50" }).click();
+  await expect(recipients.getByRole("list", { name: "Recipients: delivered" }).getByRole("listitem")).toHaveCount(25);
   await shot(page, testInfo, "06-broadcast-page");
+  await expectAccessible(page, "broadcast page");
+
+  // Retry the failed one: it goes out again (and the simulator refuses it again).
+  await recipients.getByRole("button", { name: "Retry 1 failed" }).click();
+  const retry = page.getByRole("alertdialog", { name: "Retry 1 failed message?" });
+  await retry.getByRole("button", { name: "Retry" }).click();
+  await expect(page.getByText("Retrying the failed messages")).toBeVisible();
+  await expect(page.getByText("Completed with 1 failed")).toBeVisible({ timeout: 30_000 });
 });

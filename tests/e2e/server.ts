@@ -1,14 +1,44 @@
 /**
  * The app for the browser tests: a fresh in-memory Convex emulator with new auth keys (the
  * developer's .env.local and .emulator/ are not touched) and `next dev`, on test ports.
+ *
+ * Also a fake Twilio API, off unless a spec turns it on through the control endpoint
+ * (`POST /twilio/on`, `POST /twilio/off`, `GET /twilio/received`): while on, the functions see
+ * Twilio credentials pointing at the fake, so a spec can watch real SDK calls (e.g. an MMS
+ * with its media). Specs run one at a time, and the spec that turns it on turns it off.
  */
 import { spawn } from "node:child_process";
+import { createServer } from "node:http";
 import { randomBytes } from "node:crypto";
 import { createRequire } from "node:module";
 import { startEmulator } from "../../emulator/server";
 import { generateAuthKeys } from "../../scripts/auth-keys";
 import { generateVapidKeys } from "../../scripts/vapid-keys";
-import { E2E_APP_PORT, E2E_APP_URL, E2E_CONVEX_PORT, E2E_SITE_PORT } from "./ports";
+import { FakeProviderServer } from "../fakes/providerServer";
+import { E2E_APP_PORT, E2E_APP_URL, E2E_CONTROL_PORT, E2E_CONVEX_PORT, E2E_FAKE_TWILIO_PORT, E2E_SITE_PORT } from "./ports";
+
+const FAKE_TWILIO = { TWILIO_ACCOUNT_SID: `AC${"e".repeat(32)}`, TWILIO_AUTH_TOKEN: "e2e-fake-twilio-token" };
+
+/** The fake Twilio and the endpoint that switches it on and off for the app's functions (same process). */
+async function startFakeTwilio() {
+  const fake = await new FakeProviderServer().start(E2E_FAKE_TWILIO_PORT);
+  const control = createServer((req, res) => {
+    const send = (status: number, body: unknown) => res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+    if (req.method === "POST" && req.url === "/twilio/on") {
+      Object.assign(process.env, FAKE_TWILIO, { TWILIO_API_BASE_URL: fake.url });
+      fake.received.length = 0;
+      return send(200, { on: true, baseUrl: fake.url });
+    }
+    if (req.method === "POST" && req.url === "/twilio/off") {
+      for (const name of [...Object.keys(FAKE_TWILIO), "TWILIO_API_BASE_URL"]) delete process.env[name];
+      return send(200, { on: false });
+    }
+    if (req.method === "GET" && req.url === "/twilio/received") return send(200, fake.accepted("twilio"));
+    send(404, { error: "unknown control" });
+  });
+  await new Promise<void>((resolve) => control.listen(E2E_CONTROL_PORT, "127.0.0.1", resolve));
+  return { fake, control };
+}
 
 async function main() {
   const keys = await generateAuthKeys();
@@ -35,6 +65,8 @@ async function main() {
     dataDir: null,
   });
 
+  const twilio = await startFakeTwilio();
+
   const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
   const next = spawn(process.execPath, [nextBin, "dev", "--port", String(E2E_APP_PORT)], {
     stdio: "inherit",
@@ -42,6 +74,8 @@ async function main() {
   });
   const stop = () => {
     next.kill("SIGTERM");
+    twilio.control.close();
+    void twilio.fake.stop();
     void emulator.close().finally(() => process.exit(0));
   };
   process.on("SIGINT", stop);
