@@ -35,9 +35,8 @@ export const pending = internalQuery({
   },
 });
 
-/** Whether a media URL is Twilio's (so it gets the account's credentials, and only it). */
-function isTwilioUrl(url: URL): boolean {
-  const base = process.env.TWILIO_API_BASE_URL;
+/** Whether a media URL is Twilio's (so it gets the account's credentials, and only it); `base` is a test's fake Twilio. */
+function isTwilioUrl(url: URL, base: string | undefined): boolean {
   if (base && url.origin === new URL(base).origin) return true;
   return url.protocol === "https:" && (url.hostname === "api.twilio.com" || url.hostname.endsWith(".twilio.com"));
 }
@@ -54,7 +53,7 @@ export const copy = internalAction({
       try {
         const url = new URL(raw);
         const headers: Record<string, string> = {};
-        if (twilio && isTwilioUrl(url)) headers.Authorization = `Basic ${btoa(`${twilio.accountSid}:${twilio.authToken}`)}`;
+        if (twilio && isTwilioUrl(url, twilio.baseUrl)) headers.Authorization = `Basic ${btoa(`${twilio.accountSid}:${twilio.authToken}`)}`;
         // fetch drops the Authorization header when Twilio redirects to its storage host.
         const response = await fetch(url, { headers });
         if (!response.ok) throw new Error(`HTTP ${response.status}`);

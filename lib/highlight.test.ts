@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { highlightParts } from "./highlight";
+import { highlightParts, queryTerms } from "./highlight";
+
+describe("queryTerms", () => {
+  it("splits on spaces and punctuation, lower-cased", () => {
+    expect(queryTerms("  Order #1042 ready? ")).toEqual(["order", "1042", "ready"]);
+  });
+});
 
 describe("highlightParts", () => {
   it("marks words starting with a query term", () => {

@@ -5,6 +5,11 @@
  */
 export type TextPart = { text: string; match: boolean };
 
+/** The words of a search box's text, as the search index splits them. */
+export function queryTerms(input: string): string[] {
+  return input.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean).slice(0, 16);
+}
+
 export function highlightParts(text: string, terms: readonly string[], around = 60): TextPart[] {
   const flat = text.replace(/\s+/g, " ").trim();
   const lowered = terms.map((t) => t.toLowerCase()).filter(Boolean);

@@ -13,9 +13,8 @@ import type { Channel, Direction } from "@/convex/schema";
 import { CHANNEL_NAMES, CHANNEL_ORDER } from "@/lib/channelAvailability";
 import { cn } from "@/lib/cn";
 import { formatShortDate } from "@/lib/format";
-import { highlightParts } from "@/lib/highlight";
+import { highlightParts, queryTerms } from "@/lib/highlight";
 import { parseDateTimeLocalValue } from "@/lib/schedule";
-import { normalizeMessageQuery } from "@/lib/search";
 import { EmptyState } from "@/components/ui/empty-state";
 import { SearchIcon } from "@/components/ui/icons";
 import { Spinner } from "@/components/ui/spinner";
@@ -53,7 +52,7 @@ export function MessageSearch({
     ...(from !== undefined ? { from } : {}),
     ...(to !== undefined ? { to } : {}),
   });
-  const terms = normalizeMessageQuery(query).split(" ");
+  const terms = queryTerms(query);
   const select = "h-8 min-w-0 rounded-md border border-slate-300 bg-white px-2 text-sm text-slate-800";
 
   return (
