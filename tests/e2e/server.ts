@@ -4,14 +4,16 @@
  *
  * Also a fake Twilio API, off unless a spec turns it on through the control endpoint
  * (`POST /twilio/on`, `POST /twilio/off`, `GET /twilio/received`): while on, the functions see
- * Twilio credentials pointing at the fake, so a spec can watch real SDK calls (e.g. an MMS
- * with its media). Specs run one at a time, and the spec that turns it on turns it off.
+ * Twilio credentials pointing at the fake (the emulator reloads its functions to pick up the
+ * changed environment, as a deployment applies `env set`), so a spec can watch real SDK calls
+ * (e.g. an MMS with its media). Specs run one at a time; the spec that turns it on turns it off.
  */
 import { spawn } from "node:child_process";
 import { createServer } from "node:http";
 import { randomBytes } from "node:crypto";
 import { createRequire } from "node:module";
-import { startEmulator } from "../../emulator/server";
+import { loadBundles } from "../../emulator/bundle";
+import { startEmulator, type RunningEmulator } from "../../emulator/server";
 import { generateAuthKeys } from "../../scripts/auth-keys";
 import { generateVapidKeys } from "../../scripts/vapid-keys";
 import { FakeProviderServer } from "../fakes/providerServer";
@@ -20,18 +22,21 @@ import { E2E_APP_PORT, E2E_APP_URL, E2E_CONTROL_PORT, E2E_CONVEX_PORT, E2E_FAKE_
 const FAKE_TWILIO = { TWILIO_ACCOUNT_SID: `AC${"e".repeat(32)}`, TWILIO_AUTH_TOKEN: "e2e-fake-twilio-token" };
 
 /** The fake Twilio and the endpoint that switches it on and off for the app's functions (same process). */
-async function startFakeTwilio() {
+async function startFakeTwilio(emulator: RunningEmulator) {
   const fake = await new FakeProviderServer().start(E2E_FAKE_TWILIO_PORT);
+  // The functions read their environment when they are loaded.
+  const reload = async () => await emulator.engine.load(await loadBundles({ convexDir: "convex" }));
   const control = createServer((req, res) => {
     const send = (status: number, body: unknown) => res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+    const fail = (error: unknown) => send(500, { error: String(error) });
     if (req.method === "POST" && req.url === "/twilio/on") {
       Object.assign(process.env, FAKE_TWILIO, { TWILIO_API_BASE_URL: fake.url });
       fake.received.length = 0;
-      return send(200, { on: true, baseUrl: fake.url });
+      return void reload().then(() => send(200, { on: true, baseUrl: fake.url }), fail);
     }
     if (req.method === "POST" && req.url === "/twilio/off") {
       for (const name of [...Object.keys(FAKE_TWILIO), "TWILIO_API_BASE_URL"]) delete process.env[name];
-      return send(200, { on: false });
+      return void reload().then(() => send(200, { on: false }), fail);
     }
     if (req.method === "GET" && req.url === "/twilio/received") return send(200, fake.accepted("twilio"));
     send(404, { error: "unknown control" });
@@ -65,7 +70,7 @@ async function main() {
     dataDir: null,
   });
 
-  const twilio = await startFakeTwilio();
+  const twilio = await startFakeTwilio(emulator);
 
   const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
   const next = spawn(process.execPath, [nextBin, "dev", "--port", String(E2E_APP_PORT)], {
