@@ -120,6 +120,30 @@ describe("inbox", () => {
     await as.mutation(api.inbox.markDone, { contactId: cy });
     await as.mutation(api.inbox.reopen, { contactId: cy });
     expect(await names("done")).toEqual([]);
+
+    // A reply ends a snooze early.
+    await as.mutation(api.inbox.snooze, { contactId: ann, until: Date.now() + 3_600_000 });
+    expect(await names("snoozed")).toEqual(["Ann"]);
+    await inbound(t, userId, ann, "sms", "are you there?");
+    expect(await names("snoozed")).toEqual([]);
+    expect((await as.query(api.contacts.get, { contactId: ann })).snoozedUntil).toBeUndefined();
+  });
+
+  it("the unread total (tab title) counts open conversations only", async () => {
+    const t = setup();
+    const { as, userId } = await userWithSenders(t);
+    const ann = await as.mutation(api.contacts.create, { name: "Ann", phone: "+14155550123" });
+    const bob = await as.mutation(api.contacts.create, { name: "Bob", phone: "+14155550124" });
+    await inbound(t, userId, ann, "sms", "one");
+    await inbound(t, userId, ann, "sms", "two");
+    await inbound(t, userId, bob, "sms", "three");
+    expect(await as.query(api.inbox.unreadTotal, {})).toEqual({ messages: 3, conversations: 2, more: false });
+    await as.mutation(api.inbox.snooze, { contactId: ann, until: Date.now() + 60_000 });
+    expect(await as.query(api.inbox.unreadTotal, {})).toEqual({ messages: 1, conversations: 1, more: false });
+    await as.mutation(api.inbox.markDone, { contactId: bob });
+    expect(await as.query(api.inbox.unreadTotal, {})).toEqual({ messages: 0, conversations: 0, more: false });
+    await inbound(t, userId, bob, "sms", "four");
+    expect(await as.query(api.inbox.unreadTotal, {})).toEqual({ messages: 2, conversations: 1, more: false });
   });
 
   it("a snooze that was changed meanwhile is not ended by its old timer; past times are refused", async () => {

@@ -63,14 +63,19 @@ export const markRead = userMutation({
 /** How many conversations the unread total counts at most (the tab shows "99+" past that anyway). */
 const UNREAD_SCAN = 100;
 
-/** Unread messages across conversations, for the tab title and icon: counted over the newest 100 unread conversations. */
+/**
+ * Unread messages across open conversations, for the tab title and icon: counted over the newest
+ * 100 unread ones (done and snoozed conversations wait for later; a new message reopens them).
+ */
 export const unreadTotal = userQuery({
   args: {},
   returns: v.object({ messages: v.number(), conversations: v.number(), more: v.boolean() }),
   handler: async (ctx) => {
     const unread = await ctx.db
       .query("contacts")
-      .withIndex("by_user_and_hasUnread_and_lastMessageAt", (q) => q.eq("userId", ctx.userId).eq("hasUnread", true))
+      .withIndex("by_user_and_inboxState_and_hasUnread_and_lastMessageAt", (q) =>
+        q.eq("userId", ctx.userId).eq("inboxState", undefined).eq("hasUnread", true),
+      )
       .order("desc")
       .take(UNREAD_SCAN + 1);
     const counted = unread.slice(0, UNREAD_SCAN);
