@@ -58,9 +58,20 @@ describe("broadcast outcomes", () => {
     const groupId = await group(t, as);
     // The first two sends are refused for good (an invalid number), the rest go through.
     provider.answer(["permanent", "permanent"]);
+    const sms = (await as.query(api.senders.list, {})).senders.find((s) => s.channel === "sms")!;
+    await as.mutation(api.senders.update, { senderId: sms._id, ratePerSecond: 1 });
     const broadcastId = await as.mutation(api.broadcasts.create, { groupId, channel: "sms", content: "Open late tonight" });
     await expect(as.mutation(api.broadcastOutcomes.retryFailed, { broadcastId })).rejects.toMatchObject(code("INVALID_STATE"));
-    await runFor(3000);
+    // While it goes out (slowly: one a second), each waiting status lists as many recipients as
+    // its count says once the rollup has folded the counts in.
+    await runFor(1500);
+    const waiting = await as.query(api.broadcasts.get, { broadcastId });
+    for (const status of ["queued", "scheduled", "sending"] as const) {
+      const page = (await as.query(api.broadcastOutcomes.recipients, { broadcastId, outcome: status, paginationOpts: { numItems: 10, cursor: null } })).page;
+      expect(page).toHaveLength(waiting.counts[status]);
+    }
+    expect(waiting.counts.queued + waiting.counts.scheduled + waiting.counts.sending).toBeGreaterThan(0);
+    await runFor(6000);
     await settle(t);
     const b = await as.query(api.broadcasts.get, { broadcastId });
     expect(b).toMatchObject({ status: "completed", counts: { failed: 2, delivered: 2, skipped: 2 } });

@@ -57,7 +57,9 @@ export const preview = userQuery({
 export const vOutcome = v.union(
   v.literal("failed"),
   v.literal("skipped"),
+  v.literal("scheduled"),
   v.literal("queued"),
+  v.literal("sending"),
   v.literal("sent"),
   v.literal("delivered"),
   v.literal("read"),

@@ -2,7 +2,8 @@
 
 /**
  * A broadcast's recipients by outcome: failed (with the provider's reason, and a retry for all of
- * them once the broadcast has finished), skipped (with the reason), delivered, sent, waiting.
+ * them once the broadcast has finished), skipped (with the reason), delivered, read, sent, sending,
+ * queued, scheduled, canceled: one tab per message status, so each tab's count is its list's length.
  * Each links to the conversation.
  */
 import { usePaginatedQuery } from "convex/react";
@@ -19,7 +20,7 @@ import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Skeleton } from "@/components/ui/skeleton";
 
-type Outcome = "failed" | "skipped" | "delivered" | "read" | "sent" | "queued" | "canceled";
+type Outcome = "failed" | "skipped" | "delivered" | "read" | "sent" | "sending" | "queued" | "scheduled" | "canceled";
 const PAGE = 25;
 
 export function BroadcastRecipients({ broadcast }: { broadcast: Doc<"broadcasts"> }) {
@@ -30,7 +31,9 @@ export function BroadcastRecipients({ broadcast }: { broadcast: Doc<"broadcasts"
     { outcome: "delivered" as const, label: "Delivered", count: c.delivered },
     { outcome: "read" as const, label: "Read", count: c.read },
     { outcome: "sent" as const, label: "Sent", count: c.sent },
-    { outcome: "queued" as const, label: "Waiting", count: c.queued + c.scheduled + c.sending },
+    { outcome: "sending" as const, label: "Sending", count: c.sending },
+    { outcome: "queued" as const, label: "Queued", count: c.queued },
+    { outcome: "scheduled" as const, label: "Scheduled", count: c.scheduled },
     { outcome: "canceled" as const, label: "Canceled", count: c.canceled },
   ].filter((t) => t.count > 0 || t.outcome === "failed");
   const [chosen, setChosen] = useState<Outcome | null>(null);
