@@ -80,7 +80,7 @@ describe("inbound media", () => {
 
   it("sends no credentials to a host that is not Twilio's", async () => {
     const t = setup();
-    const { as, userId } = await userWithSenders(t);
+    const { userId } = await userWithSenders(t);
     const number = "+14155550777";
     await twilioNumber(t, userId, number);
     await receive(t, number, ["https://media.example/photo.png"]);

@@ -3,6 +3,7 @@ import {
   epochOfWallTime,
   parseDateTimeLocalValue,
   quickScheduleTimes,
+  snoozeTimes,
   toDateTimeLocalValue,
   zoneLabel,
   zoneOffsetMs,
@@ -87,8 +88,7 @@ describe("zoneLabel", () => {
 });
 
 describe("snoozeTimes", () => {
-  it("offers in 3 hours, tomorrow 9:00 and next Monday 9:00 in the zone", async () => {
-    const { snoozeTimes, toDateTimeLocalValue } = await import("./schedule");
+  it("offers in 3 hours, tomorrow 9:00 and next Monday 9:00 in the zone", () => {
     // Friday 2025-06-13 22:30 in Paris (20:30 UTC).
     const now = Date.UTC(2025, 5, 13, 20, 30);
     const [later, tomorrow, monday] = snoozeTimes(now, "Europe/Paris");
