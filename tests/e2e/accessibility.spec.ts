@@ -51,6 +51,37 @@ async function dialogCheck(page: Page, open: () => Promise<void>, name: string |
   await expect(dialog).toBeHidden();
 }
 
+/** A form dialog with typing in it asks before Escape throws the typing away (and is checked while asking). */
+async function discardCheck(page: Page, where: string) {
+  await page.getByRole("button", { name: "New contact" }).first().click();
+  const dialog = page.getByRole("dialog", { name: "New contact" });
+  await dialog.getByLabel("Name").fill("Half typed");
+  await page.keyboard.press("Escape");
+  await expect(dialog.getByRole("alert").getByText("Discard what you typed?")).toBeVisible();
+  await expect(dialog.getByLabel("Name")).toHaveValue("Half typed");
+  await check(page, `${where} (discard question)`);
+  await dialog.getByRole("button", { name: "Keep editing" }).click();
+  await expect(dialog.getByLabel("Name")).toHaveValue("Half typed");
+  await page.keyboard.press("Escape");
+  await dialog.getByRole("button", { name: "Discard" }).click();
+  await expect(dialog).toBeHidden();
+}
+
+/** The one-time key: Escape before copying asks "did you copy it?" instead of closing. */
+async function newKeyCheck(page: Page, where: string) {
+  await page.getByRole("button", { name: "Create API key" }).click();
+  await page.getByRole("dialog", { name: "Create an API key" }).getByLabel("Name").fill("Shown once");
+  await page.getByRole("button", { name: "Create key" }).click();
+  const shown = page.getByRole("dialog", { name: "Copy your new API key" });
+  await expect(shown.getByLabel("API key “Shown once”")).toHaveValue(/^uik_live_/);
+  await check(page, `${where} (dialog)`);
+  await page.keyboard.press("Escape");
+  await expect(shown.getByText("Did you copy the key?")).toBeVisible();
+  await check(page, `${where} (did you copy it?)`);
+  await shown.getByRole("button", { name: "Close without copying" }).click();
+  await expect(shown).toBeHidden();
+}
+
 type Seeded = { broadcastId: string };
 
 /** A fresh account with two contacts (one with an Arabic name), a group, messages, a schedule and a broadcast. */
@@ -94,6 +125,8 @@ async function checkEverything(page: Page, testInfo: TestInfo, seeded: Seeded, a
     await page.keyboard.press("?");
     await check(page, `keyboard shortcuts, ${at} (dialog)`);
     await page.keyboard.press("Escape");
+    const actions = page.getByRole("group", { name: "Conversation" });
+    await dialogCheck(page, () => actions.getByRole("button", { name: "Snooze" }).click(), "Snooze Ada Lovelace", `snooze, ${at}`);
   }
 
   await page.goto("/contacts");
@@ -101,6 +134,7 @@ async function checkEverything(page: Page, testInfo: TestInfo, seeded: Seeded, a
   await check(page, `contacts, ${at}`);
   if (dialogs) {
     await dialogCheck(page, () => page.getByRole("button", { name: "New contact" }).first().click(), "New contact", `new contact, ${at}`);
+    await discardCheck(page, `new contact with typing, ${at}`);
     await dialogCheck(page, () => page.getByRole("button", { name: "Edit Ada Lovelace" }).click(), "Edit contact", `edit contact, ${at}`);
     await dialogCheck(page, () => page.getByRole("button", { name: "Delete Ada Lovelace" }).click(), "Delete Ada Lovelace?", `delete contact, ${at}`);
   }
@@ -116,6 +150,19 @@ async function checkEverything(page: Page, testInfo: TestInfo, seeded: Seeded, a
   await check(page, `group, ${at}`);
   if (dialogs) {
     await dialogCheck(page, () => page.getByRole("button", { name: "Add members" }).first().click(), /Add members/, `add members, ${at}`);
+    await dialogCheck(page, () => page.getByRole("button", { name: "Delete", exact: true }).click(), "Delete Regulars?", `delete group, ${at}`);
+    // The broadcast confirmation, with who will be skipped and why.
+    const composer = page.getByRole("form", { name: "Broadcast to Regulars" });
+    await composer.getByLabel("Message").fill("Open late tonight.");
+    await dialogCheck(
+      page,
+      async () => {
+        await composer.getByRole("button", { name: /^Send to 2 members/ }).click();
+        await expect(page.getByRole("alertdialog").getByText(/will get it/)).toBeVisible();
+      },
+      "Send to 2 members now?",
+      `broadcast confirmation, ${at}`,
+    );
   }
 
   await page.goto(`/broadcasts/${seeded.broadcastId}`);
@@ -128,6 +175,7 @@ async function checkEverything(page: Page, testInfo: TestInfo, seeded: Seeded, a
   await check(page, `scheduled, ${at}`);
   if (dialogs) {
     await dialogCheck(page, () => page.getByRole("button", { name: "Reschedule" }).first().click(), /Reschedule/, `reschedule, ${at}`);
+    await dialogCheck(page, () => page.getByRole("button", { name: "Cancel message" }).first().click(), "Cancel this message?", `cancel message, ${at}`);
   }
 
   await page.goto("/analytics");
@@ -142,6 +190,8 @@ async function checkEverything(page: Page, testInfo: TestInfo, seeded: Seeded, a
   if (dialogs) {
     await dialogCheck(page, () => page.getByRole("button", { name: "Add sender" }).click(), "Add a sender", `add sender, ${at}`);
     await dialogCheck(page, () => page.getByRole("button", { name: "Create API key" }).click(), "Create an API key", `create API key, ${at}`);
+    await dialogCheck(page, () => page.getByRole("button", { name: "Revoke A11y" }).click(), "Revoke A11y?", `revoke API key, ${at}`);
+    await newKeyCheck(page, `new API key, ${at}`);
   }
 
   await page.goto("/no-such-page");

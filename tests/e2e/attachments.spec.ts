@@ -18,6 +18,8 @@ import { E2E_CONTROL_PORT, E2E_CONVEX_PORT } from "./ports";
 import { shot, signUp } from "./support";
 
 test.use({ viewport: { width: 1440, height: 900 } });
+// Long journeys through `next dev` on a shared 2-core machine: more than the default 3 minutes.
+test.describe.configure({ timeout: 480_000 });
 
 /** A 1×1 PNG. */
 const PNG = Buffer.from(

@@ -13,6 +13,8 @@ import { E2E_CONVEX_PORT } from "./ports";
 
 const ZONE = "Europe/Paris";
 test.use({ timezoneId: ZONE, locale: "en-US", viewport: { width: 1440, height: 900 } });
+// Long journeys through `next dev` on a shared 2-core machine: more than the default 3 minutes.
+test.describe.configure({ timeout: 480_000 });
 
 const box = (page: Page) => page.getByRole("form", { name: /^Message / }).getByRole("textbox", { name: "Message", exact: true });
 /** The composer has loaded its stored draft (typing before that would race it). */
