@@ -32,6 +32,7 @@ describe("demo data", () => {
   });
 
   it("gives each contact profile counters that agree with its thread", async () => {
+    vi.stubEnv("ALLOW_SEED_DATA", "true");
     const t = setup();
     const { as } = await signedInUser(t, "demo@example.com");
     await t.mutation(internal.demo.seed, { email: "demo@example.com" });
