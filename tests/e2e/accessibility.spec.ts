@@ -125,8 +125,8 @@ async function checkEverything(page: Page, testInfo: TestInfo, seeded: Seeded, a
     await page.keyboard.press("?");
     await check(page, `keyboard shortcuts, ${at} (dialog)`);
     await page.keyboard.press("Escape");
-    const actions = page.getByRole("group", { name: "Conversation" });
-    await dialogCheck(page, () => actions.getByRole("button", { name: "Snooze" }).click(), "Snooze Ada Lovelace", `snooze, ${at}`);
+    const actions = page.getByRole("group", { name: "Conversation", exact: true });
+    await dialogCheck(page, () => actions.getByRole("button", { name: "Snooze", exact: true }).click(), "Snooze Ada Lovelace", `snooze, ${at}`);
   }
 
   await page.goto("/contacts");
