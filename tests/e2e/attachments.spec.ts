@@ -4,17 +4,13 @@
  * through Twilio's SDK to the fake Twilio (tests/e2e/server.ts), which receives its storage URL
  * and can fetch the image from it — as the real Twilio does.
  *
- * PENDING THE EMULATOR: the second test needs Convex's storage HTTP endpoints (POST
- * `<deployment>/api/storage/upload?token=…` and GET of the URL `storage.getUrl` returns), which
- * the local emulator does not serve yet (its storage keeps blobs in memory behind URLs that lead
- * nowhere). Until it does, the test marks itself `fixme` (skipped, reported as such) instead of
- * failing; nothing else in it is skipped. The upload path itself is covered at the function
- * level by convex/attachments.test.ts.
+ * The emulator serves Convex's storage endpoints (upload URL POST, serve URL GET), so the whole
+ * path runs as on a deployment; convex/attachments.test.ts covers it at the function level too.
  */
 import { expect, test, type Page } from "@playwright/test";
 import { expectAccessible } from "./axe";
 import { createContact, message, openConversation } from "./inbox-helpers";
-import { E2E_CONTROL_PORT, E2E_CONVEX_PORT } from "./ports";
+import { E2E_CONTROL_PORT } from "./ports";
 import { shot, signUp } from "./support";
 
 test.use({ viewport: { width: 1440, height: 900 } });
@@ -31,12 +27,6 @@ async function control(path: string, method = "POST") {
   const res = await fetch(`http://127.0.0.1:${E2E_CONTROL_PORT}${path}`, { method });
   expect(res.ok).toBe(true);
   return (await res.json()) as unknown;
-}
-
-/** Whether the emulator serves Convex's storage upload endpoint (a 404 means it does not). */
-async function emulatorStoresUploads(): Promise<boolean> {
-  const res = await fetch(`http://127.0.0.1:${E2E_CONVEX_PORT}/api/storage/upload?token=probe`, { method: "POST", body: "x" });
-  return res.status !== 404;
 }
 
 /** Drop files onto an element as a person dragging them from the desktop would. */
@@ -78,7 +68,6 @@ test.describe("with the fake Twilio", () => {
   });
 
   test("an image dropped into the composer goes out as an MMS with its storage URL", async ({ page }, testInfo) => {
-    test.fixme(!(await emulatorStoresUploads()), "the local emulator does not serve Convex's storage upload endpoint yet");
     await signUp(page, "files-mms");
     // Twilio is configured: the account sends SMS through a Twilio number.
     await page.goto("/settings");
