@@ -69,7 +69,8 @@ test.describe("with the fake Twilio", () => {
 
   test("an image dropped into the composer goes out as an MMS with its storage URL", async ({ page }, testInfo) => {
     await signUp(page, "files-mms");
-    // Twilio is configured: the account sends SMS through a Twilio number.
+    // Twilio is configured: the account sends SMS through a Twilio number (one the Twilio account owns).
+    await control(`/twilio/numbers/${encodeURIComponent("+12125550188")}`);
     await page.goto("/settings");
     await page.getByRole("button", { name: "Add sender" }).click();
     const dialog = page.getByRole("dialog", { name: "Add a sender" });

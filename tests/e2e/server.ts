@@ -19,11 +19,14 @@ import { generateVapidKeys } from "../../scripts/vapid-keys";
 import { FakeProviderServer } from "../fakes/providerServer";
 import { E2E_APP_PORT, E2E_APP_URL, E2E_CONTROL_PORT, E2E_CONVEX_PORT, E2E_FAKE_TWILIO_PORT, E2E_SITE_PORT } from "./ports";
 
-const FAKE_TWILIO = { TWILIO_ACCOUNT_SID: `AC${"e".repeat(32)}`, TWILIO_AUTH_TOKEN: "e2e-fake-twilio-token" };
-
-/** The fake Twilio and the endpoint that switches it on and off for the app's functions (same process). */
+/**
+ * The fake Twilio and the endpoint that switches it on and off for the app's functions (same
+ * process); `POST /twilio/numbers/<E.164>` gives the fake account a number, so adding it as a
+ * sender passes the ownership check Twilio senders go through.
+ */
 async function startFakeTwilio(emulator: RunningEmulator) {
   const fake = await new FakeProviderServer().start(E2E_FAKE_TWILIO_PORT);
+  const FAKE_TWILIO = { TWILIO_ACCOUNT_SID: fake.twilioAccount.accountSid, TWILIO_AUTH_TOKEN: "e2e-fake-twilio-token" };
   // The functions read their environment when they are loaded.
   const reload = async () => await emulator.engine.load(await loadBundles({ convexDir: "convex" }));
   const control = createServer((req, res) => {
@@ -39,6 +42,11 @@ async function startFakeTwilio(emulator: RunningEmulator) {
       return void reload().then(() => send(200, { on: false }), fail);
     }
     if (req.method === "GET" && req.url === "/twilio/received") return send(200, fake.accepted("twilio"));
+    const number = req.method === "POST" ? /^\/twilio\/numbers\/(\+\d{8,15})$/.exec(decodeURIComponent(req.url ?? "")) : null;
+    if (number) {
+      fake.twilioAccount.numbers.add(number[1]);
+      return send(200, { numbers: [...fake.twilioAccount.numbers] });
+    }
     send(404, { error: "unknown control" });
   });
   await new Promise<void>((resolve) => control.listen(E2E_CONTROL_PORT, "127.0.0.1", resolve));
