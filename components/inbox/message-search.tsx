@@ -93,11 +93,20 @@ export function MessageSearch({
             <Spinner className="size-3" /> Searching messages…
           </span>
         ) : (
-          `${result.results.length} matching message${result.results.length === 1 ? "" : "s"}${result.truncated ? " (narrow the dates to see more)" : ""}`
+          `${result.results.length} matching message${result.results.length === 1 ? "" : "s"}${result.truncated ? " among the best matches checked for these dates (add a word, a channel or a direction to look further)" : ""}`
         )}
       </p>
       {result && result.results.length === 0 ? (
-        <EmptyState level={2} icon={<SearchIcon />} title="No messages found" description={`No message matches “${query}” with these filters.`} />
+        <EmptyState
+          level={2}
+          icon={<SearchIcon />}
+          title="No messages found"
+          description={
+            result.truncated
+              ? `None of the best matches for “${query}” is in these dates. Add a word, or pick a channel or direction, to look further.`
+              : `No message matches “${query}” with these filters.`
+          }
+        />
       ) : (
         <ul aria-label="Matching messages" className="min-h-0 flex-1 overflow-y-auto">
           {result?.results.map(({ message, contactName }) => (
