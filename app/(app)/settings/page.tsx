@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { AccountSection } from "@/components/settings/account-section";
+import { AccountSection } from "@/components/settings/account-section-lazy";
 import { CustomFieldsSection } from "@/components/settings/custom-fields-section-lazy";
 import { ApiKeysSection } from "@/components/settings/api-keys-section";
 import { NotificationsSection } from "@/components/settings/notifications-section-lazy";
