@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "convex/react";
-import { lazy, Suspense, useState } from "react";
+import { useState } from "react";
 import { toast } from "sonner";
 import { api } from "@/convex/_generated/api";
 import type { FunctionReturnType } from "convex/server";
@@ -15,10 +15,8 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PlusIcon } from "@/components/ui/icons";
 import { SkeletonRows } from "@/components/ui/skeleton";
+import { CreateApiKeyDialog } from "./create-api-key-dialog";
 import { useSenders } from "./use-senders";
-
-/** The create-key dialog's code loads when it is first opened (not in /settings' first load). */
-const CreateApiKeyDialog = lazy(async () => ({ default: (await import("./create-api-key-dialog")).CreateApiKeyDialog }));
 
 type ApiKey = FunctionReturnType<typeof api.apiKeys.list>[number];
 
@@ -44,20 +42,12 @@ export function ApiKeysSection() {
   const now = useNow(30_000);
   const senders = useSenders();
   const [creating, setCreating] = useState(false);
-  // Mounted from the first opening on, so its open/close (and focus return) work as before.
-  const [openedOnce, setOpenedOnce] = useState(false);
   const [revoking, setRevoking] = useState<ApiKey | null>(null);
   const [revoke] = useMutationWithToast(api.apiKeys.revoke);
   const base = senders ? `${senders.siteUrl}/api/v1` : null;
 
   const createButton = (
-    <Button
-      variant="primary"
-      onClick={() => {
-        setOpenedOnce(true);
-        setCreating(true);
-      }}
-    >
+    <Button variant="primary" onClick={() => setCreating(true)}>
       <PlusIcon className="size-4" /> Create API key
     </Button>
   );
@@ -133,11 +123,7 @@ export function ApiKeysSection() {
         )}
       </Card>
 
-      {openedOnce ? (
-        <Suspense fallback={null}>
-          <CreateApiKeyDialog open={creating} onClose={() => setCreating(false)} />
-        </Suspense>
-      ) : null}
+      <CreateApiKeyDialog open={creating} onClose={() => setCreating(false)} />
 
       <ConfirmDialog
         open={revoking !== null}
