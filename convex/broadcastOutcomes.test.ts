@@ -1,5 +1,5 @@
 // @vitest-environment node
-/** Who a broadcast reaches: the preview before sending, recipients by outcome, retrying the failed. */
+/** Who a broadcast reaches: the count before sending, recipients by outcome, retrying the failed. */
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { FakeProvider } from "../tests/fakes/fakeProvider";
 import { api } from "./_generated/api";
@@ -34,22 +34,35 @@ async function group(t: TestConvex, as: Awaited<ReturnType<typeof userWithSender
 }
 
 describe("broadcast outcomes", () => {
-  it("previews who would be skipped and why, before anything is sent", async () => {
+  it("counts who would be skipped and why before anything is sent, as the confirmation shows it", async () => {
     const t = setup();
     const { as } = await userWithSenders(t);
     const groupId = await group(t, as);
-    expect(await as.query(api.broadcastOutcomes.preview, { groupId, channel: "sms" })).toEqual({
-      members: 6,
-      checked: 6,
-      willSend: 4,
-      skipped: { noAddress: 1, optedOut: 1, whatsappWindowClosed: 0 },
+    const cost = async (channel: "sms" | "whatsapp") =>
+      (await as.query(api.templates.audienceCost, { groupId, channel, content: "Open late tonight", paginationOpts: { numItems: 100, cursor: null } }))
+        .page[0];
+    expect(await cost("sms")).toMatchObject({
+      recipients: 4,
+      skipped: { noAddress: 1, optedOut: 1, whatsappWindowClosed: 0, missingVariable: 0, contentTooLong: 0 },
     });
-    expect((await as.query(api.broadcastOutcomes.preview, { groupId, channel: "whatsapp" })).skipped).toEqual({
-      noAddress: 1,
-      optedOut: 0,
-      whatsappWindowClosed: 5,
-    });
+    expect((await cost("whatsapp")).skipped).toMatchObject({ noAddress: 1, optedOut: 0, whatsappWindowClosed: 5 });
     expect(provider.calls).toHaveLength(0);
+  });
+
+  it("lists a recipient skipped for an empty merge field with the reason", async () => {
+    const t = setup();
+    const { as } = await userWithSenders(t);
+    const ann = await as.mutation(api.contacts.create, { name: "Ann Lee", phone: "+14155550111" });
+    // Named after the number: no first name to merge.
+    const bare = await as.mutation(api.contacts.create, { name: "+1 415 555 0112", phone: "+14155550112" });
+    const groupId = await as.mutation(api.groups.create, { name: "Pickups" });
+    await as.mutation(api.groups.addMembers, { groupId, contactIds: [ann, bare] });
+    const broadcastId = await as.mutation(api.broadcasts.create, { groupId, channel: "sms", content: "Hi {{firstName}}, your order is ready" });
+    await runFor(3000);
+    await settle(t);
+    const skipped = (await as.query(api.broadcastOutcomes.recipients, { broadcastId, outcome: "skipped", paginationOpts: { numItems: 10, cursor: null } })).page;
+    expect(skipped.map((r) => [r.contactId, r.skipReason])).toEqual([[bare, "missingVariable"]]);
+    expect(await as.query(api.broadcasts.get, { broadcastId })).toMatchObject({ counts: { skipped: 1 }, skipped: { missingVariable: 1 } });
   });
 
   it("lists recipients by outcome with reasons, and retries the failed once it has finished", async () => {
@@ -103,7 +116,9 @@ describe("broadcast outcomes", () => {
     const groupId = await group(t, as);
     const broadcastId = await as.mutation(api.broadcasts.create, { groupId, channel: "sms", content: "Hi" });
     const eve = await userWithSenders(t, "eve@example.com");
-    await expect(eve.as.query(api.broadcastOutcomes.preview, { groupId, channel: "sms" })).rejects.toMatchObject(code("NOT_FOUND"));
+    await expect(
+      eve.as.query(api.templates.audienceCost, { groupId, channel: "sms", content: "Hi", paginationOpts: { numItems: 5, cursor: null } }),
+    ).rejects.toMatchObject(code("NOT_FOUND"));
     await expect(
       eve.as.query(api.broadcastOutcomes.recipients, { broadcastId, outcome: "failed", paginationOpts: { numItems: 5, cursor: null } }),
     ).rejects.toMatchObject(code("NOT_FOUND"));

@@ -1,12 +1,11 @@
 /**
- * Who a broadcast reaches and what happened to each member: before sending, how many will be
- * skipped and why; afterwards, the recipients by outcome (failed with the provider's reason,
- * skipped with ours, sent, delivered…), and a retry of the failed ones through the broadcast's
- * dispatch lane, whose pump paces them.
+ * What happened to each member of a broadcast: the recipients by outcome (failed with the
+ * provider's reason, skipped with ours, sent, delivered…), and a retry of the failed ones through
+ * the broadcast's dispatch lane, whose pump paces them. (Before sending, who will be skipped and
+ * why is api.templates.audienceCost, counted over the whole audience with the fan-out's rules.)
  */
 import { paginationOptsValidator, paginationResultValidator } from "convex/server";
 import { v, type Infer } from "convex/values";
-import { recipientProblem } from "../lib/outboundRules";
 import { internal } from "./_generated/api";
 import type { Doc, Id } from "./_generated/dataModel";
 import type { MutationCtx } from "./_generated/server";
@@ -15,44 +14,9 @@ import { recordAudit } from "./lib/audit";
 import { appError } from "./lib/errors";
 import { pumpBroadcast } from "./lib/lanes";
 import { MessageWrites, transition } from "./lib/messages";
-import { vChannel, vSkipReason, type SkipReasons } from "./schema";
+import { vSkipReason } from "./schema";
 
-/** Members looked at for a preview: a larger group gets an estimate from these. */
-export const PREVIEW_MEMBERS = 1000;
 const RETRY_BATCH = 100;
-const SKIP_KEY = { NO_ADDRESS: "noAddress", OPTED_OUT: "optedOut", WHATSAPP_WINDOW_CLOSED: "whatsappWindowClosed" } as const;
-
-/** Before sending: how many members the broadcast would reach on `channel`, and who it would skip and why. */
-export const preview = userQuery({
-  args: { groupId: v.id("groups"), channel: vChannel },
-  returns: v.object({
-    members: v.number(),
-    /** Members looked at (all of them, unless the group is larger than PREVIEW_MEMBERS). */
-    checked: v.number(),
-    willSend: v.number(),
-    skipped: v.object({ noAddress: v.number(), optedOut: v.number(), whatsappWindowClosed: v.number() }),
-  }),
-  handler: async (ctx, { groupId, channel }) => {
-    const group = await getOwned(ctx, "groups", groupId);
-    const memberships = await ctx.db
-      .query("groupMemberships")
-      .withIndex("by_group_and_contact", (q) => q.eq("groupId", groupId))
-      .take(PREVIEW_MEMBERS);
-    const now = Date.now();
-    const skipped: SkipReasons = { noAddress: 0, optedOut: 0, whatsappWindowClosed: 0 };
-    let checked = 0;
-    let willSend = 0;
-    for (const m of memberships) {
-      const contact = await ctx.db.get("contacts", m.contactId);
-      if (!contact) continue;
-      checked++;
-      const problem = recipientProblem(contact, channel, now);
-      if (problem) skipped[SKIP_KEY[problem]]++;
-      else willSend++;
-    }
-    return { members: group.memberCount, checked, willSend, skipped };
-  },
-});
 
 export const vOutcome = v.union(
   v.literal("failed"),
