@@ -15,7 +15,7 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PlusIcon } from "@/components/ui/icons";
 import { SkeletonRows } from "@/components/ui/skeleton";
-import { CreateApiKeyDialog } from "./create-api-key-dialog";
+import { CreateApiKeyDialog } from "./settings-dialogs-lazy";
 import { useSenders } from "./use-senders";
 
 type ApiKey = FunctionReturnType<typeof api.apiKeys.list>[number];

@@ -15,7 +15,7 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { PlusIcon } from "@/components/ui/icons";
 import { SkeletonRows } from "@/components/ui/skeleton";
 import { ProviderBadge } from "./provider-badge";
-import { SenderDialog } from "./sender-dialog";
+import { SenderDialog } from "./settings-dialogs-lazy";
 import { useSenders, type SendersInfo } from "./use-senders";
 import { WebhookUrls } from "./webhook-urls";
 

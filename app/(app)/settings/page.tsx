@@ -6,7 +6,7 @@ import { NotificationsSection } from "@/components/settings/notifications-sectio
 import { AppearanceSection } from "@/components/settings/appearance-section";
 import { SendersSection } from "@/components/settings/senders-section";
 import { SettingsNav } from "@/components/settings/settings-nav";
-import { SimulatorSection } from "@/components/settings/simulator-section";
+import { SimulatorSection } from "@/components/settings/simulator-section-lazy";
 import { PageHeader } from "@/components/ui/page-header";
 
 export const metadata: Metadata = { title: "Settings" };
