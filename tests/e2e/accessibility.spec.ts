@@ -82,9 +82,9 @@ async function newKeyCheck(page: Page, where: string) {
   await expect(shown).toBeHidden();
 }
 
-type Seeded = { broadcastId: string };
+type Seeded = { broadcastId: string; segmentId: string };
 
-/** A fresh account with two contacts (one with an Arabic name), a group, messages, a schedule and a broadcast. */
+/** A fresh account with two contacts (one with an Arabic name), a group, messages, a schedule, a broadcast and a segment. */
 async function seed(page: Page): Promise<Seeded> {
   await page.goto("/signin");
   await expect(page.getByRole("button", { name: "Create an account" })).toBeVisible();
@@ -106,7 +106,8 @@ async function seed(page: Page): Promise<Seeded> {
     scheduledAt: new Date(Date.now() + 86_400_000).toISOString(),
   }, 202);
   const broadcast = await apiOk(key, "POST", "/broadcasts", { groupId: group.id, channel: "sms", content: "Open late tonight." }, 202);
-  return { broadcastId: broadcast.id as string };
+  const segment = await apiOk(key, "POST", "/segments", { name: "Reachable by SMS", conditions: [{ kind: "reachable", channel: "sms" }] }, 201);
+  return { broadcastId: broadcast.id as string, segmentId: segment.id as string };
 }
 
 /** Every page, and (with `dialogs`) the dialogs opened from them. */
@@ -137,6 +138,24 @@ async function checkEverything(page: Page, testInfo: TestInfo, seeded: Seeded, a
     await discardCheck(page, `new contact with typing, ${at}`);
     await dialogCheck(page, () => page.getByRole("button", { name: "Edit Ada Lovelace" }).click(), "Edit contact", `edit contact, ${at}`);
     await dialogCheck(page, () => page.getByRole("button", { name: "Delete Ada Lovelace" }).click(), "Delete Ada Lovelace?", `delete contact, ${at}`);
+    await dialogCheck(page, () => page.getByRole("button", { name: "Import CSV" }).click(), "Import contacts", `import contacts, ${at}`);
+  }
+
+  await page.goto("/segments");
+  await expect(page.getByRole("heading", { name: "Segments", level: 1 })).toBeVisible();
+  await check(page, `segments, ${at}`);
+  if (dialogs) {
+    await dialogCheck(page, () => page.getByRole("button", { name: "New segment" }).first().click(), "New segment", `new segment, ${at}`);
+  }
+  await page.goto(`/segments/${seeded.segmentId}`);
+  await expect(page.getByRole("heading", { name: "Reachable by SMS", level: 1 })).toBeVisible();
+  await check(page, `segment, ${at}`);
+
+  await page.goto("/templates");
+  await expect(page.getByRole("heading", { name: "Templates", level: 1 })).toBeVisible();
+  await check(page, `templates, ${at}`);
+  if (dialogs) {
+    await dialogCheck(page, () => page.getByRole("button", { name: "New template" }).first().click(), "New template", `new template, ${at}`);
   }
 
   await page.goto("/groups");
