@@ -71,13 +71,15 @@ function ProfileForm({ viewer }: { viewer: Viewer }) {
     return timeZone && !all.includes(timeZone) ? [timeZone, ...all] : all;
   }, [timeZone]);
   const id = useId();
-  const unchanged = name.trim() === (viewer.name ?? "") && timeZone === (viewer.timeZone ?? "");
+  // Spaces as the server keeps them, so a saved name reads as unchanged.
+  const cleanName = name.trim().replace(/\s+/g, " ");
+  const unchanged = cleanName === (viewer.name ?? "") && timeZone === (viewer.timeZone ?? "");
 
   async function onSubmit(event: FormEvent) {
     event.preventDefault();
     setErrors({});
     await update(
-      { name: name.trim() || null, timeZone: timeZone || null },
+      { name: cleanName || null, timeZone: timeZone || null },
       {
         success: "Saved your account settings",
         handleError: (error) => {
