@@ -34,6 +34,7 @@ const WALKED = [
   "segments",
   "templates",
   "whatsappTemplates",
+  "scheduling",
 ] as const;
 /** Tables holding user data: snapshotted before and after to prove nothing of A's changed. */
 const USER_TABLES = [
@@ -63,6 +64,7 @@ const USER_TABLES = [
   "segments",
   "templates",
   "whatsappTemplates",
+  "schedulingSettings",
 ] as const;
 
 // Push subscriptions need the deployment's VAPID keys to exist (their values do not matter here).

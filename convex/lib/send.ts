@@ -34,11 +34,12 @@ export async function createOutbound(
   fields: Pick<
     NewMessage,
     "userId" | "contactId" | "channel" | "content" | "subject" | "mediaUrls" | "to" | "contentSid" | "contentVariables" | "template"
-  > & {
-    sender: Doc<"senders">;
-    scheduledAt?: number;
-    source: Actor;
-  },
+  > &
+    Partial<Pick<NewMessage, "recurrenceId" | "cancelOnReply" | "heldFrom" | "ignoreQuietHours" | "automatic">> & {
+      sender: Doc<"senders">;
+      scheduledAt?: number;
+      source: Actor;
+    },
 ): Promise<Id<"messages">> {
   const now = Date.now();
   const { sender, scheduledAt, ...rest } = fields;
@@ -60,6 +61,7 @@ export async function createOutbound(
 }
 
 export type SendRequest = OutboundRequest & {
+  cancelOnReply?: boolean;
   templateId?: Id<"templates">;
   whatsappTemplateId?: Id<"whatsappTemplates">;
   variables?: SendVariables;
@@ -87,7 +89,15 @@ export async function sendToContact(
     rendered = renderOrThrow(mc, contact, await defaultSender(ctx, userId, args.channel), args.channel, source);
   }
   const { contentSid, contentVariables, ...text } = rendered;
-  const { content, to, sender } = await validateOutbound(ctx, userId, contact, { ...args, ...text, approvedTemplate: contentSid !== undefined }, now);
+  const { content, to, sender, heldUntil } = await validateOutbound(
+    ctx,
+    userId,
+    contact,
+    { ...args, ...text, approvedTemplate: contentSid !== undefined },
+    now,
+  );
+  // Held by quiet hours: it waits, visibly, until the next allowed time.
+  const scheduledAt = heldUntil ?? args.scheduledAt;
   const messageId = await createOutbound(ctx, {
     userId,
     contactId: contact._id,
@@ -107,7 +117,10 @@ export async function sendToContact(
       : {}),
     to,
     sender,
-    ...(args.scheduledAt !== undefined ? { scheduledAt: args.scheduledAt } : {}),
+    ...(scheduledAt !== undefined ? { scheduledAt } : {}),
+    ...(heldUntil !== undefined ? { heldFrom: args.scheduledAt ?? now } : {}),
+    ...(args.quietHours === "ignore" ? { ignoreQuietHours: true } : {}),
+    ...(args.cancelOnReply ? { cancelOnReply: true } : {}),
     source: actor,
   });
   await recordAudit(ctx, {
