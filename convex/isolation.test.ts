@@ -35,6 +35,7 @@ const WALKED = [
   "templates",
   "whatsappTemplates",
   "scheduling",
+  "recurrences",
 ] as const;
 /** Tables holding user data: snapshotted before and after to prove nothing of A's changed. */
 const USER_TABLES = [
@@ -65,6 +66,7 @@ const USER_TABLES = [
   "templates",
   "whatsappTemplates",
   "schedulingSettings",
+  "recurrences",
 ] as const;
 
 // Push subscriptions need the deployment's VAPID keys to exist (their values do not matter here).
@@ -214,9 +216,18 @@ async function seedUser(t: TestConvex, u: SignedIn, label: string) {
   const templateId = await u.as.mutation(api.templates.create, { name: `${label} template`, channel: null, content: `${label} says hi {{firstName}}`, subject: "Hi" });
   await u.as.action(api.whatsappTemplateSync.sync, {});
   const whatsappTemplateId = (await u.as.query(api.whatsappTemplates.list, { approvedOnly: true }))[0]._id;
+  await u.as.mutation(api.scheduling.updateSettings, { quietHoursEnabled: true, timeZone: "Europe/Paris" });
+  const recurrenceId = await u.as.mutation(api.recurrences.create, {
+    contactId,
+    channel: "sms",
+    content: `${label} weekly`,
+    // Ten days ahead: under the 24.8 days past which a real timer (convex-test uses the real clock here) fires at once.
+    spec: { freq: "weekly", interval: 1, weekdays: [0], start: `${new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10)}T10:00`, timeZone: "Europe/Paris" },
+  });
   return {
     templates: templateId,
     whatsappTemplates: whatsappTemplateId,
+    recurrences: recurrenceId,
     contacts: contactId,
     groups: groupId,
     notes: noteId,
@@ -267,7 +278,7 @@ describe("cross-user isolation", () => {
       const out: Ids = {};
       for (const table of [
         "contacts", "groups", "notes", "messages", "broadcasts", "senders", "apiKeys", "pushSubscriptions", "customFields", "imports", "exports", "segments",
-        "templates", "whatsappTemplates",
+        "templates", "whatsappTemplates", "recurrences",
       ] as const) {
         const doc = await ctx.db.get(table, aliceIds[table] as Id<typeof table>);
         const { _id, _creationTime, ...fields } = doc!;
