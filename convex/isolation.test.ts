@@ -36,6 +36,7 @@ const WALKED = [
   "whatsappTemplates",
   "scheduling",
   "recurrences",
+  "autoReplies",
 ] as const;
 /** Tables holding user data: snapshotted before and after to prove nothing of A's changed. */
 const USER_TABLES = [
@@ -67,6 +68,8 @@ const USER_TABLES = [
   "whatsappTemplates",
   "schedulingSettings",
   "recurrences",
+  "autoReplies",
+  "autoReplyCooldowns",
 ] as const;
 
 // Push subscriptions need the deployment's VAPID keys to exist (their values do not matter here).
@@ -224,9 +227,19 @@ async function seedUser(t: TestConvex, u: SignedIn, label: string) {
     // Ten days ahead: under the 24.8 days past which a real timer (convex-test uses the real clock here) fires at once.
     spec: { freq: "weekly", interval: 1, weekdays: [0], start: `${new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10)}T10:00`, timeZone: "Europe/Paris" },
   });
+  const autoReplyId = await u.as.mutation(api.autoReplies.create, {
+    kind: "keyword",
+    keyword: "hours",
+    match: "exact",
+    channels: ["sms"],
+    content: `${label} hours`,
+    cooldownMinutes: 60,
+    enabled: true,
+  });
   return {
     templates: templateId,
     whatsappTemplates: whatsappTemplateId,
+    autoReplies: autoReplyId,
     recurrences: recurrenceId,
     contacts: contactId,
     groups: groupId,
@@ -278,7 +291,7 @@ describe("cross-user isolation", () => {
       const out: Ids = {};
       for (const table of [
         "contacts", "groups", "notes", "messages", "broadcasts", "senders", "apiKeys", "pushSubscriptions", "customFields", "imports", "exports", "segments",
-        "templates", "whatsappTemplates", "recurrences",
+        "templates", "whatsappTemplates", "recurrences", "autoReplies",
       ] as const) {
         const doc = await ctx.db.get(table, aliceIds[table] as Id<typeof table>);
         const { _id, _creationTime, ...fields } = doc!;
