@@ -13,6 +13,7 @@ import { api } from "@/convex/_generated/api";
 import type { Doc, Id } from "@/convex/_generated/dataModel";
 import type { Channel } from "@/convex/schema";
 import { CHANNEL_NAMES, CHANNEL_ORDER, channelAvailability, preferredChannel, type ChannelState } from "@/lib/channelAvailability";
+import { appErrorOf } from "@/lib/app-error";
 import { cn } from "@/lib/cn";
 import { draftErrorsFromServer, hasErrors, sendArgsOf, validateDraft, type Draft, type DraftErrors } from "@/lib/composer";
 import { formatDateTime } from "@/lib/format";
@@ -22,6 +23,7 @@ import { smsSegments } from "@/lib/smsSegments";
 import { filterTemplates, moveActive, slashQuery } from "@/lib/templateMenu";
 import { useMutationWithToast, type OptimisticUpdate } from "@/lib/use-mutation-with-toast";
 import { useNow } from "@/lib/use-now";
+import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
 import { FormError, Input, Textarea } from "@/components/ui/field";
 import { ChannelIcon } from "./channel-icon";
@@ -160,6 +162,18 @@ export function Composer({
       { contactId: contact._id, ...sendArgsOf(draft) },
       {
         handleError: (error) => {
+          const quiet = appErrorOf(error);
+          if (quiet?.code === "QUIET_HOURS" && quiet.details?.until !== undefined) {
+            // Quiet hours for the contact: send anyway only if the person confirms.
+            toast.warning(quiet.message, {
+              duration: 15_000,
+              action: {
+                label: "Send anyway",
+                onClick: () => void send({ contactId: contact._id, ...sendArgsOf(draft), confirmQuietHours: true }),
+              },
+            });
+            return true;
+          }
           const mapped = draftErrorsFromServer(error);
           if (!mapped) return false;
           setErrors(mapped);
