@@ -74,6 +74,7 @@ describe("cancel on reply", () => {
     const due = Date.UTC(2026, 5, 10, 13);
     const id = await w.as.mutation(api.messages.send, { contactId: w.contactId, channel: "sms", content: "Any news?", scheduledAt: due, cancelOnReply: true });
     await advanceTo(t, due);
+    await runFor(t, 200, 50); // the lane's pump claims and sends within a few ticks
     expect(wasSent((await message(t, id)).status)).toBe(true);
     await advanceTo(t, due + 300); // same second
     await w.text("Yes, all good");

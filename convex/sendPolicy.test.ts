@@ -130,6 +130,7 @@ describe("broadcasts per member", () => {
     expect((await message(t, byContact.get(w.london)!._id)).status).toBe("scheduled");
     await runUntil(t, local(LON, 2026, 6, 11, 8, 1));
     expect((await message(t, byContact.get(w.london)!._id)).status).toEqual(SENT);
+    await runUntil(t, Date.now() + 3_000, 100); // the rollup completes it
     const b = await w.as.query(api.broadcasts.get, { broadcastId });
     expect(b).toMatchObject({ status: "completed", counts: { total: 3, skipped: 0 } });
   });
