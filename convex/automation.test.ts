@@ -89,7 +89,7 @@ describe("cancel on reply", () => {
     const due = Date.UTC(2026, 5, 10, 13);
     const id = await w.as.mutation(api.messages.send, { contactId: w.contactId, channel: "sms", content: "Any news?", scheduledAt: due, cancelOnReply: true });
     // As if a reply committed between the claim's read of the message and of the contact.
-    await t.run(async (ctx) => ctx.db.patch("contacts", w.contactId, { lastInboundAt: due - 500 }));
+    await t.run(async (ctx) => ctx.db.patch("contacts", w.contactId, { lastReceivedAt: due - 500 }));
     await advanceTo(t, due);
     await runFor(t, 1000);
     expect(await message(t, id)).toMatchObject({ status: "canceled", lastError: { code: "CONTACT_REPLIED" } });

@@ -93,7 +93,7 @@ export const contactFields = {
   /** Message statistics for the profile panel. */
   sentCount: v.optional(v.number()),
   receivedCount: v.optional(v.number()),
-  /** Latest inbound and outbound message times, for segments ("last message received before …"). */
+  /** Latest inbound and outbound message times, for segments ("last message received before …") and cancel-on-reply. */
   lastReceivedAt: v.optional(v.number()),
   lastSentAt: v.optional(v.number()),
   /** Latest broadcast message to the contact, and their latest reply after one (segments). */
@@ -108,8 +108,6 @@ export const contactFields = {
   importId: v.optional(v.id("imports")),
   /** IANA zone ("Europe/Paris"): inferred from the phone number where its region has one, editable. */
   timeZone: v.optional(v.string()),
-  /** The contact's latest inbound message (cancel-on-reply compares follow-ups with it). */
-  lastInboundAt: v.optional(v.number()),
 };
 
 export const groupFields = {

@@ -99,7 +99,6 @@ async function touchConversation(ctx: Ctx, m: NewMessage): Promise<void> {
           unreadCount: contact.unreadCount + 1,
           hasUnread: true,
           receivedCount: (contact.receivedCount ?? 0) + 1,
-          lastInboundAt: Math.max(contact.lastInboundAt ?? 0, m.at),
           awaitingReplySince: contact.awaitingReplySince ?? m.at,
           ...(m.channel === "whatsapp"
             ? { whatsappWindowStartedAt: Math.max(contact.whatsappWindowStartedAt ?? 0, m.at) }

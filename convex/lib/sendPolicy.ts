@@ -99,7 +99,7 @@ export class SendPolicy {
 
     const problem = recipientProblem(contact, channel, req.at, { approvedTemplate: req.approvedTemplate === true });
     if (problem) return refuse(problem, RECIPIENT_MESSAGES[problem](channel));
-    if (req.cancelOnReplySince !== undefined && (contact.lastInboundAt ?? 0) > req.cancelOnReplySince) {
+    if (req.cancelOnReplySince !== undefined && (contact.lastReceivedAt ?? 0) > req.cancelOnReplySince) {
       return refuse("CONTACT_REPLIED", "The contact wrote after this follow-up was scheduled, so it was canceled.");
     }
     if (req.frequencyCapDays && contact.lastBroadcastAt !== undefined && contact.lastBroadcastAt > req.at - req.frequencyCapDays * DAY_MS) {
