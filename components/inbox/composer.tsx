@@ -25,7 +25,7 @@ import { useMutationWithToast, type OptimisticUpdate } from "@/lib/use-mutation-
 import { useNow } from "@/lib/use-now";
 import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
-import { FormError, Input, Textarea } from "@/components/ui/field";
+import { Checkbox, FormError, Input, Textarea } from "@/components/ui/field";
 import { ChannelIcon } from "./channel-icon";
 import { ClockIcon, InfoIcon, PaperclipIcon, SendIcon } from "./icons";
 import { SchedulePicker } from "./schedule-picker";
@@ -91,6 +91,8 @@ export function Composer({
   const [mediaUrl, setMediaUrl] = useState("");
   const [showMedia, setShowMedia] = useState(false);
   const [scheduleValue, setScheduleValue] = useState<string | null>(null);
+  // A scheduled follow-up can cancel itself if the contact writes first.
+  const [cancelOnReply, setCancelOnReply] = useState(false);
   const [errors, setErrors] = useState<DraftErrors>({});
   const [send] = useMutationWithToast(api.messages.send, showSentAtOnce);
 
@@ -158,8 +160,10 @@ export function Composer({
     onSending?.();
     contentRef.current?.focus();
 
+    const followUp = draft.scheduledAt !== null && cancelOnReply;
+    setCancelOnReply(false);
     const result = await send(
-      { contactId: contact._id, ...sendArgsOf(draft) },
+      { contactId: contact._id, ...sendArgsOf(draft), ...(followUp ? { cancelOnReply: true } : {}) },
       {
         handleError: (error) => {
           const quiet = appErrorOf(error);
@@ -191,6 +195,7 @@ export function Composer({
         setShowMedia(true);
       }
       if (scheduleValue !== null) setScheduleValue((current) => current ?? scheduleValue);
+      if (followUp) setCancelOnReply(true);
     } else if (email) {
       setSubject("");
     }
@@ -373,7 +378,12 @@ export function Composer({
           now={now}
           error={errors.scheduledAt}
           inputRef={scheduleRef}
-        />
+        >
+          <label className="mt-2 flex items-center gap-2 text-sm text-indigo-950">
+            <Checkbox checked={cancelOnReply} onChange={(e) => setCancelOnReply(e.target.checked)} />
+            Cancel it if the contact replies first
+          </label>
+        </SchedulePicker>
       ) : null}
 
       <div className="flex flex-wrap items-center gap-2">
