@@ -140,7 +140,8 @@ function RecurrenceForm({
     const tomorrow = toDateTimeLocalValue(now + 86_400_000, viewerTimeZone());
     return `${tomorrow.slice(0, 10)}T09:00`;
   });
-  const [weekdays, setWeekdays] = useState<RuleWeekday[]>(() => (initial?.weekdays as RuleWeekday[] | undefined) ?? [ruleWeekdayOf(start.slice(0, 10))]);
+  // Until days are picked, a weekly rule runs on the first occurrence's weekday.
+  const [pickedWeekdays, setWeekdays] = useState<RuleWeekday[] | null>(() => (initial?.weekdays as RuleWeekday[] | undefined) ?? null);
   const [monthlyKind, setMonthlyKind] = useState<MonthlyKind>(initial?.monthly?.kind ?? "dayOfMonth");
   const [ends, setEnds] = useState<Ends>(initial?.count !== undefined ? "count" : initial?.until ? "until" : "never");
   const [count, setCount] = useState(String(initial?.count ?? 10));
@@ -154,6 +155,7 @@ function RecurrenceForm({
   const [update] = useMutationWithToast(api.recurrences.update);
 
   const date = start.slice(0, 10);
+  const weekdays = pickedWeekdays ?? (/^\d{4}-\d{2}-\d{2}$/.test(date) ? [ruleWeekdayOf(date)] : []);
   const spec: RecurrenceSpec = {
     freq,
     interval: Number(interval),
@@ -280,7 +282,7 @@ function RecurrenceForm({
                 <label key={name} className="flex items-center gap-1.5">
                   <Checkbox
                     checked={weekdays.includes(i as RuleWeekday)}
-                    onChange={(e) => setWeekdays((w) => (e.target.checked ? [...w, i as RuleWeekday] : w.filter((d) => d !== i)))}
+                    onChange={(e) => setWeekdays(e.target.checked ? [...weekdays, i as RuleWeekday] : weekdays.filter((d) => d !== i))}
                   />
                   {name}
                 </label>
