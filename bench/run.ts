@@ -13,6 +13,7 @@ import { browserBenchmarks, stopBrowserBenchmarks } from "./browser";
 import { contactsExportBenchmark, contactsImportBenchmark } from "./contacts";
 import { databaseBenchmark } from "./database";
 import { pushFigures } from "./push";
+import { recurringBenchmark } from "./recurring";
 import { engineBenchmarks } from "./engine";
 import { latencyBenchmark } from "./latency";
 import { takeOccReport } from "./harness";
@@ -33,6 +34,7 @@ const benchmarks: Benchmark[] = [
   contactsImportBenchmark,
   contactsExportBenchmark,
   searchBenchmark,
+  recurringBenchmark,
   ...browserBenchmarks,
 ];
 

@@ -16,8 +16,10 @@ import { createBroadcast, pageWithProgress, upcomingBroadcasts, withProgress } f
 import { appError } from "./lib/errors";
 import { pumpBroadcast } from "./lib/lanes";
 import { insertMessage, MessageWrites, transition } from "./lib/messages";
-import { addressFor, checkScheduledAt, defaultSender, recipientProblem } from "./lib/outbound";
+import { planMember } from "./lib/broadcastPlan";
+import { addressFor, checkScheduledAt, defaultSender } from "./lib/outbound";
 import { loadMergeContext, renderMessage } from "./lib/personalize";
+import { SendPolicy } from "./lib/sendPolicy";
 import schema, { vChannel, vSendVariables } from "./schema";
 
 const vBroadcast = doc(schema, "broadcasts");
@@ -27,7 +29,6 @@ export const FANOUT_BATCH = 100;
 const FANOUT_FIRST_BATCH = 25;
 const CANCEL_BATCH = 200;
 
-const SKIP_KEY = { NO_ADDRESS: "noAddress", OPTED_OUT: "optedOut", WHATSAPP_WINDOW_CLOSED: "whatsappWindowClosed" } as const;
 /** The first recipients skipped for their merge fields are kept with the reason; the rest only counted. */
 const SKIPPED_SAMPLES = 20;
 
@@ -43,6 +44,9 @@ export const create = userMutation({
     templateId: v.optional(v.id("templates")),
     whatsappTemplateId: v.optional(v.id("whatsappTemplates")),
     variables: v.optional(vSendVariables),
+    /** "At 09:00 on 2026-03-02 in each recipient's zone" instead of one instant. */
+    localTime: v.optional(v.object({ date: v.string(), time: v.string() })),
+    frequencyCapDays: v.optional(v.number()),
   },
   returns: v.id("broadcasts"),
   handler: async (ctx, args) => await createBroadcast(ctx, ctx.userId, ctx.actor, args),
@@ -72,13 +76,15 @@ export const fanOut = internalMutation({
     const mc = await loadMergeContext(ctx, b.userId);
     const whatsappTemplate = b.whatsappTemplateId ? await ctx.db.get("whatsappTemplates", b.whatsappTemplateId) : null;
     const approvedTemplate = whatsappTemplate?.status === "approved";
+    const policy = new SendPolicy(ctx, b.userId);
     let processed = 0;
     for (const contact of page.contacts) {
       processed++;
-      const problem = recipientProblem(contact, b.channel, now, { approvedTemplate });
-      if (problem) {
-        writes.skip(broadcastId, SKIP_KEY[problem]);
-        await ctx.db.insert("broadcastSkips", { userId: b.userId, broadcastId, contactId: contact._id, reason: SKIP_KEY[problem] });
+      // The send policy for this member: skip (with the reason), now, or later (their local time, quiet hours).
+      const plan = await planMember(policy, b, contact, now, { approvedTemplate });
+      if (plan.kind === "skip") {
+        writes.skip(broadcastId, plan.reason);
+        await ctx.db.insert("broadcastSkips", { userId: b.userId, broadcastId, contactId: contact._id, reason: plan.reason });
         continue;
       }
       const rendered = renderMessage(mc, contact, sender, b.channel, {
@@ -99,14 +105,16 @@ export const fanOut = internalMutation({
         broadcastId,
         channel: b.channel,
         direction: "outbound",
-        status: "queued",
+        // A later one waits as `scheduled`: the lane's pump claims it when due.
+        status: plan.status,
         ...rendered.message,
         ...(rendered.message.content !== b.content || rendered.message.subject !== b.subject || rendered.message.contentSid
           ? { personalized: true }
           : {}),
         ...(b.mediaUrls ? { mediaUrls: b.mediaUrls } : {}),
-        at: now,
-        scheduledAt: now,
+        at: plan.at,
+        scheduledAt: plan.at,
+        ...(plan.heldFrom !== undefined ? { heldFrom: plan.heldFrom } : {}),
         to: addressFor(contact, b.channel),
         ...(sender ? { senderId: sender._id, from: sender.address, provider: sender.provider } : {}),
         attempts: 0,

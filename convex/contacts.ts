@@ -32,6 +32,8 @@ export const create = userMutation({
     metadata: v.optional(vMetadata),
     tags: v.optional(v.array(v.string())),
     fields: v.optional(vFieldValuesInput),
+    /** IANA zone; inferred from the phone number when not given (where its region has one). */
+    timeZone: v.optional(v.string()),
   },
   returns: v.id("contacts"),
   handler: async (ctx, args) => await createContact(ctx, ctx.userId, ctx.actor, args),
@@ -50,6 +52,8 @@ export const update = userMutation({
     tags: v.optional(v.array(v.string())),
     /** Custom field values by key; null removes one. Fields not given stay as they are. */
     fields: v.optional(vFieldValuesInput),
+    /** null clears it (inferred from the phone number again where possible). */
+    timeZone: v.optional(v.union(v.string(), v.null())),
   },
   returns: v.null(),
   handler: async (ctx, { contactId, ...input }) => {

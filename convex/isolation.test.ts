@@ -38,6 +38,9 @@ const WALKED = [
   "attachments",
   "search",
   "broadcastOutcomes",
+  "scheduling",
+  "recurrences",
+  "autoReplies",
 ] as const;
 /** Tables holding user data: snapshotted before and after to prove nothing of A's changed. */
 const USER_TABLES = [
@@ -70,6 +73,10 @@ const USER_TABLES = [
   "drafts",
   "uploads",
   "broadcastSkips",
+  "schedulingSettings",
+  "recurrences",
+  "autoReplies",
+  "autoReplyCooldowns",
 ] as const;
 
 // Push subscriptions need the deployment's VAPID keys to exist (their values do not matter here).
@@ -221,9 +228,28 @@ async function seedUser(t: TestConvex, u: SignedIn, label: string) {
   const templateId = await u.as.mutation(api.templates.create, { name: `${label} template`, channel: null, content: `${label} says hi {{firstName}}`, subject: "Hi" });
   await u.as.action(api.whatsappTemplateSync.sync, {});
   const whatsappTemplateId = (await u.as.query(api.whatsappTemplates.list, { approvedOnly: true }))[0]._id;
+  await u.as.mutation(api.scheduling.updateSettings, { quietHoursEnabled: true, timeZone: "Europe/Paris" });
+  const recurrenceId = await u.as.mutation(api.recurrences.create, {
+    contactId,
+    channel: "sms",
+    content: `${label} weekly`,
+    // Ten days ahead: under the 24.8 days past which a real timer (convex-test uses the real clock here) fires at once.
+    spec: { freq: "weekly", interval: 1, weekdays: [0], start: `${new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10)}T10:00`, timeZone: "Europe/Paris" },
+  });
+  const autoReplyId = await u.as.mutation(api.autoReplies.create, {
+    kind: "keyword",
+    keyword: "hours",
+    match: "exact",
+    channels: ["sms"],
+    content: `${label} hours`,
+    cooldownMinutes: 60,
+    enabled: true,
+  });
   return {
     templates: templateId,
     whatsappTemplates: whatsappTemplateId,
+    autoReplies: autoReplyId,
+    recurrences: recurrenceId,
     contacts: contactId,
     groups: groupId,
     notes: noteId,
@@ -274,7 +300,7 @@ describe("cross-user isolation", () => {
       const out: Ids = {};
       for (const table of [
         "contacts", "groups", "notes", "messages", "broadcasts", "senders", "apiKeys", "pushSubscriptions", "customFields", "imports", "exports", "segments",
-        "templates", "whatsappTemplates",
+        "templates", "whatsappTemplates", "recurrences", "autoReplies",
       ] as const) {
         const doc = await ctx.db.get(table, aliceIds[table] as Id<typeof table>);
         const { _id, _creationTime, ...fields } = doc!;

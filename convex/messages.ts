@@ -31,6 +31,10 @@ export const vSendArgs = {
   whatsappTemplateId: v.optional(v.id("whatsappTemplates")),
   /** Values for merge fields (`var.<name>`, or overriding the contact's). */
   variables: v.optional(vSendVariables),
+  /** A follow-up: canceled if the contact writes before it goes out. */
+  cancelOnReply: v.optional(v.boolean()),
+  /** Send now even though it is quiet hours for the contact (the composer asked, the person confirmed). */
+  confirmQuietHours: v.optional(v.boolean()),
 };
 
 /**
@@ -41,9 +45,11 @@ export const vSendArgs = {
 export const send = userMutation({
   args: vSendArgs,
   returns: v.id("messages"),
-  handler: async (ctx, { contactId, ...request }) => {
+  handler: async (ctx, { contactId, confirmQuietHours, ...request }) => {
     const contact = await getOwned(ctx, "contacts", contactId);
-    const messageId = await sendToContact(ctx, ctx.actor, contact, request);
+    // Quiet hours: a send now asks first; a scheduled one is held to the next allowed time.
+    const quietHours = confirmQuietHours ? "ignore" : request.scheduledAt === undefined ? "ask" : "hold";
+    const messageId = await sendToContact(ctx, ctx.actor, contact, { ...request, quietHours });
     await deleteDraft(ctx, ctx.userId, contactId);
     return messageId;
   },
@@ -74,6 +80,7 @@ export const reschedule = userMutation({
       await validateOutbound(ctx, ctx.userId, contact, { ...requestOf(message), scheduledAt, approvedTemplate: isTemplateSend(message) }, Date.now());
     }
     const writes = new MessageWrites(ctx, ctx.userId);
+    // A person chose this time: quiet hours are checked again when it is due (and hold it then).
     await moveSchedule(ctx, writes, message, scheduledAt);
     await writes.flush();
     await dispatchPending(ctx, message, scheduledAt);
@@ -96,7 +103,13 @@ export const retry = userMutation({
     const message = await getOwned(ctx, "messages", messageId);
     if (message.status !== "failed") throw appError("INVALID_STATE", "Only failed messages can be retried.");
     const contact = await getOwned(ctx, "contacts", message.contactId);
-    await validateOutbound(ctx, ctx.userId, contact, { ...requestOf(message), scheduledAt: undefined, approvedTemplate: isTemplateSend(message) }, Date.now());
+    await validateOutbound(
+      ctx,
+      ctx.userId,
+      contact,
+      { ...requestOf(message), scheduledAt: undefined, approvedTemplate: isTemplateSend(message), quietHours: "hold" },
+      Date.now(),
+    );
     const writes = new MessageWrites(ctx, ctx.userId);
     await transition(ctx, writes, message, "queued", {
       scheduledAt: Date.now(),

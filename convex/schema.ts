@@ -119,7 +119,7 @@ export const contactFields = {
   /** Message statistics for the profile panel. */
   sentCount: v.optional(v.number()),
   receivedCount: v.optional(v.number()),
-  /** Latest inbound and outbound message times, for segments ("last message received before …"). */
+  /** Latest inbound and outbound message times, for segments ("last message received before …") and cancel-on-reply. */
   lastReceivedAt: v.optional(v.number()),
   lastSentAt: v.optional(v.number()),
   /** Latest broadcast message to the contact, and their latest reply after one (segments). */
@@ -138,6 +138,8 @@ export const contactFields = {
   snoozedUntil: v.optional(v.number()),
   /** The owner has an unsent draft to this contact (the draft itself is in `drafts`). */
   hasDraft: v.optional(v.boolean()),
+  /** IANA zone ("Europe/Paris"): inferred from the phone number where its region has one, editable. */
+  timeZone: v.optional(v.string()),
 };
 
 export const groupFields = {
@@ -186,6 +188,11 @@ export const vMessageTemplate = v.object({
   variables: v.optional(vSendVariables),
   /** An approved WhatsApp template, rendered (variables mapped) when the message goes out. */
   whatsappTemplateId: v.optional(v.id("whatsappTemplates")),
+});
+
+export const vAutomatic = v.object({
+  kind: v.union(v.literal("afterHours"), v.literal("keyword")),
+  ruleId: v.id("autoReplies"),
 });
 
 export const messageFields = {
@@ -237,6 +244,16 @@ export const messageFields = {
   origin: v.optional(vOrigin),
   /** Files from Convex storage; their URLs are also in `mediaUrls`, which the providers fetch. */
   attachments: v.optional(v.array(vAttachment)),
+  /** An occurrence of this recurring message. */
+  recurrenceId: v.optional(v.id("recurrences")),
+  /** A follow-up that cancels itself if the contact writes after it was scheduled. */
+  cancelOnReply: v.optional(v.boolean()),
+  /** Held by quiet hours: the time it was due before it was moved to the next allowed time. */
+  heldFrom: v.optional(v.number()),
+  /** Goes out even in quiet hours: confirmed in the composer, a transactional API send, an auto-reply. */
+  ignoreQuietHours: v.optional(v.boolean()),
+  /** Sent by an automation, not a person (shown as such in the thread). */
+  automatic: v.optional(vAutomatic),
 };
 
 export const senderFields = {
@@ -256,6 +273,53 @@ export const senderFields = {
    * here (a field every fan-out wrote and every claim and inbound route read). Kept for old documents.
    */
   nextSlotAt: v.optional(v.number()),
+};
+
+export const vPeriod = v.object({ day: v.number(), start: v.number(), end: v.number() });
+export const vWeeklyHours = v.object({ periods: v.array(vPeriod), holidays: v.optional(v.array(v.string())) });
+
+export const vRecurrenceSpec = v.object({
+  freq: v.union(v.literal("daily"), v.literal("weekly"), v.literal("monthly")),
+  interval: v.number(),
+  weekdays: v.optional(v.array(v.number())),
+  monthly: v.optional(
+    v.union(
+      v.object({ kind: v.literal("dayOfMonth"), day: v.number() }),
+      v.object({ kind: v.literal("nthWeekday"), nth: v.number(), weekday: v.number() }),
+    ),
+  ),
+  start: v.string(),
+  timeZone: v.string(),
+  count: v.optional(v.number()),
+  until: v.optional(v.string()),
+});
+
+export const vRecurrenceStatus = v.union(v.literal("active"), v.literal("paused"), v.literal("ended"), v.literal("canceled"));
+
+export const recurrenceFields = {
+  userId: v.id("users"),
+  /** To one contact (a recurring message) or a group (a recurring broadcast). */
+  contactId: v.optional(v.id("contacts")),
+  groupId: v.optional(v.id("groups")),
+  /** The contact's or group's name when created, for lists. */
+  targetName: v.string(),
+  channel: vChannel,
+  content: v.string(),
+  subject: v.optional(v.string()),
+  spec: vRecurrenceSpec,
+  /** RFC 5545 text made from `spec` (floating DTSTART; the zone is spec.timeZone). */
+  rrule: v.string(),
+  status: vRecurrenceStatus,
+  /** The pending occurrence's time and its message or broadcast. */
+  nextAt: v.optional(v.number()),
+  pendingMessageId: v.optional(v.id("messages")),
+  pendingBroadcastId: v.optional(v.id("broadcasts")),
+  /** Occurrences created so far. */
+  occurrences: v.number(),
+  /** The last occurrence the send policy refused (it is skipped, the series goes on). */
+  lastSkipped: v.optional(v.object({ at: v.number(), code: v.string(), message: v.string() })),
+  cancelOnReply: v.optional(v.boolean()),
+  source: v.optional(vActor),
 };
 
 /** Notifications: whether new messages notify at all ("all" or "none"). */
@@ -355,6 +419,8 @@ export const vSkipReasons = v.object({
   missingVariable: v.optional(v.number()),
   /** The rendered message was longer than the channel allows. */
   contentTooLong: v.optional(v.number()),
+  /** Received another broadcast within the broadcast's frequency cap. */
+  frequencyCap: v.optional(v.number()),
 });
 export type SkipReasons = Infer<typeof vSkipReasons>;
 /** Why one recipient was skipped (`broadcastSkips`): a key of vSkipReasons. */
@@ -364,6 +430,7 @@ export const vSkipReason = v.union(
   v.literal("whatsappWindowClosed"),
   v.literal("missingVariable"),
   v.literal("contentTooLong"),
+  v.literal("frequencyCap"),
 );
 
 export const broadcastFields = {
@@ -404,6 +471,12 @@ export const broadcastFields = {
   whatsappTemplateId: v.optional(v.id("whatsappTemplates")),
   templateId: v.optional(v.id("templates")),
   source: v.optional(vActor),
+  /** An occurrence of this recurring broadcast. */
+  recurrenceId: v.optional(v.id("recurrences")),
+  /** Sent at this local date and time in each recipient's zone (the account's for contacts without one). */
+  localTime: v.optional(v.object({ date: v.string(), time: v.string() })),
+  /** Skip members who were sent a broadcast in the last this many days. */
+  frequencyCapDays: v.optional(v.number()),
 };
 
 // --- Contacts at scale: custom fields, tags, segments, imports, exports ---
@@ -878,6 +951,46 @@ export default defineSchema({
     dueAt: v.optional(v.number()),
     lastSentAt: v.optional(v.number()),
   }).index("by_user", ["userId"]),
+
+  // --- Scheduling and automation (convex/scheduling.ts, recurrences.ts, autoReplies.ts) ---
+
+  /** A user's quiet hours, business hours and zone; no document means the defaults (quiet hours off). */
+  schedulingSettings: defineTable({
+    userId: v.id("users"),
+    /** The account's zone: for contacts without one, and business hours. */
+    timeZone: v.string(),
+    quietHoursEnabled: v.boolean(),
+    quietHours: vWeeklyHours,
+    businessHours: vWeeklyHours,
+  }).index("by_user", ["userId"]),
+
+  recurrences: defineTable(recurrenceFields)
+    .index("by_user_and_nextAt", ["userId", "nextAt"])
+    .index("by_contact", ["contactId"])
+    .index("by_group", ["groupId"]),
+
+  /** Automatic replies: after business hours, or to a keyword (exact word or contained), per channel. */
+  autoReplies: defineTable({
+    userId: v.id("users"),
+    kind: v.union(v.literal("afterHours"), v.literal("keyword")),
+    keyword: v.optional(v.string()),
+    match: v.optional(v.union(v.literal("exact"), v.literal("contains"))),
+    channels: v.array(vChannel),
+    content: v.string(),
+    /** Email replies' subject. */
+    subject: v.optional(v.string()),
+    /** At most one reply per contact per this many minutes. */
+    cooldownMinutes: v.number(),
+    enabled: v.boolean(),
+  }).index("by_user", ["userId"]),
+
+  /** When a rule last answered a contact (its cooldown). */
+  autoReplyCooldowns: defineTable({
+    userId: v.id("users"),
+    contactId: v.id("contacts"),
+    ruleId: v.id("autoReplies"),
+    lastAt: v.number(),
+  }).index("by_contact_and_rule", ["contactId", "ruleId"]),
 
   // --- REST API tables (API keys, idempotency, rate limits) are added below this line. ---
 

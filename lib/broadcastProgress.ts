@@ -55,6 +55,7 @@ export const SKIP_REASON_LABELS: Record<keyof SkipReasons, string> = {
   whatsappWindowClosed: "WhatsApp 24-hour window closed",
   missingVariable: "Merge field empty, no fallback",
   contentTooLong: "Too long with their values",
+  frequencyCap: "Sent a broadcast recently (frequency cap)",
 };
 
 /** The skip reasons that occurred, largest first. */

@@ -25,9 +25,18 @@ import { Select } from "@/components/ui/field";
 import { useAudienceCost, type AudienceCostArgs } from "@/lib/use-audience-cost";
 import { useTimeZone } from "@/lib/use-time-zone";
 
-type Field = "content" | "subject" | "when";
+type Field = "content" | "subject" | "when" | "cap";
 type Errors = Partial<Record<Field, string>> & { form?: React.ReactNode };
-type Draft = { channel: Channel; content: string; subject?: string; scheduledAt?: number; whatsappTemplateId?: Id<"whatsappTemplates"> };
+type Draft = {
+  channel: Channel;
+  content: string;
+  subject?: string;
+  scheduledAt?: number;
+  /** "At 09:00 on this date in each recipient's time zone" instead of one instant. */
+  localTime?: { date: string; time: string };
+  frequencyCapDays?: number;
+  whatsappTemplateId?: Id<"whatsappTemplates">;
+};
 
 /** What the text costs: SMS segments and encoding, or characters against the channel's limit. */
 function ContentMeter({ channel, content }: { channel: Channel; content: string }) {
@@ -69,6 +78,9 @@ export function BroadcastComposer({ audience, onCreated }: { audience: Audience;
   const [subject, setSubject] = useState("");
   const [later, setLater] = useState(false);
   const [when, setWhen] = useState("");
+  const [recipientLocal, setRecipientLocal] = useState(false);
+  const [capOn, setCapOn] = useState(false);
+  const [capDays, setCapDays] = useState("7");
   const [now, setNow] = useState(0);
   const [errors, setErrors] = useState<Errors>({});
   const [confirming, setConfirming] = useState<Draft | null>(null);
@@ -81,11 +93,12 @@ export function BroadcastComposer({ audience, onCreated }: { audience: Audience;
   const contentRef = useRef<HTMLTextAreaElement>(null);
   const subjectRef = useRef<HTMLInputElement>(null);
   const whenRef = useRef<HTMLInputElement>(null);
+  const capRef = useRef<HTMLInputElement>(null);
 
   function show(found: Errors) {
     setErrors(found);
-    const first = (["subject", "content", "when"] as const).find((f) => found[f]);
-    const refs = { subject: subjectRef, content: contentRef, when: whenRef };
+    const first = (["subject", "content", "when", "cap"] as const).find((f) => found[f]);
+    const refs = { subject: subjectRef, content: contentRef, when: whenRef, cap: capRef };
     if (first) requestAnimationFrame(() => refs[first].current?.focus());
   }
 
@@ -107,12 +120,17 @@ export function BroadcastComposer({ audience, onCreated }: { audience: Audience;
     if (!content.trim() && !waTemplate) found.content = "Write the message.";
     else if (content.length > (channel === "email" ? CONTENT_LIMITS.emailMax : CONTENT_LIMITS.textMax)) found.content = "The message is too long.";
     let scheduledAt: number | undefined;
+    let localTime: Draft["localTime"];
     if (later) {
       const at = parseDateTimeLocalValue(when, timeZone);
       if (at === null) found.when = "Enter a date and time.";
+      // In each recipient's zone: the server checks that the earliest zone's time is still ahead.
+      else if (recipientLocal) localTime = { date: when.slice(0, 10), time: when.slice(11, 16) };
       else if (at <= Date.now()) found.when = ERROR_CODES.SCHEDULE_IN_PAST;
       else scheduledAt = at;
     }
+    const cap = Number(capDays);
+    if (capOn && (!Number.isInteger(cap) || cap < 1 || cap > 365)) found.cap = "Enter a number of days from 1 to 365.";
     if (Object.keys(found).length > 0) return show(found);
     setErrors({});
     setConfirming({
@@ -120,6 +138,8 @@ export function BroadcastComposer({ audience, onCreated }: { audience: Audience;
       content: waTemplate ? "" : content,
       ...(channel === "email" ? { subject: subject.trim() } : {}),
       ...(scheduledAt ? { scheduledAt } : {}),
+      ...(localTime ? { localTime } : {}),
+      ...(capOn ? { frequencyCapDays: cap } : {}),
       ...(waTemplate ? { whatsappTemplateId: waTemplate._id } : {}),
     });
   }
@@ -141,7 +161,11 @@ export function BroadcastComposer({ audience, onCreated }: { audience: Audience;
         show({ when: data.message });
         return true;
       case "INVALID_ARGUMENT":
-        if (data.details?.field !== "scheduledAt") return false;
+        if (data.details?.field === "frequencyCapDays") {
+          show({ cap: data.message });
+          return true;
+        }
+        if (data.details?.field !== "scheduledAt" && data.details?.field !== "localTime") return false;
         show({ when: data.message });
         return true;
       case "NO_SENDER":
@@ -169,12 +193,19 @@ export function BroadcastComposer({ audience, onCreated }: { audience: Audience;
       setConfirming(null);
       return;
     }
-    toast.success(draft.scheduledAt ? `Broadcast scheduled for ${formatDateTime(draft.scheduledAt)}` : `Broadcasting to ${audience.name}`);
+    toast.success(
+      draft.localTime
+        ? `Broadcast scheduled for ${draft.localTime.time} on ${draft.localTime.date} in each recipient's time zone`
+        : draft.scheduledAt
+          ? `Broadcast scheduled for ${formatDateTime(draft.scheduledAt)}`
+          : `Broadcasting to ${audience.name}`,
+    );
     setConfirming(null);
     setContent("");
     setSubject("");
     setLater(false);
     setWhen("");
+    setRecipientLocal(false);
     onCreated(result.value);
   }
 
@@ -285,7 +316,50 @@ export function BroadcastComposer({ audience, onCreated }: { audience: Audience;
         <Checkbox checked={later} onChange={(e) => toggleLater(e.target.checked)} />
         Schedule for later
       </label>
-      {later ? <WhenField ref={whenRef} label="Send at" value={when} onChange={setWhen} error={errors.when} now={now} timeZone={timeZone} /> : null}
+      {later ? (
+        <>
+          <WhenField ref={whenRef} label="Send at" value={when} onChange={setWhen} error={errors.when} now={now} timeZone={timeZone} />
+          <label className="flex items-center gap-2 text-sm text-slate-800">
+            <Checkbox checked={recipientLocal} onChange={(e) => setRecipientLocal(e.target.checked)} />
+            At this time in each recipient&apos;s time zone
+          </label>
+          {recipientLocal ? (
+            <p className="-mt-2 text-xs text-slate-600">
+              Each member gets it at {when.slice(11, 16) || "that time"} their time (contacts without a time zone: the account&apos;s, Settings → Scheduling).
+            </p>
+          ) : null}
+        </>
+      ) : null}
+      <div className="space-y-2">
+        <label className="flex items-center gap-2 text-sm text-slate-800">
+          <Checkbox
+            checked={capOn}
+            onChange={(e) => {
+              setCapOn(e.target.checked);
+              if (errors.cap) setErrors((prev) => ({ ...prev, cap: undefined }));
+            }}
+          />
+          Skip contacts sent a broadcast recently
+        </label>
+        {capOn ? (
+          <Input
+            ref={capRef}
+            label="Days since their last broadcast"
+            type="number"
+            inputMode="numeric"
+            min={1}
+            max={365}
+            value={capDays}
+            onChange={(e) => {
+              setCapDays(e.target.value);
+              if (errors.cap) setErrors((prev) => ({ ...prev, cap: undefined }));
+            }}
+            hint="Members who were sent any broadcast within this many days are skipped (counted as frequency cap)."
+            error={errors.cap}
+            className="max-w-xs"
+          />
+        ) : null}
+      </div>
       <Button type="submit" variant="primary" className="w-full">
         {later ? "Schedule broadcast…" : audience.size === null ? "Send to the segment…" : `Send to ${formatCount(audience.size, audience.kind === "group" ? "member" : "contact")}…`}
       </Button>
@@ -332,12 +406,17 @@ function ConfirmSend({
       role="alertdialog"
       size="sm"
       dismissible={!busy}
-      title={draft?.scheduledAt ? `Schedule for ${members}?` : `Send to ${members} now?`}
+      title={draft?.scheduledAt || draft?.localTime ? `Schedule for ${members}?` : `Send to ${members} now?`}
       description={
         draft ? (
           <>
             {CHANNEL_NAMES[draft.channel]} to everyone in {audience.name}
-            {draft.scheduledAt ? `, at ${formatDateTime(draft.scheduledAt)}` : ""}.
+            {draft.localTime
+              ? `, at ${draft.localTime.time} on ${draft.localTime.date} in each recipient's time zone`
+              : draft.scheduledAt
+                ? `, at ${formatDateTime(draft.scheduledAt)}`
+                : ""}
+            .{draft.frequencyCapDays ? ` Members sent a broadcast in the last ${formatCount(draft.frequencyCapDays, "day")} are skipped.` : ""}
             {audience.kind === "segment" ? " The segment's contacts are taken when it is sent." : ""}
             {segments > 1 ? ` Each SMS is ${segments} segments before merge.` : ""}
           </>
@@ -357,7 +436,7 @@ function ConfirmSend({
               void onConfirm(draft).finally(() => setBusy(false));
             }}
           >
-            {draft?.scheduledAt ? "Schedule" : "Send now"}
+            {draft?.scheduledAt || draft?.localTime ? "Schedule" : "Send now"}
           </Button>
         </>
       }

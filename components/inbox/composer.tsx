@@ -17,6 +17,7 @@ import type { Doc, Id } from "@/convex/_generated/dataModel";
 import type { Attachment, Channel } from "@/convex/schema";
 import { formatBytes, UPLOAD_TYPES } from "@/lib/attachments";
 import { CHANNEL_NAMES, CHANNEL_ORDER, channelAvailability, preferredChannel, type ChannelState } from "@/lib/channelAvailability";
+import { appErrorOf } from "@/lib/app-error";
 import { cn } from "@/lib/cn";
 import { draftErrorsFromServer, hasErrors, sendArgsOf, validateDraft, type Draft, type DraftErrors } from "@/lib/composer";
 import { formatDateTime } from "@/lib/format";
@@ -28,8 +29,9 @@ import { EMPTY_DRAFT, useDraft, type DraftState } from "@/lib/use-draft";
 import { useMutationWithToast, type OptimisticUpdate } from "@/lib/use-mutation-with-toast";
 import { useNow } from "@/lib/use-now";
 import { useUploads, type Uploading } from "@/lib/use-uploads";
+import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
-import { FormError, Input, Textarea } from "@/components/ui/field";
+import { Checkbox, FormError, Input, Textarea } from "@/components/ui/field";
 import { AlertIcon, CloseIcon } from "@/components/ui/icons";
 import { Spinner } from "@/components/ui/spinner";
 import { ChannelIcon } from "./channel-icon";
@@ -99,6 +101,8 @@ export function Composer({
   const state: ChannelState | null = channel ? states[channel] : null;
   const [showMediaToggle, setShowMedia] = useState(false);
   const showMedia = showMediaToggle || mediaUrl !== "";
+  // A scheduled follow-up can cancel itself if the contact writes first.
+  const [cancelOnReply, setCancelOnReply] = useState(false);
   const [errors, setErrors] = useState<DraftErrors>({});
   const [send] = useMutationWithToast(api.messages.send, showSentAtOnce);
   const discard = useMutation(api.attachments.discard);
@@ -208,11 +212,25 @@ export function Composer({
     onSending?.();
     contentRef.current?.focus();
 
+    const followUp = request.scheduledAt !== null && cancelOnReply;
+    setCancelOnReply(false);
     const args = sendArgsOf(request) as Omit<FunctionArgs<typeof api.messages.send>, "contactId">;
     const result = await send(
-      { contactId: contact._id, ...args },
+      { contactId: contact._id, ...args, ...(followUp ? { cancelOnReply: true } : {}) },
       {
         handleError: (error) => {
+          const quiet = appErrorOf(error);
+          if (quiet?.code === "QUIET_HOURS" && quiet.details?.until !== undefined) {
+            // Quiet hours for the contact: send anyway only if the person confirms.
+            toast.warning(quiet.message, {
+              duration: 15_000,
+              action: {
+                label: "Send anyway",
+                onClick: () => void send({ contactId: contact._id, ...args, confirmQuietHours: true }),
+              },
+            });
+            return true;
+          }
           const mapped = draftErrorsFromServer(error);
           if (!mapped) return false;
           setErrors(mapped);
@@ -231,6 +249,7 @@ export function Composer({
         attachments: d.attachments.length ? d.attachments : sent.attachments,
         schedule: d.schedule ?? sent.schedule,
       }));
+      if (followUp) setCancelOnReply(true);
     } else if (email) {
       update({ subject: "" });
     }
@@ -458,7 +477,12 @@ export function Composer({
           now={now}
           error={errors.scheduledAt}
           inputRef={scheduleRef}
-        />
+        >
+          <label className="mt-2 flex items-center gap-2 text-sm text-indigo-950">
+            <Checkbox checked={cancelOnReply} onChange={(e) => setCancelOnReply(e.target.checked)} />
+            Cancel it if the contact replies first
+          </label>
+        </SchedulePicker>
       ) : null}
 
       <div className="flex flex-wrap items-center gap-2">

@@ -79,7 +79,12 @@ export const MessageRow = memo(function MessageRow({
                 : cn("rounded-br-md text-white", message.status === "failed" ? "bg-red-700" : message.status === "canceled" ? "bg-slate-500" : "bg-indigo-600"),
           )}
         >
-          <span className="sr-only">{outbound ? "You wrote: " : `${contactName} wrote: `}</span>
+          <span className="sr-only">{message.automatic ? "Automatic reply: " : outbound ? "You wrote: " : `${contactName} wrote: `}</span>
+          {message.automatic ? (
+            <p className="mb-1 text-xs font-semibold tracking-wide uppercase opacity-80" data-automatic>
+              Automatic reply{message.automatic.kind === "afterHours" ? " · after hours" : " · keyword"}
+            </p>
+          ) : null}
           {message.subject ? <p dir="auto" className="mb-1 font-semibold">{message.subject}</p> : null}
           {message.content ? (
             <p dir="auto" className="break-words whitespace-pre-wrap">
@@ -197,6 +202,11 @@ function Status({ message, timeZone, actions }: { message: Doc<"messages">; time
             {retrying ? "Retrying" : "Scheduled"} for {formatDateTime(message.scheduledAt ?? message.at, { timeZone })}
           </span>
           {retrying && message.lastError ? <span className="text-amber-800">· last try: {message.lastError.message}</span> : null}
+          {message.heldFrom !== undefined ? (
+            <span className="text-amber-800" data-held>
+              · held for quiet hours (was due {formatDateTime(message.heldFrom, { timeZone })})
+            </span>
+          ) : null}
           {optimistic ? null : (
             <button
               type="button"

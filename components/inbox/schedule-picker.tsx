@@ -19,6 +19,7 @@ export function SchedulePicker({
   now,
   error,
   inputRef,
+  children,
 }: {
   value: string;
   onChange: (value: string) => void;
@@ -27,6 +28,8 @@ export function SchedulePicker({
   now: number;
   error?: string;
   inputRef?: React.Ref<HTMLInputElement>;
+  /** More options for the scheduled send (cancel-on-reply). */
+  children?: React.ReactNode;
 }) {
   const legendId = useId();
   const at = parseDateTimeLocalValue(value, timeZone);
@@ -76,6 +79,7 @@ export function SchedulePicker({
           Will be sent <strong className="font-semibold">{formatDateTime(at, { timeZone })}</strong> ({timeZone}).
         </p>
       ) : null}
+      {children}
     </fieldset>
   );
 }

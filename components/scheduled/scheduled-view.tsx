@@ -21,6 +21,7 @@ import { AlertIcon, ScheduledIcon } from "@/components/ui/icons";
 import { PageHeader } from "@/components/ui/page-header";
 import { SkeletonRows } from "@/components/ui/skeleton";
 import { ContactName } from "./contact-name";
+import { RecurringSection } from "./recurring-section-lazy";
 import { RescheduleDialog, type RescheduleTarget } from "./reschedule-dialog";
 import { useTimeZone } from "@/lib/use-time-zone";
 
@@ -41,10 +42,11 @@ export function ScheduledView() {
     <>
       <PageHeader
         title="Scheduled"
-        description={`What goes out next, soonest first, and what failed. Times are in your time zone, ${zoneLabel(timeZone, now)}.`}
+        description={`What goes out next, soonest first, what repeats, and what failed. Times are in your time zone, ${zoneLabel(timeZone, now)}.`}
       />
       <div className="space-y-6">
         <Upcoming />
+        <RecurringSection />
         <Failed />
       </div>
     </>

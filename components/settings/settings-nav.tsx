@@ -7,6 +7,7 @@ export function SettingsNav() {
   const info = useSenders();
   const links = [
     { href: "#senders", label: "Senders" },
+    { href: "#automation", label: "Scheduling and automation" },
     { href: "#notifications", label: "Notifications" },
     { href: "#custom-fields", label: "Custom fields" },
     { href: "#api-keys", label: "API keys" },

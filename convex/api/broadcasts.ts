@@ -22,6 +22,8 @@ export const create = apiMutation({
     mediaUrls: v.optional(v.array(v.string())),
     scheduledAt: v.optional(v.number()),
     ...vTemplateArgs,
+    localTime: v.optional(v.object({ date: v.string(), time: v.string() })),
+    frequencyCapDays: v.optional(v.number()),
     idempotency: vIdempotency,
   },
   handler: async (ctx, { groupId, segmentId, idempotency, templateId, whatsappTemplateId, content, ...request }) =>

@@ -18,6 +18,7 @@ const vContactFields = {
   metadata: v.optional(vMetadata),
   tags: v.optional(v.array(v.string())),
   fields: v.optional(vFieldValuesInput),
+  timeZone: v.optional(v.union(v.string(), v.null())),
 };
 
 export const list = apiQuery({

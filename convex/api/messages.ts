@@ -62,9 +62,11 @@ export const send = apiMutation({
     mediaUrls: v.optional(v.array(v.string())),
     scheduledAt: v.optional(v.number()),
     ...vTemplateArgs,
+    transactional: v.optional(v.boolean()),
+    cancelOnReply: v.optional(v.boolean()),
     idempotency: vIdempotency,
   },
-  handler: async (ctx, { contactId, phone, email, name, idempotency, templateId, whatsappTemplateId, content, ...request }) =>
+  handler: async (ctx, { contactId, phone, email, name, idempotency, templateId, whatsappTemplateId, content, transactional, ...request }) =>
     await onceForKey(ctx, ctx.userId, idempotency, ROUTE_SEND, async () => {
       // The templates first: another account's id is NOT_FOUND before any contact is created.
       const templates = await templateRefs(ctx, { templateId, whatsappTemplateId });
@@ -72,9 +74,15 @@ export const send = apiMutation({
         contactId !== undefined
           ? await getOwnedByString(ctx, "contacts", contactId)
           : await findOrCreateRecipient(ctx, ctx.userId, ctx.actor, request.channel, { phone, email, name });
-      const messageId = await sendToContact(ctx, ctx.actor, contact, { ...request, content: content ?? "", ...templates });
+      // Quiet hours hold API sends (nobody is there to confirm) unless they are transactional.
+      const messageId = await sendToContact(ctx, ctx.actor, contact, {
+        ...request,
+        content: content ?? "",
+        ...templates,
+        quietHours: transactional ? "ignore" : "hold",
+      });
       const message = await getOwned(ctx, "messages", messageId);
-      return { status: request.scheduledAt !== undefined ? 202 : 201, body: messageJson(message) };
+      return { status: message.status === "scheduled" ? 202 : 201, body: messageJson(message) };
     }),
 });
 

@@ -203,6 +203,9 @@ export const ContactCreate = z
     metadata: Metadata.optional(),
     tags: Tags.optional(),
     fields: FieldsInput.optional(),
+    timeZone: z.string().max(64).optional().meta({
+      description: 'IANA time zone, e.g. "Europe/Paris". Inferred from the phone number when its region has one zone.',
+    }),
   })
   .meta({ id: "ContactCreate", description: "A contact needs a phone number or an email address." });
 
@@ -215,6 +218,7 @@ export const ContactUpdate = z
     metadata: Metadata.optional(),
     tags: Tags.optional().meta({ description: "Replaces the contact's tags." }),
     fields: FieldsInput.optional().meta({ description: "Custom field values to set (null removes one); others stay." }),
+    timeZone: z.string().max(64).nullable().optional().meta({ description: "null clears it (inferred from the phone number again where possible)." }),
   })
   .meta({ id: "ContactUpdate", description: "Only the fields given change." });
 
@@ -336,6 +340,14 @@ export const MessageCreate = z
     templateId: TemplateRef.optional(),
     whatsappTemplateId: WhatsAppTemplateRef.optional(),
     variables: Variables.optional(),
+    transactional: z.boolean().optional().meta({
+      description:
+        "A transactional message (a code, a receipt) goes out even in the contact's quiet hours. " +
+        "Otherwise a message due in quiet hours is held to the next allowed time (`heldFrom` says when it was due).",
+    }),
+    cancelOnReply: z.boolean().optional().meta({
+      description: "A follow-up: canceled (error CONTACT_REPLIED) if the contact writes before it goes out.",
+    }),
   })
   .superRefine((body, ctx) => {
     refineSource(body, ctx);
@@ -370,6 +382,20 @@ export const BroadcastCreate = z
     templateId: TemplateRef.optional(),
     whatsappTemplateId: WhatsAppTemplateRef.optional(),
     variables: Variables.optional(),
+    localTime: z
+      .strictObject({
+        date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+        time: z.string().regex(/^\d{2}:\d{2}$/),
+      })
+      .optional()
+      .meta({ description: "Instead of scheduledAt: this local date and time in each recipient's time zone." }),
+    frequencyCapDays: z
+      .number()
+      .int()
+      .min(1)
+      .max(365)
+      .optional()
+      .meta({ description: "Skip members sent a broadcast in the last this many days (skip reason frequencyCap)." }),
   })
   .superRefine((body, ctx) => {
     refineSource(body, ctx);
@@ -404,6 +430,7 @@ export const Contact = z
       .object({ optedIn: z.boolean(), at: Timestamp, source: z.string() })
       .nullable()
       .meta({ description: "Consent as last recorded (e.g. by an import's consent column), with its source." }),
+    timeZone: z.string().nullable().meta({ description: "IANA time zone, or null when unknown." }),
     lastMessageAt: Timestamp.nullable(),
     unreadCount: z.number().int(),
     createdAt: Timestamp,
@@ -447,6 +474,8 @@ export const Message = z
     from: z.string().nullable(),
     to: z.string().nullable(),
     scheduledAt: Timestamp.nullable().meta({ description: "When a pending message is due to go out." }),
+    heldFrom: Timestamp.nullable().meta({ description: "Held by quiet hours: when it was due before it was held." }),
+    automatic: z.boolean().meta({ description: "Sent by an automation (an auto-reply), not a person." }),
     sentAt: Timestamp.nullable(),
     deliveredAt: Timestamp.nullable(),
     readAt: Timestamp.nullable(),
@@ -482,7 +511,14 @@ export const Broadcast = z
       canceled: count,
       skipped: count,
     }),
-    skipped: z.object({ noAddress: count, optedOut: count, whatsappWindowClosed: count, missingVariable: count, contentTooLong: count }),
+    skipped: z.object({
+      noAddress: count,
+      optedOut: count,
+      whatsappWindowClosed: count,
+      missingVariable: count,
+      contentTooLong: count,
+      frequencyCap: count,
+    }),
     skippedSamples: z
       .array(z.object({ contactId: z.string(), name: z.string(), reason: z.string() }))
       .meta({ description: "The first recipients skipped for their merge fields, with why." }),

@@ -11,6 +11,7 @@ import type { Actor, BroadcastCounts, Channel, SendVariables, SkipReasons } from
 import { recordAudit } from "./audit";
 import { appError } from "./errors";
 import { enqueueNotifications } from "./notifications";
+import { earliestLocalTime } from "./broadcastPlan";
 import { checkScheduledAt, cleanOutbound, defaultSender } from "./outbound";
 import { assertKnownVariables, loadMergeContext, ownedTemplates, sendSource } from "./personalize";
 
@@ -27,6 +28,8 @@ export const ZERO_COUNTS: BroadcastCounts = {
   skipped: 0,
 };
 export const ZERO_SKIPPED: SkipReasons = { noAddress: 0, optedOut: 0, whatsappWindowClosed: 0, missingVariable: 0, contentTooLong: 0 };
+/** Every skip reason; those missing from ZERO_SKIPPED (the frequency cap) appear once a member is skipped for them. */
+export const SKIP_REASONS: readonly (keyof SkipReasons)[] = [...(Object.keys(ZERO_SKIPPED) as (keyof SkipReasons)[]), "frequencyCap"];
 
 /** To a group's members, or to a segment's contacts (resolved when it is sent). */
 export type BroadcastRequest = {
@@ -43,6 +46,11 @@ export type BroadcastRequest = {
   whatsappTemplateId?: Id<"whatsappTemplates">;
   /** Values for merge fields, the same for every recipient. */
   variables?: SendVariables;
+  /** At this local date and time in each member's zone (instead of scheduledAt). */
+  localTime?: { date: string; time: string };
+  /** Skip members sent a broadcast in the last this many days (1–365). */
+  frequencyCapDays?: number;
+  recurrenceId?: Id<"recurrences">;
 };
 
 /** Shared by the app and the REST API. */
@@ -63,10 +71,19 @@ export async function createBroadcast(
   if (!source.whatsappTemplate) assertKnownVariables(await loadMergeContext(ctx, userId), source.content, source.subject);
   const text = { content: source.content, ...(source.subject !== undefined ? { subject: source.subject } : {}) };
   const content = cleanOutbound(request.channel, { ...request, ...text });
-  if (request.scheduledAt !== undefined) checkScheduledAt(request.scheduledAt, now);
+  if (request.localTime && request.scheduledAt !== undefined) {
+    throw appError("INVALID_ARGUMENT", "Give a time or a local time for each recipient, not both.", { field: "localTime" });
+  }
+  // A local-time broadcast starts when the first zone reaches that time; each member's message waits for theirs.
+  const scheduledAt = request.localTime ? earliestLocalTime(request.localTime) : request.scheduledAt;
+  if (scheduledAt !== undefined) checkScheduledAt(scheduledAt, now);
+  const cap = request.frequencyCapDays;
+  if (cap !== undefined && (!Number.isInteger(cap) || cap < 1 || cap > 365)) {
+    throw appError("INVALID_ARGUMENT", "The frequency cap is 1 to 365 days.", { field: "frequencyCapDays" });
+  }
   const sender = await defaultSender(ctx, userId, request.channel);
   if (!sender) throw appError("NO_SENDER");
-  const scheduled = request.scheduledAt !== undefined;
+  const scheduled = scheduledAt !== undefined;
   const broadcastId = await ctx.db.insert("broadcasts", {
     userId,
     ...(group
@@ -76,7 +93,7 @@ export async function createBroadcast(
     senderId: sender._id,
     ...content,
     status: scheduled ? "scheduled" : "sending",
-    ...(scheduled ? { scheduledAt: request.scheduledAt } : { startedAt: now }),
+    ...(scheduled ? { scheduledAt } : { startedAt: now }),
     fanOutDone: false,
     fanOutRun: 0,
     counts: ZERO_COUNTS,
@@ -85,10 +102,13 @@ export async function createBroadcast(
     ...(request.whatsappTemplateId ? { whatsappTemplateId: request.whatsappTemplateId } : {}),
     ...(request.variables?.length ? { variables: request.variables } : {}),
     source: actor,
+    ...(request.localTime ? { localTime: request.localTime } : {}),
+    ...(cap !== undefined ? { frequencyCapDays: cap } : {}),
+    ...(request.recurrenceId ? { recurrenceId: request.recurrenceId } : {}),
   });
   await ctx.db.insert("broadcastStats", { broadcastId, userId, counts: ZERO_COUNTS, skipped: ZERO_SKIPPED });
   const args = { broadcastId, run: 0, cursor: null };
-  if (scheduled) await ctx.scheduler.runAt(request.scheduledAt!, internal.broadcasts.fanOut, args);
+  if (scheduled) await ctx.scheduler.runAt(scheduledAt, internal.broadcasts.fanOut, args);
   else await ctx.scheduler.runAfter(0, internal.broadcasts.fanOut, args);
   await recordAudit(ctx, {
     userId,

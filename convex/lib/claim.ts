@@ -18,9 +18,11 @@ import { backoffMs, RETRY_POLICY } from "./backoff";
 import { setOptOut } from "./contacts";
 import { replyHeaders } from "./emailBodies";
 import { env } from "./env";
-import { annotateMessage, isTemplateSend, transition, type MessageDoc, type MessageWrites } from "./messages";
-import { addressFor, defaultSender, recipientProblem, RECIPIENT_MESSAGES } from "./outbound";
+import { annotateMessage, holdMessage, transition, type MessageDoc, type MessageWrites } from "./messages";
+import { claimPolicyRequest, refuseClaim } from "./claimPolicy";
+import { dispatchPending } from "./lanes";
 import { renderAtSend } from "./personalize";
+import { SendPolicy } from "./sendPolicy";
 
 type Ctx = Pick<MutationCtx, "db" | "scheduler">;
 
@@ -101,25 +103,24 @@ export async function claimMessage(
     await failMessage(ctx, writes, message, "CONTACT_REMOVED", "The contact was removed.");
     return null;
   }
-  const problem = recipientProblem(contact, message.channel, now, { approvedTemplate: isTemplateSend(message) });
-  if (problem) {
-    await failMessage(ctx, writes, message, problem, RECIPIENT_MESSAGES[problem](message.channel));
+  // The one send policy, again at send time: things change while a message waits.
+  const decision = await new SendPolicy(ctx, message.userId).check(claimPolicyRequest(message, contact, now));
+  if (decision.decision === "refuse") {
+    await refuseClaim(ctx, writes, message, decision);
     return null;
   }
-  const sender =
-    (message.senderId && (await ctx.db.get("senders", message.senderId))) ||
-    (await defaultSender(ctx, message.userId, message.channel));
-  if (!sender) {
-    await failMessage(ctx, writes, message, "NO_SENDER", "No sender is configured for this channel.");
+  if (decision.decision === "hold") {
+    await holdMessage(ctx, writes, message, decision.until);
+    await dispatchPending(ctx, message, decision.until);
     return null;
   }
+  const { sender, to } = decision;
   // A scheduled message with merge fields is rendered now, with the contact's values now.
   const rendered = message.template ? await renderAtSend(ctx, message, contact, sender) : null;
   if (rendered && !rendered.ok) {
     await failMessage(ctx, writes, message, rendered.code, rendered.message);
     return null;
   }
-  const to = addressFor(contact, message.channel)!;
   // An email to one person answers their latest email, so it lands in their mail client's thread.
   const thread = message.channel === "email" && !message.broadcastId ? await replyHeaders(ctx, contact._id) : null;
   const attempt = message.attempts + 1;

@@ -13,6 +13,8 @@ import { env } from "./env";
 import { appError } from "./errors";
 import { deleteMessageFiles } from "./attachments";
 import { deleteDraft } from "./drafts";
+import { timeZoneOfPhone } from "../../lib/contactTimeZone";
+import { isTimeZone } from "../../lib/recurrence";
 import { deleteMessage, MessageWrites } from "./messages";
 import { deleteMute } from "./notifications";
 import { adjustContactCount } from "./stats";
@@ -37,6 +39,8 @@ export type ContactInput = {
   tags?: string[];
   /** Custom field values by key, checked against the account's fields; null removes one. */
   fields?: FieldInput;
+  /** IANA zone; null clears it (it is inferred from the phone number again where it can be). */
+  timeZone?: string | null;
 };
 
 export function cleanName(name: string): string {
@@ -84,7 +88,14 @@ export function normalizeContactInput(input: ContactInput) {
     email: input.email === undefined ? undefined : input.email === null || input.email.trim() === "" ? null : parseEmail(input.email),
     socialHandles: input.socialHandles,
     metadata: input.metadata,
+    timeZone: input.timeZone === undefined ? undefined : input.timeZone === null || input.timeZone.trim() === "" ? null : parseTimeZone(input.timeZone),
   };
+}
+
+export function parseTimeZone(input: string): string {
+  const zone = input.trim();
+  if (!isTimeZone(zone)) throw appError("INVALID_ARGUMENT", `"${zone.slice(0, 64)}" is not a time zone.`, { field: "timeZone" });
+  return zone;
 }
 
 export async function findContactByPhone(ctx: Pick<QueryCtx, "db">, userId: Id<"users">, phone: string) {
@@ -135,11 +146,15 @@ export function newContact(
     fields?: Record<string, string | number | boolean>;
     consent?: Doc<"contacts">["consent"];
     importId?: Id<"imports">;
+    timeZone?: string;
   },
 ) {
+  // A number whose region keeps one time gives the contact's zone (editable later).
+  const timeZone = fields.timeZone ?? timeZoneOfPhone(fields.phone) ?? undefined;
   return {
     userId,
     ...fields,
+    ...(timeZone ? { timeZone } : {}),
     sortName: fields.name.toLowerCase(),
     searchText: contactSearchText(fields),
     optedOut: { sms: false, whatsapp: false, email: false },
@@ -212,6 +227,7 @@ export async function insertContact(
       ...(clean.metadata ? { metadata: clean.metadata } : {}),
       ...(tags?.length ? { tags } : {}),
       ...(values ? { fields: values } : {}),
+      ...(clean.timeZone ? { timeZone: clean.timeZone } : {}),
     }),
   );
   if (tags?.length) {
@@ -334,8 +350,17 @@ export async function updateContact(
   };
   if (!next.phone && !next.email) throw appError("ADDRESS_REQUIRED");
   await assertNoDuplicate(ctx, userId, next, contactId);
+  // A zone given wins; cleared, or a new number for a contact without one, is inferred from the number.
+  const inferred = timeZoneOfPhone(next.phone) ?? undefined;
+  const timeZone =
+    clean.timeZone !== undefined
+      ? (clean.timeZone ?? inferred)
+      : clean.phone !== undefined && !contact.timeZone
+        ? inferred
+        : contact.timeZone;
   await ctx.db.patch("contacts", contactId, {
     ...next,
+    timeZone,
     ...derivedContactFields(next),
     ...(clean.socialHandles ? { socialHandles: clean.socialHandles } : {}),
     ...(clean.metadata ? { metadata: clean.metadata } : {}),

@@ -7,6 +7,7 @@ import type { MutationCtx, QueryCtx } from "../_generated/server";
 import type { Channel } from "../schema";
 import { newContact } from "./contacts";
 import { env } from "./env";
+import { cancelFollowUps } from "./followUps";
 import { insertInbound, MessageWrites } from "./messages";
 import { senderByAddress } from "./senders";
 import { adjustContactCount } from "./stats";
@@ -125,14 +126,19 @@ export async function storeInbound(
 ): Promise<Id<"messages">> {
   const writes = new MessageWrites(ctx, sender.userId);
   const { provider, ...rest } = fields;
+  const at = Date.now();
   const id = await insertInbound(ctx, writes, {
     contactId: contact._id,
     ...rest,
-    at: Date.now(),
+    at,
     source: { kind: "webhook", id: provider },
   });
   writes.notify({ kind: "message", contactId: contact._id, messageId: id });
+  // The contact wrote: follow-ups that were waiting for silence are off.
+  await cancelFollowUps(ctx, writes, contact._id, at);
   await writes.flush();
   if (fields.mediaUrls?.length) await ctx.scheduler.runAfter(0, internal.inboundMedia.copy, { messageId: id });
+  // Automatic replies are decided after this transaction, so a webhook's stays small.
+  await ctx.scheduler.runAfter(0, internal.autoReplies.respond, { messageId: id });
   return id;
 }

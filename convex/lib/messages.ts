@@ -144,8 +144,9 @@ export async function applySent(ctx: Ctx, writes: MessageWrites, m: MessageDoc, 
   const joins = m.broadcastId !== undefined && (contact.lastMessageAt === undefined || sentAt >= contact.lastMessageAt);
   await ctx.db.patch("contacts", contact._id, {
     sentCount: (contact.sentCount ?? 0) + 1,
-    // A broadcast's message counts for segments (last sent, last broadcast) when it is sent, like
-    // the conversation; other outbound messages when they join it (touchConversation).
+    // A broadcast's message counts for segments (last sent, last broadcast) and for the frequency cap
+    // of later broadcasts when it is sent, like the conversation; other outbound messages when they
+    // join it (touchConversation).
     ...(m.broadcastId
       ? {
           lastSentAt: Math.max(contact.lastSentAt ?? 0, sentAt),
@@ -221,6 +222,26 @@ export async function moveSchedule(ctx: Ctx, writes: MessageWrites, message: Mes
   await ctx.db.patch("messages", message._id, { scheduledAt: at, at });
   writes.stats.count(message, -1);
   writes.stats.count({ ...message, at }, 1);
+}
+
+/**
+ * Hold a pending message until `until` (quiet hours): it waits as `scheduled`, and keeps the time it
+ * was first due in `heldFrom`, so lists show it as held rather than rescheduled by a person.
+ */
+export async function holdMessage(ctx: Ctx, writes: MessageWrites, message: MessageDoc, until: number): Promise<void> {
+  const heldFrom = message.heldFrom ?? message.scheduledAt ?? message.at;
+  if (message.status === "queued") {
+    await transition(ctx, writes, message, "scheduled", { scheduledAt: until, at: until, heldFrom });
+  } else {
+    await moveSchedule(ctx, writes, message, until);
+    await ctx.db.patch("messages", message._id, { heldFrom });
+  }
+}
+
+/** Change what a message that has not gone out yet says (one occurrence of a recurring message). */
+export async function editPendingContent(ctx: Ctx, message: MessageDoc, content: string): Promise<void> {
+  if (message.status !== "scheduled" && message.status !== "queued") return;
+  await ctx.db.patch("messages", message._id, { content });
 }
 
 export async function deleteMessage(ctx: Ctx, writes: MessageWrites, message: MessageDoc): Promise<void> {

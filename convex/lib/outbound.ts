@@ -4,9 +4,10 @@
  * 24-hour window, and which sender identity sends it.
  */
 import type { Doc, Id } from "../_generated/dataModel";
-import type { MutationCtx, QueryCtx } from "../_generated/server";
+import type { MutationCtx } from "../_generated/server";
 import type { Actor, Channel } from "../schema";
 import { appError } from "./errors";
+import { SendPolicy, throwRefusal, type QuietHoursMode } from "./sendPolicy";
 
 // The rules themselves live in lib/, shared with the composer that explains them.
 import { addressFor, CONTENT_LIMITS, MAX_SCHEDULE_AHEAD_MS, recipientProblem, type RecipientProblem } from "../../lib/outboundRules";
@@ -66,36 +67,9 @@ export function cleanOutbound(channel: Channel, input: OutboundContent): Outboun
   };
 }
 
-export const RECIPIENT_MESSAGES: Record<RecipientProblem, (channel: Channel) => string> = {
-  NO_ADDRESS: (channel) => `The contact has no ${channel === "email" ? "email address" : "phone number"}.`,
-  OPTED_OUT: (channel) => `The contact has opted out of ${channel === "sms" ? "SMS" : channel === "whatsapp" ? "WhatsApp" : "email"}.`,
-  WHATSAPP_WINDOW_CLOSED: () =>
-    "WhatsApp free-form messages can only be sent within 24 hours of the contact's last WhatsApp message.",
-};
-
-export function assertCanReceive(
-  contact: Doc<"contacts">,
-  channel: Channel,
-  at: number,
-  opts: { approvedTemplate?: boolean } = {},
-): string {
-  const problem = recipientProblem(contact, channel, at, opts);
-  if (problem) throw appError(problem, RECIPIENT_MESSAGES[problem](channel));
-  return addressFor(contact, channel)!;
-}
-
-/** The identity that sends on a channel: the default one, else the first. */
-export async function defaultSender(
-  ctx: Pick<QueryCtx, "db">,
-  userId: Id<"users">,
-  channel: Channel,
-): Promise<Doc<"senders"> | null> {
-  const senders = await ctx.db
-    .query("senders")
-    .withIndex("by_user_and_channel", (q) => q.eq("userId", userId).eq("channel", channel))
-    .take(20);
-  return senders.find((s) => s.isDefault) ?? senders[0] ?? null;
-}
+// Who may receive what is the send policy's (./sendPolicy.ts); these stay importable from here.
+export { defaultSender } from "./senders";
+export { RECIPIENT_MESSAGES } from "./sendPolicy";
 
 export function checkScheduledAt(scheduledAt: number, now: number): void {
   if (!Number.isFinite(scheduledAt) || scheduledAt <= now) throw appError("SCHEDULE_IN_PAST");
@@ -109,6 +83,8 @@ export type OutboundRequest = OutboundContent & {
   scheduledAt?: number;
   /** An approved WhatsApp template: allowed outside the 24-hour window. */
   approvedTemplate?: boolean;
+  /** Quiet hours: `ask` (a send now from the composer), `hold` (the default for scheduled sends), `ignore` (confirmed, transactional). */
+  quietHours?: QuietHoursMode;
 };
 
 /**
@@ -128,8 +104,9 @@ export function requestOf(message: Doc<"messages">): OutboundRequest {
 }
 
 /**
- * Validate and write an outbound message for `contact`, then hand it to the dispatcher:
- * now (status `queued`) or at `scheduledAt` exactly (status `scheduled`).
+ * Validate an outbound message for `contact` before it is written: its content, its time, and the
+ * send policy at the time it would go out (checked again when it is dispatched). A send that quiet
+ * hours hold comes back with `heldUntil`, the next allowed time.
  */
 export async function validateOutbound(
   ctx: Pick<MutationCtx, "db">,
@@ -140,15 +117,21 @@ export async function validateOutbound(
 ) {
   const content = cleanOutbound(request.channel, request);
   if (request.scheduledAt !== undefined) checkScheduledAt(request.scheduledAt, now);
-  const rules = { approvedTemplate: request.approvedTemplate === true };
-  const to = assertCanReceive(contact, request.channel, now, rules);
-  if (request.channel === "whatsapp" && request.scheduledAt !== undefined) {
-    // The window must still be open when the message goes out.
-    assertCanReceive(contact, request.channel, request.scheduledAt, rules);
-  }
-  const sender = await defaultSender(ctx, userId, request.channel);
-  if (!sender) throw appError("NO_SENDER");
-  return { content, to, sender };
+  const decision = await new SendPolicy(ctx, userId).check({
+    contact,
+    channel: request.channel,
+    // WhatsApp's window must be open when it goes out (it only closes, so then it is open now too).
+    at: request.scheduledAt ?? now,
+    quietHours: request.quietHours ?? (request.scheduledAt !== undefined ? "hold" : "ask"),
+    ...(request.approvedTemplate ? { approvedTemplate: true } : {}),
+  });
+  if (decision.decision === "refuse") throwRefusal(decision);
+  return {
+    content,
+    to: decision.to,
+    sender: decision.sender,
+    ...(decision.decision === "hold" ? { heldUntil: decision.until } : {}),
+  };
 }
 
 export type OutboundSource = Actor;

@@ -8,7 +8,7 @@
 import type { Doc, Id } from "../_generated/dataModel";
 import type { MutationCtx } from "../_generated/server";
 import type { BroadcastCounts, SkipReasons } from "../schema";
-import { completeBroadcast, ZERO_COUNTS, ZERO_SKIPPED } from "./broadcasts";
+import { completeBroadcast, SKIP_REASONS, ZERO_COUNTS, ZERO_SKIPPED } from "./broadcasts";
 
 type Ctx = Pick<MutationCtx, "db" | "scheduler">;
 type Delta = Doc<"aggregateDeltas">;
@@ -96,8 +96,8 @@ async function applyBroadcast(ctx: Ctx, broadcastId: Id<"broadcasts">, delta: Br
     if (key in counts) counts[key as keyof BroadcastCounts] += n;
   }
   for (const [key, n] of delta.skipped) {
-    // Reasons added later (missingVariable, …) are optional: a broadcast created before lacks them.
-    if (key in skipped) skipped[key as keyof SkipReasons] = (skipped[key as keyof SkipReasons] ?? 0) + n;
+    // Reasons added later (missingVariable, frequencyCap, …) are optional: a broadcast may lack them.
+    if (SKIP_REASONS.includes(key as keyof SkipReasons)) skipped[key as keyof SkipReasons] = (skipped[key as keyof SkipReasons] ?? 0) + n;
   }
   if (stats) await ctx.db.patch("broadcastStats", stats._id, { counts, skipped });
   else await ctx.db.insert("broadcastStats", { broadcastId, userId: broadcast.userId, counts, skipped });

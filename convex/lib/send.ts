@@ -47,11 +47,12 @@ export async function createOutbound(
     | "contentSid"
     | "contentVariables"
     | "template"
-  > & {
-    sender: Doc<"senders">;
-    scheduledAt?: number;
-    source: Actor;
-  },
+  > &
+    Partial<Pick<NewMessage, "recurrenceId" | "cancelOnReply" | "heldFrom" | "ignoreQuietHours" | "automatic">> & {
+      sender: Doc<"senders">;
+      scheduledAt?: number;
+      source: Actor;
+    },
 ): Promise<Id<"messages">> {
   const now = Date.now();
   const { sender, scheduledAt, ...rest } = fields;
@@ -73,6 +74,7 @@ export async function createOutbound(
 }
 
 export type SendRequest = OutboundRequest & {
+  cancelOnReply?: boolean;
   templateId?: Id<"templates">;
   whatsappTemplateId?: Id<"whatsappTemplates">;
   variables?: SendVariables;
@@ -119,7 +121,7 @@ export async function sendToContact(
   }
   const { contentSid, contentVariables, ...text } = rendered;
   const files = storageIds?.length ? await resolveAttachments(ctx, userId, args.channel, storageIds) : null;
-  const { content, to, sender } = await validateOutbound(
+  const { content, to, sender, heldUntil } = await validateOutbound(
     ctx,
     userId,
     contact,
@@ -130,6 +132,8 @@ export async function sendToContact(
   if (mediaUrls.length > CONTENT_LIMITS.mediaMax) {
     throw appError("ATTACHMENT_INVALID", `At most ${CONTENT_LIMITS.mediaMax} files and media links per message.`, { field: "attachments" });
   }
+  // Held by quiet hours: it waits, visibly, until the next allowed time.
+  const scheduledAt = heldUntil ?? args.scheduledAt;
   const messageId = await createOutbound(ctx, {
     userId,
     contactId: contact._id,
@@ -153,7 +157,10 @@ export async function sendToContact(
       : {}),
     to,
     sender,
-    ...(args.scheduledAt !== undefined ? { scheduledAt: args.scheduledAt } : {}),
+    ...(scheduledAt !== undefined ? { scheduledAt } : {}),
+    ...(heldUntil !== undefined ? { heldFrom: args.scheduledAt ?? now } : {}),
+    ...(args.quietHours === "ignore" ? { ignoreQuietHours: true } : {}),
+    ...(args.cancelOnReply ? { cancelOnReply: true } : {}),
     source: actor,
     origin: await originOf(ctx, contact.userId, actor, args.scheduledAt !== undefined),
   });

@@ -1,7 +1,7 @@
 /** Sender identities: which address (and provider) sends on a channel, and how fast. */
 import { defaultProvider } from "../channels/types";
 import { toE164 } from "../../lib/phone";
-import type { Id } from "../_generated/dataModel";
+import type { Doc, Id } from "../_generated/dataModel";
 import type { MutationCtx, QueryCtx } from "../_generated/server";
 import type { Channel, Provider } from "../schema";
 import { env } from "./env";
@@ -18,6 +18,19 @@ export const DEFAULT_RATES: Record<Provider, Record<Channel, number>> = {
 
 export function providersFor(channel: Channel): Provider[] {
   return channel === "email" ? ["resend", "simulator"] : ["twilio", "simulator"];
+}
+
+/** The identity that sends on a channel: the default one, else the first. */
+export async function defaultSender(
+  ctx: Pick<QueryCtx, "db">,
+  userId: Id<"users">,
+  channel: Channel,
+): Promise<Doc<"senders"> | null> {
+  const senders = await ctx.db
+    .query("senders")
+    .withIndex("by_user_and_channel", (q) => q.eq("userId", userId).eq("channel", channel))
+    .take(20);
+  return senders.find((s) => s.isDefault) ?? senders[0] ?? null;
 }
 
 export async function senderByAddress(ctx: Pick<QueryCtx, "db">, channel: Channel, address: string) {

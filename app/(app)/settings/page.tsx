@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { AccountSection } from "@/components/settings/account-section-lazy";
+import { AutomationSection } from "@/components/settings/automation-section-lazy";
 import { CustomFieldsSection } from "@/components/settings/custom-fields-section-lazy";
 import { ApiKeysSection } from "@/components/settings/api-keys-section";
 import { NotificationsSection } from "@/components/settings/notifications-section-lazy";
@@ -19,6 +20,9 @@ export default function SettingsPage() {
       <div className="space-y-6">
         <div id="senders" className="scroll-mt-6 space-y-6">
           <SendersSection />
+        </div>
+        <div id="automation" className="scroll-mt-6">
+          <AutomationSection />
         </div>
         <div id="notifications" className="scroll-mt-6">
           <NotificationsSection />
