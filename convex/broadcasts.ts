@@ -12,12 +12,12 @@ import { internal } from "./_generated/api";
 import { getOwned, internalMutation, userMutation, userQuery } from "./functions";
 import { audiencePage } from "./lib/audience";
 import { recordAudit } from "./lib/audit";
-import { createBroadcast, pageWithProgress, upcomingBroadcasts, withProgress } from "./lib/broadcasts";
+import { createBroadcast, moveScheduledBroadcast, pageWithProgress, upcomingBroadcasts, withProgress } from "./lib/broadcasts";
 import { appError } from "./lib/errors";
 import { pumpBroadcast } from "./lib/lanes";
 import { insertMessage, MessageWrites, transition } from "./lib/messages";
 import { planMember } from "./lib/broadcastPlan";
-import { addressFor, checkScheduledAt, defaultSender } from "./lib/outbound";
+import { addressFor, defaultSender } from "./lib/outbound";
 import { loadMergeContext, renderMessage } from "./lib/personalize";
 import { SendPolicy } from "./lib/sendPolicy";
 import schema, { vChannel, vSendVariables } from "./schema";
@@ -191,12 +191,7 @@ export const reschedule = userMutation({
   args: { broadcastId: v.id("broadcasts"), scheduledAt: v.number() },
   returns: v.null(),
   handler: async (ctx, { broadcastId, scheduledAt }) => {
-    const b = await getOwned(ctx, "broadcasts", broadcastId);
-    if (b.status !== "scheduled") throw appError("INVALID_STATE", "Only a broadcast that has not started can be rescheduled.");
-    checkScheduledAt(scheduledAt, Date.now());
-    const run = b.fanOutRun + 1;
-    await ctx.db.patch("broadcasts", broadcastId, { scheduledAt, fanOutRun: run });
-    await ctx.scheduler.runAt(scheduledAt, internal.broadcasts.fanOut, { broadcastId, run, cursor: null });
+    await moveScheduledBroadcast(ctx, await getOwned(ctx, "broadcasts", broadcastId), scheduledAt);
     await recordAudit(ctx, {
       userId: ctx.userId,
       actor: ctx.actor,

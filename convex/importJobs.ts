@@ -57,6 +57,7 @@ const vExisting = v.object({
   fields: v.optional(vFieldValues),
   consent: v.optional(vConsent),
   optedOut: vOptOut,
+  timeZone: v.optional(v.string()),
 });
 
 function existing(c: Doc<"contacts"> | null) {
@@ -70,6 +71,7 @@ function existing(c: Doc<"contacts"> | null) {
     ...(c.tags !== undefined ? { tags: c.tags } : {}),
     ...(c.fields !== undefined ? { fields: c.fields } : {}),
     ...(c.consent !== undefined ? { consent: c.consent } : {}),
+    ...(c.timeZone !== undefined ? { timeZone: c.timeZone } : {}),
   };
 }
 
@@ -269,6 +271,8 @@ export const processBatch = internalMutation({
               ...(d.email ? { email: d.email } : {}),
               ...(d.tags?.length ? { tags: d.tags } : {}),
               ...(d.fields ? { fields: d.fields } : {}),
+              // The file's zone, else (newContact) the one the phone number's region keeps.
+              ...(d.timeZone ? { timeZone: d.timeZone } : {}),
               importId,
             }),
             ...newContactConsent(d, source, now),
@@ -364,6 +368,7 @@ function snapshot(c: Doc<"contacts">): NonNullable<Doc<"importRows">["before"]> 
     ...(c.tags !== undefined ? { tags: c.tags } : {}),
     ...(c.fields !== undefined ? { fields: c.fields } : {}),
     ...(c.consent !== undefined ? { consent: c.consent } : {}),
+    ...(c.timeZone !== undefined ? { timeZone: c.timeZone } : {}),
   };
 }
 
@@ -450,6 +455,7 @@ async function restore(
     ...next,
     consent: before.consent,
     optedOut: before.optedOut,
+    timeZone: before.timeZone,
     ...derivedContactFields(next),
   });
   await tags.change(contact._id, contact.tags ?? [], before.tags ?? []);

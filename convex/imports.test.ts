@@ -131,6 +131,26 @@ describe("CSV import", () => {
     }
   });
 
+  it("reads a time zone column: new contacts get the zone, an existing one when overwriting, and undo puts it back", async () => {
+    const t = setup();
+    const user = await owner(t);
+    const csv = "Name,Phone,Time zone\nBo Diaz,+14155550102,america/los_angeles\nGus Hart,+14155550107,Europe/London\nHal Webb,+14155550108,Nowhere/Land\n";
+    const { importId, imp } = await analysed(t, user, csv, { onDuplicate: "overwrite" });
+    expect(imp.analysis).toMatchObject({ mapping: ["name", "phone", "timeZone"], preview: { new: 1, updated: 1, invalid: 1 } });
+    expect(imp.analysis!.problems).toEqual([
+      { row: 4, message: '"Nowhere/Land" is not a time zone (an IANA name such as Europe/Paris or America/New_York).' },
+    ]);
+    await user.as.mutation(api.imports.start, { importId });
+    await settle(t);
+    const zoneOf = async (phone: string) => (await contacts(t, user.userId)).find((c) => c.phone === phone)?.timeZone;
+    expect(await zoneOf("+14155550102")).toBe("America/Los_Angeles");
+    expect(await zoneOf("+14155550107")).toBe("Europe/London");
+    await user.as.mutation(api.imports.undo, { importId });
+    await settle(t);
+    expect(await zoneOf("+14155550102")).toBeUndefined();
+    expect(await zoneOf("+14155550107")).toBeUndefined();
+  });
+
   it("refuses a row whose phone and email belong to two different contacts", async () => {
     const t = setup();
     const user = await owner(t);

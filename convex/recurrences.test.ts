@@ -206,4 +206,32 @@ describe("recurring broadcasts", () => {
     expect(provider.calls).toHaveLength(6);
     expect((await w.as.query(api.recurrences.get, { recurrenceId: id })).status).toBe("ended");
   });
+
+  it("edits only the next broadcast of a series: its text and its time", async () => {
+    vi.setSystemTime(Date.UTC(2026, 5, 1, 12));
+    const t = setup();
+    const w = await world(t);
+    const groupId = await w.as.mutation(api.groups.create, { name: "Team" });
+    await w.as.mutation(api.groups.addMembers, { groupId, contactIds: [w.ny, w.london] });
+    const id = await w.as.mutation(api.recurrences.create, {
+      groupId,
+      channel: "sms",
+      content: "Standup",
+      spec: { freq: "daily", interval: 1, start: "2026-06-02T09:00", timeZone: "Europe/London", count: 2 },
+    });
+    await w.as.mutation(api.recurrences.editOccurrence, { recurrenceId: id, content: "Standup moved", scheduledAt: Date.UTC(2026, 5, 2, 10) });
+    await runUntil(t, Date.UTC(2026, 5, 4, 12));
+    const broadcasts = await t.run(async (ctx) => (await ctx.db.query("broadcasts").collect()).filter((b) => b.recurrenceId === id));
+    expect(broadcasts.map((b) => [b.content, wall(b.scheduledAt!, "Europe/London"), b.status])).toEqual([
+      ["Standup moved", "6/2 11:00", "completed"],
+      ["Standup", "6/3 09:00", "completed"],
+    ]);
+    // Each member got each broadcast once: the moved one did not also go at its old time.
+    expect(provider.calls).toHaveLength(4);
+    expect(provider.calls.filter((c) => c.message.content === "Standup moved")).toHaveLength(2);
+    // A series whose next broadcast has started cannot have it edited.
+    await expect(w.as.mutation(api.recurrences.editOccurrence, { recurrenceId: id, content: "x" })).rejects.toMatchObject({
+      data: { code: "INVALID_STATE" },
+    });
+  });
 });

@@ -10,6 +10,7 @@ import { recordAudit } from "./lib/audit";
 import { appError } from "./lib/errors";
 import { MessageWrites, moveSchedule, editPendingContent } from "./lib/messages";
 import { checkScheduledAt, cleanOutbound } from "./lib/outbound";
+import { moveScheduledBroadcast } from "./lib/broadcasts";
 import { dispatchPending } from "./lib/lanes";
 import { cancelPendingOccurrence, materialize, scheduleNext } from "./lib/recurrences";
 import { vChannel, vRecurrenceSpec, vRecurrenceStatus, type Actor } from "./schema";
@@ -230,15 +231,28 @@ export const update = userMutation({
   },
 });
 
-/** Edit only the pending occurrence of a recurring message: its text and/or its time. The series is unchanged. */
+/**
+ * Edit only the pending occurrence of a series — a scheduled message, or a broadcast that has not
+ * started: its text and/or its time. The series is unchanged.
+ */
 export const editOccurrence = userMutation({
   args: { recurrenceId: v.id("recurrences"), content: v.optional(v.string()), scheduledAt: v.optional(v.number()) },
   returns: v.null(),
   handler: async (ctx, { recurrenceId, content, scheduledAt }) => {
     const rec = await getOwned(ctx, "recurrences", recurrenceId);
+    const broadcast = rec.pendingBroadcastId ? await ctx.db.get("broadcasts", rec.pendingBroadcastId) : null;
+    if (broadcast) {
+      if (broadcast.status !== "scheduled") throw appError("INVALID_STATE", "The next broadcast of this series has already started.");
+      if (content !== undefined) {
+        await ctx.db.patch("broadcasts", broadcast._id, { content: cleanOutbound(broadcast.channel, { content, subject: broadcast.subject }).content });
+      }
+      if (scheduledAt !== undefined) await moveScheduledBroadcast(ctx, broadcast, scheduledAt);
+      await audit(ctx, ctx.userId, ctx.actor, "recurrence.editOccurrence", recurrenceId);
+      return null;
+    }
     const message = rec.pendingMessageId ? await ctx.db.get("messages", rec.pendingMessageId) : null;
     if (!message || message.status !== "scheduled") {
-      throw appError("INVALID_STATE", "There is no scheduled occurrence of a recurring message to edit.");
+      throw appError("INVALID_STATE", "There is no scheduled occurrence of this series to edit.");
     }
     const writes = new MessageWrites(ctx, ctx.userId);
     if (content !== undefined) await editPendingContent(ctx, message, cleanOutbound(message.channel, { content, subject: message.subject }).content);

@@ -593,6 +593,8 @@ export const vImportRowData = v.object({
   tags: v.optional(v.array(v.string())),
   fields: v.optional(vFieldValues),
   consent: v.optional(v.boolean()),
+  /** An IANA zone ("Europe/Paris"), as the file gave it. */
+  timeZone: v.optional(v.string()),
 });
 export type ImportRowData = Infer<typeof vImportRowData>;
 
@@ -605,6 +607,7 @@ export const vContactSnapshot = v.object({
   fields: v.optional(vFieldValues),
   consent: v.optional(vConsent),
   optedOut: vOptOut,
+  timeZone: v.optional(v.string()),
 });
 
 export const vExportKind = v.union(v.literal("contacts"), v.literal("messages"), v.literal("importFailures"));

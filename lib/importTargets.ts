@@ -8,6 +8,7 @@ export const STANDARD_TARGET_LABELS: Record<string, string> = {
   email: "Email",
   tags: "Tags",
   consent: "Consent (opt-in)",
+  timeZone: "Time zone",
 };
 
 export const DUPLICATE_POLICY_LABELS = {

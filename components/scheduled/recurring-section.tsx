@@ -106,7 +106,7 @@ export function RecurringSection() {
                     Resume<span className="sr-only"> {s.targetName}</span>
                   </Button>
                 ) : null}
-                {s.status === "active" && s.pendingMessageId ? (
+                {s.status === "active" && (s.pendingMessageId || s.pendingBroadcastId) ? (
                   <Button size="sm" variant="ghost" onClick={() => setEditingNext(s)}>
                     Edit next<span className="sr-only"> occurrence to {s.targetName}</span>
                   </Button>

@@ -174,7 +174,7 @@ export const ImportQuery = z.strictObject({
     .meta({
       description:
         "Comma-separated target per column instead of detecting them from the headers: name, firstName, lastName, " +
-        "mobile, phone, email, tags, consent, field:<custom field key>, or empty to ignore a column.",
+        "mobile, phone, email, tags, consent, timeZone (an IANA zone), field:<custom field key>, or empty to ignore a column.",
     }),
   tag: z.string().max(200).optional().meta({ description: "Tag every imported contact with this." }),
   groupId: idOf("group").optional().meta({ description: "Add every imported contact to this group." }),

@@ -176,3 +176,12 @@ export async function completeBroadcast(
   await enqueueNotifications(ctx, b.userId, [{ kind: "broadcast", broadcastId: b._id }]);
   return true;
 }
+
+/** Move a broadcast that has not started to `scheduledAt`: a new fan-out run, so the old job does nothing. */
+export async function moveScheduledBroadcast(ctx: Pick<MutationCtx, "db" | "scheduler">, b: Doc<"broadcasts">, scheduledAt: number): Promise<void> {
+  if (b.status !== "scheduled") throw appError("INVALID_STATE", "Only a broadcast that has not started can be rescheduled.");
+  checkScheduledAt(scheduledAt, Date.now());
+  const run = b.fanOutRun + 1;
+  await ctx.db.patch("broadcasts", b._id, { scheduledAt, fanOutRun: run });
+  await ctx.scheduler.runAt(scheduledAt, internal.broadcasts.fanOut, { broadcastId: b._id, run, cursor: null });
+}

@@ -131,9 +131,9 @@ export async function forEachRecord(
 // Columns
 
 /** Where a column goes. Custom fields are "field:<key>"; "" ignores the column. */
-export type Target = "name" | "firstName" | "lastName" | "mobile" | "phone" | "email" | "tags" | "consent" | `field:${string}` | "";
+export type Target = "name" | "firstName" | "lastName" | "mobile" | "phone" | "email" | "tags" | "consent" | "timeZone" | `field:${string}` | "";
 
-export const STANDARD_TARGETS = ["name", "firstName", "lastName", "mobile", "phone", "email", "tags", "consent"] as const;
+export const STANDARD_TARGETS = ["name", "firstName", "lastName", "mobile", "phone", "email", "tags", "consent", "timeZone"] as const;
 
 const words = (header: string) =>
   header
@@ -152,6 +152,7 @@ const ALIASES: Record<Exclude<Target, "" | `field:${string}`>, string[]> = {
   phone: ["phone", "phone number", "telephone", "telephone number", "tel", "phone 1", "phone1", "number", "telefono", "telefon", "telefone", "numero"],
   email: ["email", "e mail", "email address", "e mail address", "mail", "courriel", "correo", "correo electronico"],
   tags: ["tags", "tag", "labels", "label", "categories", "category"],
+  timeZone: ["time zone", "timezone", "tz", "zone", "fuseau horaire", "zona horaria", "zeitzone", "fuso horario"],
   consent: ["consent", "opt in", "optin", "opted in", "subscribed", "subscriber", "marketing consent", "sms consent", "accepts marketing", "accepts sms", "newsletter"],
 };
 

@@ -50,6 +50,27 @@ describe("a row's values", () => {
   });
 });
 
+describe("a time zone column", () => {
+  const zoned: Target[] = ["name", "email", "timeZone"];
+  const zoneRow = (zone: string) => readRow(["Ann", "ann@x.com", zone], zoned, ctx, 2);
+
+  it("keeps an IANA zone as the platform spells it, and refuses what is not one", () => {
+    expect(zoneRow("Europe/Paris").data.timeZone).toBe("Europe/Paris");
+    expect(zoneRow(" america/new_york ").data.timeZone).toBe("America/New_York");
+    expect(zoneRow("").data).not.toHaveProperty("timeZone");
+    expect(zoneRow("Mars/Olympus").problem).toMatch(/"Mars\/Olympus" is not a time zone/);
+    expect(zoneRow("CET+1").problem).toMatch(/not a time zone/);
+  });
+
+  it("fills an empty zone, and overwrites one only when asked", () => {
+    const bo: ExistingContact = { _id: "c2", name: "Bo", email: "bo@x.com", optedOut: { sms: false, whatsapp: false, email: false } };
+    expect(contactChanges(bo, { email: "bo@x.com", timeZone: "Asia/Tokyo" }, "fillEmpty", "import:1", 0)).toEqual({ timeZone: "Asia/Tokyo" });
+    const inParis = { ...bo, timeZone: "Europe/Paris" };
+    expect(contactChanges(inParis, { email: "bo@x.com", timeZone: "Asia/Tokyo" }, "fillEmpty", "import:1", 0)).toEqual({});
+    expect(contactChanges(inParis, { email: "bo@x.com", timeZone: "Asia/Tokyo" }, "overwrite", "import:1", 0)).toEqual({ timeZone: "Asia/Tokyo" });
+  });
+});
+
 describe("duplicates inside the file", () => {
   const rows: NormalizedRow[] = [
     { row: 2, data: { name: "Ann", phone: "+14155550123", tags: ["a"] } },

@@ -7,6 +7,7 @@
 import { parseFieldText, parseYesNo, type FieldDef, type FieldValue } from "../../lib/customFields";
 import { normalizeEmail } from "./email";
 import { formatPhone, phoneProblem, toE164 } from "../../lib/phone";
+import { isTimeZone } from "../../lib/recurrence";
 import { splitTags, TAG_LIMITS, tagKey, uniqueTags } from "../../lib/tags";
 import type { DuplicatePolicy, ImportRowData, OptOut } from "../schema";
 import { CONTACT_LIMITS } from "./contacts";
@@ -75,6 +76,13 @@ export function normalizeRow(cells: string[], mapping: readonly Target[], ctx: R
     data.consent = consent;
   }
 
+  const zoneText = cell("timeZone");
+  if (zoneText) {
+    const zone = canonicalZone(zoneText);
+    if (!zone) return invalid(`"${clip(zoneText)}" is not a time zone (an IANA name such as Europe/Paris or America/New_York).`);
+    data.timeZone = zone;
+  }
+
   const monthFirst = MONTH_FIRST.has(ctx.country.toUpperCase());
   const fields: Record<string, FieldValue> = {};
   mapping.forEach((target, i) => {
@@ -90,6 +98,12 @@ export function normalizeRow(cells: string[], mapping: readonly Target[], ctx: R
 }
 
 class RowProblem extends Error {}
+
+/** An IANA zone as the platform spells it ("europe/paris" → "Europe/Paris"), or null. */
+function canonicalZone(text: string): string | null {
+  if (!isTimeZone(text)) return null;
+  return new Intl.DateTimeFormat("en-US", { timeZone: text }).resolvedOptions().timeZone;
+}
 
 /** normalizeRow, with a field's problem as the row's (rather than thrown). */
 export function readRow(cells: string[], mapping: readonly Target[], ctx: RowContext, row: number): NormalizedRow {
@@ -116,10 +130,11 @@ export function mergeRowData(into: RowData, from: RowData, policy: DuplicatePoli
     phone: pick(into.phone, from.phone),
     email: pick(into.email, from.email),
     consent: pick(into.consent, from.consent),
+    timeZone: pick(into.timeZone, from.timeZone),
     ...(tags.length ? { tags } : {}),
     ...(Object.keys(fields).length ? { fields } : {}),
   };
-  for (const key of ["name", "phone", "email", "consent"] as const) if (merged[key] === undefined) delete merged[key];
+  for (const key of ["name", "phone", "email", "consent", "timeZone"] as const) if (merged[key] === undefined) delete merged[key];
   return merged;
 }
 
@@ -183,9 +198,10 @@ export type ExistingContact = {
   fields?: Record<string, FieldValue>;
   consent?: { optedIn: boolean; at: number; source: string };
   optedOut: OptOut;
+  timeZone?: string;
 };
 
-export type ContactPatch = Partial<Pick<ExistingContact, "name" | "phone" | "email" | "tags" | "fields" | "consent" | "optedOut">>;
+export type ContactPatch = Partial<Pick<ExistingContact, "name" | "phone" | "email" | "tags" | "fields" | "consent" | "optedOut" | "timeZone">>;
 
 export type RowPlan =
   | { kind: "create" }
@@ -213,6 +229,7 @@ export function contactChanges(c: ExistingContact, d: RowData, policy: Exclude<D
   if (d.name && d.name !== c.name && (!fill || placeholderName(c))) patch.name = d.name;
   if (d.phone && d.phone !== c.phone && (!fill || !c.phone)) patch.phone = d.phone;
   if (d.email && d.email !== c.email && (!fill || !c.email)) patch.email = d.email;
+  if (d.timeZone && d.timeZone !== c.timeZone && (!fill || !c.timeZone)) patch.timeZone = d.timeZone;
   if (d.tags?.length) {
     const next = fill || !d.tags.length ? uniqueTags([...(c.tags ?? []), ...d.tags]) : d.tags;
     const same = next.length === (c.tags ?? []).length && next.every((t) => (c.tags ?? []).some((x) => tagKey(x) === tagKey(t)));
