@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { AccountSection } from "@/components/settings/account-section-lazy";
 import { AutomationSection } from "@/components/settings/automation-section-lazy";
 import { CustomFieldsSection } from "@/components/settings/custom-fields-section-lazy";
-import { ApiKeysSection } from "@/components/settings/api-keys-section";
+import { ApiKeysSection } from "@/components/settings/api-keys-section-lazy";
 import { NotificationsSection } from "@/components/settings/notifications-section-lazy";
 import { AppearanceSection } from "@/components/settings/appearance-section";
 import { SendersSection } from "@/components/settings/senders-section";
