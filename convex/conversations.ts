@@ -7,8 +7,7 @@
  */
 import { v } from "convex/values";
 import { internalMutation } from "./functions";
-import { applySent as applyToContact } from "./lib/messages";
-import { WritesByUser } from "./lib/receipts";
+import { applySent as applyToContact, WritesByUser } from "./lib/messages";
 import { continueWorker, ownsWorker, PASS_INTERVAL_MS, SETTLE_MS } from "./lib/workers";
 
 /** Sends applied per pass: each reads a message and a contact and writes the contact. */

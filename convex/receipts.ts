@@ -5,7 +5,8 @@
  */
 import { v } from "convex/values";
 import { internalMutation } from "./functions";
-import { applyReceipt, enqueueReceipt, receiptDecision, receiptMessage, WritesByUser } from "./lib/receipts";
+import { WritesByUser } from "./lib/messages";
+import { applyReceipt, enqueueReceipt, receiptDecision, receiptMessage } from "./lib/receipts";
 import { continueWorker, ownsWorker, PASS_INTERVAL_MS, SETTLE_MS } from "./lib/workers";
 import { vReceiptStatus } from "./schema";
 

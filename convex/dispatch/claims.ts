@@ -18,9 +18,9 @@ import { claimMessage, EARLY_MS, recordOutcome, vJob, vResult, type Job, type Re
 import { mediaNamesOf } from "../lib/attachments";
 import { env } from "../lib/env";
 import { arrangeWake, HEARTBEAT_MS, laneDoc, SINGLES_LANE, TICK_MS } from "../lib/lanes";
-import type { MessageWrites } from "../lib/messages";
+import { WritesByUser, type MessageWrites } from "../lib/messages";
 import { bucketCapacity, levelAt, nextSendAt } from "../lib/pacing";
-import { enqueueReceipts, WritesByUser } from "../lib/receipts";
+import { enqueueReceipts } from "../lib/receipts";
 import { vChannel } from "../schema";
 
 /** A pump late by more than this catches up by this much, no more (so it never bursts past its rate). */

@@ -291,3 +291,17 @@ export async function replaceMedia(
     attachments: [...(message.attachments ?? []), ...copies.map((c) => c.attachment)],
   });
 }
+
+/** Per-user aggregate writers of one transaction, flushed once at its end. */
+export class WritesByUser {
+  private readonly byUser = new Map<Id<"users">, MessageWrites>();
+  constructor(private readonly ctx: Ctx) {}
+  for(userId: Id<"users">): MessageWrites {
+    let writes = this.byUser.get(userId);
+    if (!writes) this.byUser.set(userId, (writes = new MessageWrites(this.ctx, userId)));
+    return writes;
+  }
+  async flush(): Promise<void> {
+    for (const writes of this.byUser.values()) await writes.flush();
+  }
+}

@@ -11,7 +11,7 @@
  * is applied. A receipt for a message not found yet (Resend's email id is known only from the
  * outcome) waits too, for a while.
  */
-import type { Doc, Id } from "../_generated/dataModel";
+import type { Doc } from "../_generated/dataModel";
 import type { MutationCtx } from "../_generated/server";
 import type { ReceiptStatus } from "../schema";
 import { setOptOut } from "./contacts";
@@ -34,20 +34,6 @@ export type Receipt = {
 
 /** A receipt for a message not found (yet) is kept this long. */
 export const RECEIPT_NOT_FOUND_WAIT_MS = 2 * 60_000;
-
-/** Per-user aggregate writers of one transaction, flushed once at its end. */
-export class WritesByUser {
-  private readonly byUser = new Map<Id<"users">, MessageWrites>();
-  constructor(private readonly ctx: Ctx) {}
-  for(userId: Id<"users">): MessageWrites {
-    let writes = this.byUser.get(userId);
-    if (!writes) this.byUser.set(userId, (writes = new MessageWrites(this.ctx, userId)));
-    return writes;
-  }
-  async flush(): Promise<void> {
-    for (const writes of this.byUser.values()) await writes.flush();
-  }
-}
 
 /** Queue receipts (applied within a fraction of a second, or from `notBefore`). */
 export async function enqueueReceipts(ctx: Ctx, receipts: Receipt[], notBefore = Date.now()): Promise<void> {
