@@ -158,6 +158,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       reset,
       status: () => ({
         connections: sync.connectionCount,
+        sync: sync.state(),
         lastCommitTs: engine.lastCommitTs.toString(),
         siteUrl,
         ...engine.status(),

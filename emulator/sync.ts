@@ -99,8 +99,12 @@ class Session {
   expiresAt: number | null = null;
   expiryTimer: NodeJS.Timeout | undefined;
   expiredNotified = false;
-  /** A MutationResponse was sent and awaits a Transition at or past its timestamp. */
-  mustTransition = false;
+  /**
+   * The latest commit timestamp of a MutationResponse sent: the client holds the mutation's promise
+   * until a Transition reaches it. A round of queries that began before the commit ends at an
+   * earlier timestamp, so this stays owed until a Transition at or past it is sent.
+   */
+  transitionOwed: bigint | null = null;
   queue: Promise<void> = Promise.resolve();
   constructor(readonly ws: WebSocket) {}
   get open() {
@@ -113,6 +117,10 @@ export function encodeTs(ts: bigint): string {
   const bytes = Buffer.alloc(8);
   bytes.writeBigUInt64LE(ts);
   return bytes.toString("base64");
+}
+
+export function decodeTs(encoded: string): bigint {
+  return Buffer.from(encoded, "base64").readBigUInt64LE();
 }
 
 const encodeVersion = (v: StateVersion) => ({
@@ -149,6 +157,9 @@ export class SyncServer {
   private readonly mutationResults = new Map<string, Map<number, Promise<MutationResponse>>>();
   private passScheduled = false;
   private passRunning = false;
+  /** When the running pass started its current round, and how many rounds passes have made (diagnostics). */
+  private roundStartedAt: number | null = null;
+  private rounds = 0;
 
   constructor(
     private readonly engine: Engine,
@@ -178,6 +189,18 @@ export class SyncServer {
 
   get connectionCount() {
     return this.sessions.size;
+  }
+
+  /** What the sync is doing (the admin status): a round that has run for long means a query that does not end. */
+  state() {
+    const now = Date.now();
+    return {
+      rounds: this.rounds,
+      roundRunningMs: this.roundStartedAt === null ? null : now - this.roundStartedAt,
+      dirtySessions: this.dirty.size,
+      subscriptions: [...this.sessions].reduce((n, s) => n + s.queries.size, 0),
+      staleSubscriptions: [...this.sessions].reduce((n, s) => n + [...s.queries.values()].filter((q) => q.invalidatedAt !== null).length, 0),
+    };
   }
 
   /** Ping every client (also done every `pingIntervalMs`, so clients know the server is alive). */
@@ -373,7 +396,8 @@ export class SyncServer {
     }
     this.send(session, result);
     if (result.success) {
-      session.mustTransition = true;
+      const ts = decodeTs(result.ts);
+      if (session.transitionOwed === null || ts > session.transitionOwed) session.transitionOwed = ts;
       this.dirty.add(session);
       this.schedule();
     }
@@ -449,6 +473,8 @@ export class SyncServer {
     try {
       while (this.dirty.size > 0) {
         const ts = this.engine.lastCommitTs;
+        this.rounds++;
+        this.roundStartedAt = Date.now();
         const memo = new Map<string, Promise<QueryRun | FunctionError>>();
         const runs: Promise<void>[] = [];
         for (const session of this.dirty) {
@@ -457,6 +483,7 @@ export class SyncServer {
             if (this.needsRun(query, ts)) runs.push(this.run(session, query, ts, memo));
         }
         await Promise.all(runs);
+        this.roundStartedAt = null;
         for (const shared of memo.values()) void shared.then((run) => ("release" in run ? run.release() : undefined));
         let again = false;
         for (const session of [...this.dirty]) {
@@ -470,7 +497,7 @@ export class SyncServer {
             continue;
           }
           this.transition(session, ts);
-          if (queries.some((q) => q.invalidatedAt !== null)) again = true;
+          if (queries.some((q) => q.invalidatedAt !== null) || session.transitionOwed !== null) again = true;
           else this.dirty.delete(session);
         }
         // Invalidated again meanwhile: let transactions run before the next pass.
@@ -559,7 +586,8 @@ export class SyncServer {
       ts: ts > session.sent.ts ? ts : session.sent.ts,
     };
     const versionChanged = end.querySet !== session.sent.querySet || end.identity !== session.sent.identity;
-    if (modifications.length === 0 && !versionChanged && !session.mustTransition) return;
+    const owedNow = session.transitionOwed !== null && session.transitionOwed <= end.ts;
+    if (modifications.length === 0 && !versionChanged && !owedNow) return;
     this.send(session, {
       type: "Transition",
       startVersion: encodeVersion(session.sent),
@@ -569,6 +597,6 @@ export class SyncServer {
       serverTs: Date.now() * 1_000_000,
     });
     session.sent = end;
-    session.mustTransition = false;
+    if (owedNow) session.transitionOwed = null;
   }
 }

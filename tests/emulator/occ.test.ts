@@ -7,6 +7,8 @@
  * Functions: fixture/convex/counters.ts.
  */
 import path from "node:path";
+import { ConvexClient } from "convex/browser";
+import { makeFunctionReference } from "convex/server";
 import { afterAll, beforeAll, beforeEach, describe, expect, test, vi } from "vitest";
 import { startEmulator, type RunningEmulator } from "../../emulator/server";
 import { waitFor } from "./helpers";
@@ -154,5 +156,38 @@ describe("concurrency limits", () => {
     expect(maxRunning).toBe(2);
     expect(maxQueued).toBeGreaterThan(0);
     expect(Date.now() - started).toBeGreaterThanOrEqual(800); // 6 jobs of 300 ms, 2 at a time
+  });
+});
+
+describe("subscriptions while transactions commit", () => {
+  test("a mutation committed while a subscription re-runs still resolves (its transition reaches its commit)", async () => {
+    // The client holds a mutation's promise until a Transition at or past its commit timestamp. A
+    // round of subscription re-runs that began before the commit ends at an earlier timestamp; the
+    // transition the mutation is owed must still come when nothing this client reads changes again.
+    const client = new ConvexClient(emulator.url, { unsavedChangesWarning: false });
+    try {
+      await mutation("counters:increment", { name: "watched", work: 0 });
+      const seen: Array<number | null> = [];
+      client.onUpdate(makeFunctionReference<"query">("counters:slowGet"), { name: "watched", work: 3_000 }, (n: number | null) => void seen.push(n));
+      await waitFor(() => (seen.length ? true : undefined), 20_000);
+      const post = makeFunctionReference<"mutation">("counters:post");
+      for (let round = 0; round < 5; round++) {
+        // Invalidate the slow subscription (a round starts re-running it), then commit the
+        // client's own mutation, which writes nothing the subscription reads, during that round.
+        await mutation("counters:increment", { name: "watched", work: 0 });
+        await new Promise((r) => setTimeout(r, 5));
+        const resolved = await Promise.race([
+          client.mutation(post, { author: `round-${round}` }).then(() => true),
+          new Promise<false>((r) => setTimeout(() => r(false), 10_000)),
+        ]);
+        expect(resolved, `round ${round}: the mutation's promise never resolved`).toBe(true);
+      }
+      await waitFor(() => (seen.at(-1) === 6 ? true : undefined), 20_000);
+      // The admin status shows the sync at rest: nothing owed, no round running.
+      const status = (await (await fetch(`${emulator.url}/_emulator/status`)).json()) as { sync: Record<string, unknown> };
+      expect(status.sync).toMatchObject({ subscriptions: 1, staleSubscriptions: 0, dirtySessions: 0, roundRunningMs: null });
+    } finally {
+      await client.close();
+    }
   });
 });
