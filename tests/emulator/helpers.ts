@@ -3,6 +3,7 @@ import { version as convexVersion } from "convex";
 import WebSocket from "ws";
 import { generateAuthKeys } from "../../scripts/auth-keys";
 import { startEmulator, type RunningEmulator } from "../../emulator/server";
+import { decodeTs as decodeSyncTs } from "../../emulator/sync";
 
 /**
  * Start an emulator on free ports, in memory, with fresh Convex Auth keys (no .env.local needed).
@@ -87,7 +88,7 @@ export class RawClient {
 
 /** A u64 protocol timestamp (base64 of 8 little-endian bytes) as a bigint. */
 export function decodeTs(encoded: unknown): bigint {
-  return Buffer.from(String(encoded), "base64").readBigUInt64LE();
+  return decodeSyncTs(String(encoded));
 }
 
 export async function waitFor<T>(read: () => T | undefined, timeoutMs = 5000): Promise<T> {
