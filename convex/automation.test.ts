@@ -121,6 +121,25 @@ describe("automatic replies", () => {
   }
   const local = (h: number, d = 10) => epochOfWallTime({ year: 2026, month: 6, day: d, hour: h, minute: 0 }, LON); // 10 June 2026 is a Wednesday
 
+  it("an inbound message costs no auto-reply job unless the user has an enabled rule for its channel", async () => {
+    vi.setSystemTime(local(20));
+    const t = setup();
+    const w = await world(t);
+    const jobs = () => t.run(async (ctx) => (await ctx.db.system.query("_scheduled_functions").collect()).filter((j) => j.name.startsWith("autoReplies")).length);
+    await w.text("No rules yet");
+    expect(await jobs()).toBe(0);
+    // A rule for email only, and a disabled one for SMS: still none for a text.
+    await w.as.mutation(api.autoReplies.create, { ...afterHours, channels: ["email"] });
+    const smsRule = await w.as.mutation(api.autoReplies.create, { ...afterHours, channels: ["sms"], enabled: false });
+    await w.text("Still no SMS rule");
+    expect(await jobs()).toBe(0);
+    await w.email("lena@example.com", "Hi", "An email");
+    expect(await jobs()).toBe(1);
+    await w.as.mutation(api.autoReplies.update, { ruleId: smsRule, ...afterHours, channels: ["sms"], enabled: true });
+    await w.text("Now there is one");
+    expect(await jobs()).toBe(2);
+  });
+
   it("answers after hours once per cooldown, marked as automatic, and not during business hours", async () => {
     vi.setSystemTime(local(20));
     const t = setup();

@@ -9,7 +9,8 @@
  */
 import { isWithin } from "../../lib/weeklyHours";
 import type { Doc, Id } from "../_generated/dataModel";
-import type { MutationCtx } from "../_generated/server";
+import type { MutationCtx, QueryCtx } from "../_generated/server";
+import type { Channel } from "../schema";
 import { createOutbound } from "./send";
 import { keywordOf } from "./optOut";
 import { SendPolicy } from "./sendPolicy";
@@ -52,6 +53,15 @@ async function lastAutomaticAt(ctx: Pick<MutationCtx, "db">, contactId: Id<"cont
 
 export type AutoReplyOutcome = { replied: Id<"messages"> } | { skipped: string };
 
+/** The user's enabled rules for a channel (at most 50 rules exist per user). */
+export async function enabledRules(ctx: Pick<QueryCtx, "db">, userId: Id<"users">, channel: Channel): Promise<Array<Doc<"autoReplies">>> {
+  const rules = await ctx.db
+    .query("autoReplies")
+    .withIndex("by_user", (q) => q.eq("userId", userId))
+    .take(50);
+  return rules.filter((r) => r.enabled && r.channels.includes(channel));
+}
+
 /** Decide and send the automatic reply to inbound message `m`, if any. */
 export async function respondTo(ctx: MutationCtx, m: Doc<"messages">): Promise<AutoReplyOutcome> {
   if (m.direction !== "inbound") return { skipped: "not inbound" };
@@ -60,9 +70,7 @@ export async function respondTo(ctx: MutationCtx, m: Doc<"messages">): Promise<A
   const automated = automatedSender(m, contact);
   if (automated) return { skipped: automated };
 
-  const rules = (await ctx.db.query("autoReplies").withIndex("by_user", (q) => q.eq("userId", m.userId)).take(50)).filter(
-    (r) => r.enabled && r.channels.includes(m.channel),
-  );
+  const rules = await enabledRules(ctx, m.userId, m.channel);
   if (rules.length === 0) return { skipped: "no rule" };
   const policy = new SendPolicy(ctx, m.userId);
   const settings = await policy.schedulingSettings();

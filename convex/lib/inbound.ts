@@ -7,6 +7,7 @@ import type { MutationCtx, QueryCtx } from "../_generated/server";
 import type { Channel } from "../schema";
 import { newContact } from "./contacts";
 import { env } from "./env";
+import { enabledRules } from "./autoReplies";
 import { cancelFollowUps } from "./followUps";
 import { insertInbound, MessageWrites } from "./messages";
 import { senderByAddress } from "./senders";
@@ -138,7 +139,10 @@ export async function storeInbound(
   await cancelFollowUps(ctx, writes, contact._id, at);
   await writes.flush();
   if (fields.mediaUrls?.length) await ctx.scheduler.runAfter(0, internal.inboundMedia.copy, { messageId: id });
-  // Automatic replies are decided after this transaction, so a webhook's stays small.
-  await ctx.scheduler.runAfter(0, internal.autoReplies.respond, { messageId: id });
+  // Automatic replies are decided after this transaction, so a webhook's stays small — and only
+  // for a user with a rule for this channel: for the others an inbound message costs no further call.
+  if ((await enabledRules(ctx, sender.userId, fields.channel)).length > 0) {
+    await ctx.scheduler.runAfter(0, internal.autoReplies.respond, { messageId: id });
+  }
   return id;
 }
