@@ -194,6 +194,7 @@ async function diagnose(
     ? [
         ...(await backend.run<Id<"messages">[]>("benchSeed:broadcastMessagesIn", { broadcastId, status: "sent" })),
         ...(await backend.run<Id<"messages">[]>("benchSeed:broadcastMessagesIn", { broadcastId, status: "sending" })),
+        ...(await backend.run<Id<"messages">[]>("benchSeed:broadcastMessagesIn", { broadcastId, status: "failed" })),
       ]
     : [];
   const ids = [...new Set([...repeated, ...stuck])].slice(0, 30);
@@ -271,6 +272,7 @@ async function broadcastAtScale(opts: RunOptions, load: BroadcastLoad): Promise<
     const b = await done
       .catch(async (error: unknown) => {
         completed = false;
+        replying = false; // the recount below competes with nothing more of the bench's own load
         opts.log(String(error));
         const live = await user.client.query(api.broadcasts.get, { broadcastId });
         opts.log(`live progress ${JSON.stringify(live.counts)} (status ${live.status}); messages recounted ${JSON.stringify(await backend.run("benchSeed:broadcastStatusCounts", { broadcastId }))}`);

@@ -202,7 +202,7 @@ export const messageStates = seedMutation({
 
 /** Messages of a broadcast in one status (at most 100), for the benchmark's diagnostics. */
 export const broadcastMessagesIn = seedMutation({
-  args: { broadcastId: v.id("broadcasts"), status: v.union(v.literal("sent"), v.literal("sending"), v.literal("queued")) },
+  args: { broadcastId: v.id("broadcasts"), status: v.union(v.literal("sent"), v.literal("sending"), v.literal("queued"), v.literal("failed")) },
   returns: v.array(v.id("messages")),
   handler: async (ctx, { broadcastId, status }) =>
     (
