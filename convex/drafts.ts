@@ -11,7 +11,7 @@ import { getOwned, userMutation, userQuery } from "./functions";
 import { ownUpload } from "./lib/attachments";
 import { deleteDraft, findDraft, markDraft } from "./lib/drafts";
 import { appError } from "./lib/errors";
-import schema, { vAttachment, vChannel } from "./schema";
+import schema, { draftFields } from "./schema";
 
 const vDraft = doc(schema, "drafts");
 const SCHEDULE_MAX = 32;
@@ -28,16 +28,7 @@ export const get = userQuery({
 
 /** Save the draft to a contact; an empty one (nothing typed, attached or scheduled) is deleted. */
 export const save = userMutation({
-  args: {
-    contactId: v.id("contacts"),
-    channel: v.optional(vChannel),
-    content: v.string(),
-    subject: v.optional(v.string()),
-    mediaUrl: v.optional(v.string()),
-    attachments: v.optional(v.array(vAttachment)),
-    schedule: v.optional(v.string()),
-    clientId: v.string(),
-  },
+  args: draftFields,
   returns: v.null(),
   handler: async (ctx, { contactId, clientId, ...fields }) => {
     await getOwned(ctx, "contacts", contactId);

@@ -70,6 +70,20 @@ export const vAttachment = v.object({
 });
 export type Attachment = Infer<typeof vAttachment>;
 
+/** What a draft holds, as drafts.save takes it (the table adds its owner and when it was saved). */
+export const draftFields = {
+  contactId: v.id("contacts"),
+  channel: v.optional(vChannel),
+  content: v.string(),
+  subject: v.optional(v.string()),
+  mediaUrl: v.optional(v.string()),
+  attachments: v.optional(v.array(vAttachment)),
+  /** The "send later" picker: null-ish when closed, "" when open and empty, else a datetime-local value. */
+  schedule: v.optional(v.string()),
+  /** The browser tab that wrote it last, so that tab does not re-apply its own save. */
+  clientId: v.string(),
+};
+
 /** Where a conversation is: open (no value), done (archived until a reply), or snoozed until a time. */
 export const vInboxState = v.union(v.literal("done"), v.literal("snoozed"));
 export type InboxState = Infer<typeof vInboxState>;
@@ -676,20 +690,7 @@ export default defineSchema({
    * What a person has started writing to a contact and not sent: one per user and contact,
    * kept across conversation switches, reloads and the user's tabs (convex/drafts.ts).
    */
-  drafts: defineTable({
-    userId: v.id("users"),
-    contactId: v.id("contacts"),
-    channel: v.optional(vChannel),
-    content: v.string(),
-    subject: v.optional(v.string()),
-    mediaUrl: v.optional(v.string()),
-    attachments: v.optional(v.array(vAttachment)),
-    /** The "send later" picker: null-ish when closed, "" when open and empty, else a datetime-local value. */
-    schedule: v.optional(v.string()),
-    updatedAt: v.number(),
-    /** The browser tab that wrote it last, so that tab does not re-apply its own save. */
-    clientId: v.string(),
-  }).index("by_user_and_contact", ["userId", "contactId"]),
+  drafts: defineTable({ userId: v.id("users"), ...draftFields, updatedAt: v.number() }).index("by_user_and_contact", ["userId", "contactId"]),
 
   auditLog: defineTable(auditFields).index("by_user_and_at", ["userId", "at"]),
 
