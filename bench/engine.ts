@@ -190,13 +190,10 @@ async function diagnose(
   }
   const repeated = [...byMessage].filter(([, cs]) => cs.length > 1).map(([m]) => m as Id<"messages">);
   // Without callbacks nothing is delivered: only calls made twice are news then.
-  const stuck = withCallbacks
-    ? [
-        ...(await backend.run<Id<"messages">[]>("benchSeed:broadcastMessagesIn", { broadcastId, status: "sent" })),
-        ...(await backend.run<Id<"messages">[]>("benchSeed:broadcastMessagesIn", { broadcastId, status: "sending" })),
-        ...(await backend.run<Id<"messages">[]>("benchSeed:broadcastMessagesIn", { broadcastId, status: "failed" })),
-      ]
-    : [];
+  const stuck: Id<"messages">[] = [];
+  if (withCallbacks) {
+    for (const status of ["sent", "sending", "failed"]) stuck.push(...(await backend.run<Id<"messages">[]>("benchSeed:broadcastMessagesIn", { broadcastId, status })));
+  }
   const ids = [...new Set([...repeated, ...stuck])].slice(0, 30);
   if (!ids.length) return;
   const states = await backend.run<Array<{ messageId: string; status: string; attempts: number; providerMessageId?: string; lastError?: string }>>(
@@ -400,9 +397,9 @@ async function manyAccounts(opts: RunOptions): Promise<Figure[]> {
       }),
     );
     const occ = occSince(backend, occBefore);
+    const startedAt = performance.timeOrigin + started;
     const each = results.map((r) => {
       const times = fake.received.filter((x) => x.body.From === r.number).map((x) => x.at);
-      const startedAt = performance.timeOrigin + started;
       return {
         ...r,
         ratio: r.seconds / (members / r.rate),
